@@ -1,0 +1,319 @@
+//! The HTTP client and the calls of the exports API.
+//!
+//! Every call is request → check status → read a capped body. GETs are retried on
+//! transient failures; a POST never is, since the API has no idempotency key.
+
+use std::io::Read;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use reqwest::Url;
+use reqwest::blocking::{Client, RequestBuilder, Response};
+use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
+
+use crate::config::{Secret, Settings};
+use crate::exit::{Code, Fail, fail};
+use crate::model::ProjectRef;
+use crate::output::sanitize;
+
+/// Largest response body read from the API (a list of 100,000 exports is about 29 MB).
+pub const MAX_BODY: u64 = 256 * 1024 * 1024;
+const BACKOFF_BASE: Duration = Duration::from_millis(500);
+const BACKOFF_CAP: Duration = Duration::from_secs(10);
+const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
+
+/// A failed attempt: whether trying again may help, and when the server asked us to.
+#[derive(Debug)]
+pub struct AttemptError {
+    pub error: anyhow::Error,
+    pub transient: bool,
+    pub retry_after: Option<Duration>,
+}
+
+impl AttemptError {
+    fn fatal(error: anyhow::Error) -> Self {
+        AttemptError { error, transient: false, retry_after: None }
+    }
+}
+
+pub struct Api {
+    http: Client,
+    base: Url,
+    key: Secret,
+    verbose: bool,
+    retries: u32,
+    timeout: Duration,
+    max_body: u64,
+}
+
+impl Api {
+    pub fn new(s: &Settings) -> anyhow::Result<Api> {
+        let http = Client::builder()
+            .user_agent(concat!("klap-export/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(s.http_timeout)
+            .timeout(s.http_timeout)
+            .build()?;
+        // A test-only override, so the cap can be tested without huge bodies.
+        let max_body = std::env::var("KLAP_TEST_MAX_BODY")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(MAX_BODY);
+        Ok(Api {
+            http,
+            base: s.base_url.clone(),
+            key: s.key.clone(),
+            verbose: s.verbose,
+            retries: s.retries,
+            timeout: s.http_timeout,
+            max_body,
+        })
+    }
+
+    fn url(&self, segments: &[&str]) -> Url {
+        let mut url = self.base.clone();
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.pop_if_empty().extend(segments);
+        }
+        url
+    }
+
+    pub fn project_url(&self, project: &ProjectRef) -> Url {
+        let mut segs = project.segments();
+        segs.push("exports");
+        self.url(&segs)
+    }
+
+    /// The status route of an export whose project is known.
+    pub fn export_url(&self, project: &ProjectRef, export: &str) -> Url {
+        let mut url = self.project_url(project);
+        if let Ok(mut path) = url.path_segments_mut() {
+            path.push(export);
+        }
+        url
+    }
+
+    pub fn list_url(&self, folder: Option<&str>, project: Option<&str>) -> Url {
+        let mut url = self.url(&["exports"]);
+        for (name, value) in [("folder_id", folder), ("project_id", project)] {
+            if let Some(value) = value {
+                url.query_pairs_mut().append_pair(name, value);
+            }
+        }
+        url
+    }
+
+    /// POST a create. Never retried: a failure after sending may have created it.
+    pub fn create(&self, project: &ProjectRef, body: &serde_json::Value) -> anyhow::Result<String> {
+        let url = self.project_url(project);
+        let req = self
+            .http
+            .post(url.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body.to_string());
+        self.attempt("POST", &url, req, true).map_err(|e| {
+            if !e.transient {
+                return e.error;
+            }
+            let mut check = format!("klap-export list --project {}", project.project);
+            if let Some(folder) = &project.folder {
+                check.push_str(&format!(" --folder {folder}"));
+            }
+            let message = format!("{:#}; the export may have been created", e.error);
+            Fail::new(Code::Error, message)
+                .hint(format!("check before creating again: {check}"))
+                .into()
+        })
+    }
+
+    /// GET with the retry policy for safe requests.
+    pub fn get(&self, url: &Url) -> anyhow::Result<String> {
+        let mut retry = 0;
+        loop {
+            match self.get_once(url) {
+                Ok(body) => return Ok(body),
+                Err(e) if e.transient && retry < self.retries => {
+                    let wait = backoff(retry, e.retry_after);
+                    retry += 1;
+                    if self.verbose {
+                        eprintln!(
+                            "klap-export: retry {retry}/{} in {} ms: {:#}",
+                            self.retries,
+                            wait.as_millis(),
+                            e.error
+                        );
+                    }
+                    std::thread::sleep(wait);
+                }
+                Err(e) => return Err(e.error),
+            }
+        }
+    }
+
+    /// One GET, for callers that run their own retry loop (`wait`).
+    pub fn get_once(&self, url: &Url) -> Result<String, AttemptError> {
+        self.attempt("GET", url, self.http.get(url.clone()), true)
+    }
+
+    /// GET a file (the export's `src_url`): no API key, and no whole-body deadline.
+    pub fn download(&self, url: &Url) -> anyhow::Result<Response> {
+        // Whatever the file host answers, it is a download failure (exit 1), not about our key.
+        self.send("GET", url, self.http.get(url.clone()), false)
+            .map_err(|e| fail(Code::Error, format!("{:#}", e.error)))
+    }
+
+    fn send(
+        &self,
+        method: &str,
+        url: &Url,
+        req: RequestBuilder,
+        with_key: bool,
+    ) -> Result<Response, AttemptError> {
+        let req = if with_key {
+            req.header(AUTHORIZATION, format!("Bearer {}", self.key.expose()))
+        } else {
+            req
+        };
+        if self.verbose {
+            eprintln!("> {method} {url}");
+            if with_key {
+                eprintln!("> Authorization: Bearer ***");
+            }
+        }
+        let start = Instant::now();
+        let resp = req.send();
+        let elapsed = start.elapsed();
+        let resp = resp.map_err(|e| {
+            if self.verbose {
+                eprintln!("< {method} {url} failed after {} ms", elapsed.as_millis());
+            }
+            self.network_error(method, url, e)
+        })?;
+        if self.verbose {
+            eprintln!("< {} {method} {url} ({} ms)", resp.status().as_u16(), elapsed.as_millis());
+        }
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(resp);
+        }
+        let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| parse_retry_after(v.to_str().ok()?));
+        let body = self.read_body(resp, start).unwrap_or_default();
+        let code = match status {
+            StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Code::Auth,
+            StatusCode::NOT_FOUND => Code::NotFound,
+            _ => Code::Error,
+        };
+        let message = format!("{method} {url}: HTTP {}: {}", status.as_u16(), error_message(&body));
+        Err(AttemptError {
+            error: fail(code, message),
+            transient: is_transient(status),
+            retry_after,
+        })
+    }
+
+    fn attempt(&self, method: &str, url: &Url, req: RequestBuilder, with_key: bool) -> Result<String, AttemptError> {
+        let start = Instant::now();
+        let resp = self.send(method, url, req, with_key)?;
+        let body = self.read_body(resp, start).map_err(|e| AttemptError {
+            error: e.context(format!("{method} {url}")),
+            transient: true,
+            retry_after: None,
+        })?;
+        String::from_utf8(body).map_err(|_| {
+            AttemptError::fatal(fail(Code::Error, format!("{method} {url}: the response is not UTF-8 text")))
+        })
+    }
+
+    /// Reads a body up to the size cap, within the timeout counted from `start`.
+    fn read_body(&self, mut resp: Response, start: Instant) -> anyhow::Result<Vec<u8>> {
+        if resp.content_length().is_some_and(|n| n > self.max_body) {
+            return Err(self.too_large());
+        }
+        let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
+        let mut chunk = vec![0; 64 * 1024];
+        loop {
+            if start.elapsed() > self.timeout {
+                return Err(fail(
+                    Code::Error,
+                    format!("timed out after {} reading the response (--http-timeout)", humantime::format_duration(self.timeout)),
+                ));
+            }
+            let n = match resp.read(&mut chunk) {
+                Ok(0) => return Ok(body),
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(fail(Code::Error, format!("reading the response failed: {e}"))),
+            };
+            if body.len() as u64 + n as u64 > self.max_body {
+                return Err(self.too_large());
+            }
+            body.extend_from_slice(&chunk[..n]);
+        }
+    }
+
+    fn too_large(&self) -> anyhow::Error {
+        fail(Code::Error, format!("the response is larger than the {} MiB limit", self.max_body / (1024 * 1024)))
+    }
+
+    fn network_error(&self, method: &str, url: &Url, e: reqwest::Error) -> AttemptError {
+        let what = if e.is_timeout() {
+            format!("timed out after {} (--http-timeout)", humantime::format_duration(self.timeout))
+        } else if e.is_connect() {
+            "cannot connect".to_string()
+        } else {
+            "the connection failed".to_string()
+        };
+        let source = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
+        AttemptError {
+            error: fail(Code::Error, format!("{method} {}: {what}{source}", url.as_str())),
+            transient: true,
+            retry_after: None,
+        }
+    }
+}
+
+fn is_transient(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
+}
+
+/// Full jitter on an exponential step, or the server's `Retry-After` when longer.
+pub fn backoff(retry: u32, retry_after: Option<Duration>) -> Duration {
+    let step = BACKOFF_BASE.saturating_mul(1 << retry.min(16)).min(BACKOFF_CAP);
+    let jitter = step.mul_f64(fastrand::f64());
+    match retry_after {
+        Some(after) => after,
+        None => jitter,
+    }
+}
+
+/// `Retry-After` as delay-seconds or an HTTP date, capped.
+pub fn parse_retry_after(value: &str) -> Option<Duration> {
+    let value = value.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(secs) => Duration::from_secs(secs),
+        Err(_) => {
+            let when = httpdate::parse_http_date(value).ok()?;
+            when.duration_since(std::time::SystemTime::now()).unwrap_or_default()
+        }
+    };
+    Some(wait.min(RETRY_AFTER_CAP))
+}
+
+/// The server's `message`, else `error`, else the start of the body.
+pub fn error_message(body: &[u8]) -> String {
+    #[derive(serde::Deserialize)]
+    struct ErrorBody {
+        message: Option<serde_json::Value>,
+        error: Option<serde_json::Value>,
+    }
+    let text = String::from_utf8_lossy(body);
+    let picked = serde_json::from_str::<ErrorBody>(&text).ok().and_then(|b| {
+        [b.message, b.error].into_iter().flatten().find_map(|v| match v {
+            serde_json::Value::String(s) => Some(s),
+            serde_json::Value::Null => None,
+            other => Some(other.to_string()),
+        })
+    });
+    let message = picked.unwrap_or_else(|| text.into_owned());
+    let short: String = sanitize(&message).trim().chars().take(200).collect();
+    if short.is_empty() { "(empty body)".into() } else { short }
+}

@@ -1,0 +1,285 @@
+//! The command-line tree. Doc comments are the help text.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::{ExportRef, ProjectRef, State};
+
+const AFTER_HELP: &str = "\
+Environment:
+  KLAP_API_KEY       the API key (never passed as a flag)
+  KLAP_API_KEY_FILE  file holding the API key (after --api-key-file and KLAP_API_KEY)
+  KLAP_BASE_URL      API root (default https://api.klap.app/v2)
+  KLAP_FORMAT        output format: table, json, ndjson, tsv
+  KLAP_HTTP_TIMEOUT  per-request timeout (default 30s)
+  KLAP_RETRIES       retries of a failed safe request (default 3)
+  NO_COLOR, CLICOLOR_FORCE  turn colour off / force it on
+
+Exit codes:
+  0 success          1 error (network, server, response, I/O)
+  2 usage            3 not found           4 authentication
+  5 export failed    6 wait deadline passed
+  130 interrupted";
+
+/// Start, check, list, wait for and download Klap video exports.
+#[derive(Debug, Parser)]
+#[command(name = "klap-export", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// API root
+    #[arg(long, global = true, env = "KLAP_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+
+    /// File holding the API key ('-' reads it from stdin)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub api_key_file: Option<PathBuf>,
+
+    /// Output format
+    #[arg(long, global = true, env = "KLAP_FORMAT", value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// Same as --format json
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Print only export refs, one a line; no progress
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+
+    /// Colour on stdout and stderr
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// No spinner, no progress lines
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+
+    /// Log each HTTP request to stderr: method, URL, status, time
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// Per-request timeout (90, 500ms, 30s, 5m, 1h30m)
+    #[arg(long, global = true, env = "KLAP_HTTP_TIMEOUT", value_name = "DURATION",
+          default_value = "30s", value_parser = parse_duration)]
+    pub http_timeout: Duration,
+
+    /// Retries of a failed safe request (0 disables)
+    #[arg(long, global = true, env = "KLAP_RETRIES", value_name = "N", default_value_t = 3)]
+    pub retries: u32,
+
+    /// Run this one command against an in-process sandbox
+    #[arg(long, global = true)]
+    pub sandbox: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Ndjson,
+    Tsv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start an export of a project
+    #[command(after_help = "\
+Examples:
+  klap-export create FOLDER_ID/PROJECT_ID
+  klap-export wait $(klap-export create FOLDER_ID/PROJECT_ID -q)
+  klap-export create PROJECT_ID --watermark https://example.com/logo.png --watermark-scale 0.5 --download .")]
+    Create(CreateArgs),
+
+    /// Show the current state of exports
+    Status {
+        /// EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID
+        #[arg(required = true, value_name = "EXPORT_REF", value_parser = ExportRef::parse)]
+        refs: Vec<ExportRef>,
+    },
+
+    /// List exports, filtered by folder / project / state
+    #[command(after_help = "\
+Examples:
+  klap-export list --folder FOLDER_ID --status ready
+  klap-export list --project PROJECT_ID --limit 5
+  klap-export list --json | jq -r '.[] | select(.status == \"ready\") | .src_url'")]
+    List(ListArgs),
+
+    /// Wait until exports are ready (spinner on a terminal)
+    #[command(after_help = "\
+Examples:
+  klap-export wait FOLDER_ID/PROJECT_ID/EXPORT_ID --timeout 10m
+  klap-export wait $(klap-export create FOLDER_ID/PROJECT_ID -q) --download .
+  klap-export wait EXPORT_ID --json | jq -r .src_url")]
+    Wait {
+        /// EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID
+        #[arg(required = true, value_name = "EXPORT_REF", value_parser = ExportRef::parse)]
+        refs: Vec<ExportRef>,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+
+    /// Download the MP4 of a ready export
+    #[command(after_help = "\
+Examples:
+  klap-export download FOLDER_ID/PROJECT_ID/EXPORT_ID
+  klap-export download EXPORT_ID -o clips/ --force
+  klap-export download EXPORT_ID -o - | ffprobe -")]
+    Download {
+        /// EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID
+        #[arg(value_name = "EXPORT_REF", value_parser = ExportRef::parse)]
+        export: ExportRef,
+        /// File or directory to write ('-' for stdout) [default: ./EXPORT_ID.mp4]
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Replace an existing file
+        #[arg(long)]
+        force: bool,
+    },
+
+    /// Serve a local emulation of the exports API (offline use, CI)
+    Sandbox(SandboxArgs),
+
+    /// Print a shell completion script
+    Completions {
+        /// The shell to write the script for
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// PROJECT_ID or FOLDER_ID/PROJECT_ID
+    #[arg(value_name = "PROJECT_REF", value_parser = ProjectRef::parse)]
+    pub project: ProjectRef,
+    /// Absolute http(s) URL of a watermark image
+    #[arg(long, value_name = "URL", value_parser = parse_watermark_url)]
+    pub watermark: Option<String>,
+    /// Watermark horizontal position, 0..1
+    #[arg(long, value_name = "X", requires = "watermark", value_parser = parse_unit)]
+    pub watermark_x: Option<f64>,
+    /// Watermark vertical position, 0..1
+    #[arg(long, value_name = "Y", requires = "watermark", value_parser = parse_unit)]
+    pub watermark_y: Option<f64>,
+    /// Watermark scale, > 0
+    #[arg(long, value_name = "S", requires = "watermark", value_parser = parse_scale)]
+    pub watermark_scale: Option<f64>,
+    /// Wait until the export is ready, as `wait` does
+    #[arg(long)]
+    pub wait: bool,
+    #[command(flatten)]
+    pub wait_args: WaitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// Time between polls
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_interval)]
+    pub interval: Duration,
+    /// Give up after this long (0 waits without a deadline)
+    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// Download each ready export to PATH (a directory when there are several)
+    #[arg(long, value_name = "PATH")]
+    pub download: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only exports of this folder
+    #[arg(long, value_name = "ID", value_parser = crate::model::parse_id)]
+    pub folder: Option<String>,
+    /// Only exports of this project
+    #[arg(long, value_name = "ID", value_parser = crate::model::parse_id)]
+    pub project: Option<String>,
+    /// Only exports in this state (repeatable): processing, ready, error, or the other spellings
+    #[arg(long, value_name = "STATE", value_parser = parse_state)]
+    pub status: Vec<State>,
+    /// Keep the first N exports (newest first)
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct SandboxArgs {
+    /// Address to listen on (port 0 picks a free one)
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
+    pub listen: String,
+    /// Time an export stays processing
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    pub ready_after: Duration,
+    /// Pre-create N exports in mixed states
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: usize,
+}
+
+/// Plain seconds (`90`, `0.2`) or humantime units (`500ms`, `1h30m`).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    if let Ok(secs) = s.parse::<f64>() {
+        return Duration::try_from_secs_f64(secs).map_err(|_| format!("invalid duration '{s}'"));
+    }
+    humantime::parse_duration(s).map_err(|e| format!("invalid duration '{s}': {e}"))
+}
+
+fn parse_interval(s: &str) -> Result<Duration, String> {
+    match parse_duration(s)? {
+        Duration::ZERO => Err("the interval must be greater than 0".into()),
+        d => Ok(d),
+    }
+}
+
+fn parse_number(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err(format!("'{s}' is not a finite number")),
+    }
+}
+
+fn parse_unit(s: &str) -> Result<f64, String> {
+    let v = parse_number(s)?;
+    if (0.0..=1.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is outside 0..1"))
+    }
+}
+
+fn parse_scale(s: &str) -> Result<f64, String> {
+    let v = parse_number(s)?;
+    if v > 0.0 {
+        Ok(v)
+    } else {
+        Err(format!("{v} is not greater than 0"))
+    }
+}
+
+fn parse_watermark_url(s: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(s).map_err(|e| format!("not an absolute URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err("the watermark URL must be an absolute http(s) URL".into());
+    }
+    Ok(s.to_string())
+}
+
+fn parse_state(s: &str) -> Result<State, String> {
+    State::from_filter(s).ok_or_else(|| {
+        format!("unknown state '{s}': use processing, ready, error (or pending, in_progress, completed, failed, cancelled)")
+    })
+}
