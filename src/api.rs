@@ -32,7 +32,11 @@ pub struct AttemptError {
 
 impl AttemptError {
     fn fatal(error: anyhow::Error) -> Self {
-        AttemptError { error, transient: false, retry_after: None }
+        AttemptError {
+            error,
+            transient: false,
+            retry_after: None,
+        }
     }
 }
 
@@ -189,20 +193,31 @@ impl Api {
             self.network_error(method, url, e)
         })?;
         if self.verbose {
-            eprintln!("< {} {method} {url} ({} ms)", resp.status().as_u16(), elapsed.as_millis());
+            eprintln!(
+                "< {} {method} {url} ({} ms)",
+                resp.status().as_u16(),
+                elapsed.as_millis()
+            );
         }
         let status = resp.status();
         if status.is_success() {
             return Ok(resp);
         }
-        let retry_after = resp.headers().get(RETRY_AFTER).and_then(|v| parse_retry_after(v.to_str().ok()?));
+        let retry_after = resp
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|v| parse_retry_after(v.to_str().ok()?));
         let body = self.read_body(resp, start).unwrap_or_default();
         let code = match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Code::Auth,
             StatusCode::NOT_FOUND => Code::NotFound,
             _ => Code::Error,
         };
-        let message = format!("{method} {url}: HTTP {}: {}", status.as_u16(), error_message(&body));
+        let message = format!(
+            "{method} {url}: HTTP {}: {}",
+            status.as_u16(),
+            error_message(&body)
+        );
         Err(AttemptError {
             error: fail(code, message),
             transient: is_transient(status),
@@ -210,7 +225,13 @@ impl Api {
         })
     }
 
-    fn attempt(&self, method: &str, url: &Url, req: RequestBuilder, with_key: bool) -> Result<String, AttemptError> {
+    fn attempt(
+        &self,
+        method: &str,
+        url: &Url,
+        req: RequestBuilder,
+        with_key: bool,
+    ) -> Result<String, AttemptError> {
         let start = Instant::now();
         let resp = self.send(method, url, req, with_key)?;
         let body = self.read_body(resp, start).map_err(|e| AttemptError {
@@ -219,7 +240,10 @@ impl Api {
             retry_after: None,
         })?;
         String::from_utf8(body).map_err(|_| {
-            AttemptError::fatal(fail(Code::Error, format!("{method} {url}: the response is not UTF-8 text")))
+            AttemptError::fatal(fail(
+                Code::Error,
+                format!("{method} {url}: the response is not UTF-8 text"),
+            ))
         })
     }
 
@@ -234,14 +258,22 @@ impl Api {
             if start.elapsed() > self.timeout {
                 return Err(fail(
                     Code::Error,
-                    format!("timed out after {} reading the response (--http-timeout)", humantime::format_duration(self.timeout)),
+                    format!(
+                        "timed out after {} reading the response (--http-timeout)",
+                        humantime::format_duration(self.timeout)
+                    ),
                 ));
             }
             let n = match resp.read(&mut chunk) {
                 Ok(0) => return Ok(body),
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(fail(Code::Error, format!("reading the response failed: {e}"))),
+                Err(e) => {
+                    return Err(fail(
+                        Code::Error,
+                        format!("reading the response failed: {e}"),
+                    ));
+                }
             };
             if body.len() as u64 + n as u64 > self.max_body {
                 return Err(self.too_large());
@@ -251,20 +283,34 @@ impl Api {
     }
 
     fn too_large(&self) -> anyhow::Error {
-        fail(Code::Error, format!("the response is larger than the {} MiB limit", self.max_body / (1024 * 1024)))
+        fail(
+            Code::Error,
+            format!(
+                "the response is larger than the {} MiB limit",
+                self.max_body / (1024 * 1024)
+            ),
+        )
     }
 
     fn network_error(&self, method: &str, url: &Url, e: reqwest::Error) -> AttemptError {
         let what = if e.is_timeout() {
-            format!("timed out after {} (--http-timeout)", humantime::format_duration(self.timeout))
+            format!(
+                "timed out after {} (--http-timeout)",
+                humantime::format_duration(self.timeout)
+            )
         } else if e.is_connect() {
             "cannot connect".to_string()
         } else {
             "the connection failed".to_string()
         };
-        let source = std::error::Error::source(&e).map(|s| format!(": {s}")).unwrap_or_default();
+        let source = std::error::Error::source(&e)
+            .map(|s| format!(": {s}"))
+            .unwrap_or_default();
         AttemptError {
-            error: fail(Code::Error, format!("{method} {}: {what}{source}", url.as_str())),
+            error: fail(
+                Code::Error,
+                format!("{method} {}: {what}{source}", url.as_str()),
+            ),
             transient: true,
             retry_after: None,
         }
@@ -277,7 +323,9 @@ fn is_transient(status: StatusCode) -> bool {
 
 /// Full jitter on an exponential step, or the server's `Retry-After` when longer.
 pub fn backoff(retry: u32, retry_after: Option<Duration>) -> Duration {
-    let step = BACKOFF_BASE.saturating_mul(1 << retry.min(16)).min(BACKOFF_CAP);
+    let step = BACKOFF_BASE
+        .saturating_mul(1 << retry.min(16))
+        .min(BACKOFF_CAP);
     let jitter = step.mul_f64(fastrand::f64());
     match retry_after {
         Some(after) => after,
@@ -292,7 +340,8 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
         Ok(secs) => Duration::from_secs(secs),
         Err(_) => {
             let when = httpdate::parse_http_date(value).ok()?;
-            when.duration_since(std::time::SystemTime::now()).unwrap_or_default()
+            when.duration_since(std::time::SystemTime::now())
+                .unwrap_or_default()
         }
     };
     Some(wait.min(RETRY_AFTER_CAP))
@@ -307,13 +356,20 @@ pub fn error_message(body: &[u8]) -> String {
     }
     let text = String::from_utf8_lossy(body);
     let picked = serde_json::from_str::<ErrorBody>(&text).ok().and_then(|b| {
-        [b.message, b.error].into_iter().flatten().find_map(|v| match v {
-            serde_json::Value::String(s) => Some(s),
-            serde_json::Value::Null => None,
-            other => Some(other.to_string()),
-        })
+        [b.message, b.error]
+            .into_iter()
+            .flatten()
+            .find_map(|v| match v {
+                serde_json::Value::String(s) => Some(s),
+                serde_json::Value::Null => None,
+                other => Some(other.to_string()),
+            })
     });
     let message = picked.unwrap_or_else(|| text.into_owned());
     let short: String = sanitize(&message).trim().chars().take(200).collect();
-    if short.is_empty() { "(empty body)".into() } else { short }
+    if short.is_empty() {
+        "(empty body)".into()
+    } else {
+        short
+    }
 }

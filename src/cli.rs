@@ -73,7 +73,13 @@ pub struct Global {
     pub http_timeout: Duration,
 
     /// Retries of a failed safe request (0 disables)
-    #[arg(long, global = true, env = "KLAP_RETRIES", value_name = "N", default_value_t = 3)]
+    #[arg(
+        long,
+        global = true,
+        env = "KLAP_RETRIES",
+        value_name = "N",
+        default_value_t = 3
+    )]
     pub retries: u32,
 
     /// Run this one command against an in-process sandbox

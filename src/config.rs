@@ -105,7 +105,9 @@ fn use_color(choice: ColorChoice, tty: bool) -> bool {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
         ColorChoice::Auto if set("NO_COLOR") => false,
-        ColorChoice::Auto if set("CLICOLOR_FORCE") && env::var_os("CLICOLOR_FORCE").unwrap() != "0" => {
+        ColorChoice::Auto
+            if set("CLICOLOR_FORCE") && env::var_os("CLICOLOR_FORCE").unwrap() != "0" =>
+        {
             true
         }
         ColorChoice::Auto => tty,
@@ -114,15 +116,22 @@ fn use_color(choice: ColorChoice, tty: bool) -> bool {
 
 /// An absolute http(s) URL; plain http only to a loopback host, since the key goes there.
 pub fn parse_base_url(s: &str) -> anyhow::Result<Url> {
-    let url = Url::parse(s).map_err(|e| fail(Code::Usage, format!("invalid base URL '{s}': {e}")))?;
+    let url =
+        Url::parse(s).map_err(|e| fail(Code::Usage, format!("invalid base URL '{s}': {e}")))?;
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
         "http" => Err(fail(
             Code::Usage,
-            format!("refusing to send the API key over plain http to '{}': use https", url.host_str().unwrap_or("")),
+            format!(
+                "refusing to send the API key over plain http to '{}': use https",
+                url.host_str().unwrap_or("")
+            ),
         )),
-        other => Err(fail(Code::Usage, format!("invalid base URL '{s}': scheme '{other}' is not http(s)"))),
+        other => Err(fail(
+            Code::Usage,
+            format!("invalid base URL '{s}': scheme '{other}' is not http(s)"),
+        )),
     }
 }
 
@@ -160,12 +169,19 @@ fn read_key(flag: Option<&Path>) -> anyhow::Result<Secret> {
 fn read_key_file(path: &Path) -> anyhow::Result<String> {
     let mut key = String::new();
     if path == Path::new("-") {
-        io::stdin()
-            .read_to_string(&mut key)
-            .map_err(|e| fail(Code::Auth, format!("cannot read the API key from stdin: {e}")))?;
+        io::stdin().read_to_string(&mut key).map_err(|e| {
+            fail(
+                Code::Auth,
+                format!("cannot read the API key from stdin: {e}"),
+            )
+        })?;
     } else {
-        key = std::fs::read_to_string(path)
-            .map_err(|e| fail(Code::Auth, format!("cannot read the API key file {}: {e}", path.display())))?;
+        key = std::fs::read_to_string(path).map_err(|e| {
+            fail(
+                Code::Auth,
+                format!("cannot read the API key file {}: {e}", path.display()),
+            )
+        })?;
     }
     Ok(key)
 }

@@ -13,12 +13,19 @@ use crate::exit::{Code, Fail, fail};
 use crate::model::{Export, ExportRef, State, parse_export};
 use crate::{fetch, interrupt};
 
-pub fn run(s: &Settings, api: &Api, r: &ExportRef, output: Option<&Path>, force: bool) -> anyhow::Result<Code> {
+pub fn run(
+    s: &Settings,
+    api: &Api,
+    r: &ExportRef,
+    output: Option<&Path>,
+    force: bool,
+) -> anyhow::Result<Code> {
     // Refuse to clobber before asking the server anything.
-    if let Target::File(path) = target(output, &r.export) {
-        if path.exists() && !force {
-            return Err(exists(&path).into());
-        }
+    if let Target::File(path) = target(output, &r.export)
+        && path.exists()
+        && !force
+    {
+        return Err(exists(&path).into());
     }
     let bodies = fetch(api, std::slice::from_ref(r))?;
     let export = parse_export(&bodies[0])?;
@@ -26,16 +33,27 @@ pub fn run(s: &Settings, api: &Api, r: &ExportRef, output: Option<&Path>, force:
         Some(State::Ready) => {}
         Some(State::Failed) => {
             let status = export.status().unwrap_or_default();
-            return Err(fail(Code::ExportFailed, format!("export {r} failed (status: {status})")));
+            return Err(fail(
+                Code::ExportFailed,
+                format!("export {r} failed (status: {status})"),
+            ));
         }
         Some(State::Processing) => {
-            return Err(Fail::new(Code::Error, format!("export {r} is not ready yet")).hint(format!(
-                "use `klap-export wait --download {} {r}` to wait for it",
-                output.map_or(".".into(), |p| p.display().to_string())
-            ))
-            .into());
+            return Err(
+                Fail::new(Code::Error, format!("export {r} is not ready yet"))
+                    .hint(format!(
+                        "use `klap-export wait --download {} {r}` to wait for it",
+                        output.map_or(".".into(), |p| p.display().to_string())
+                    ))
+                    .into(),
+            );
         }
-        None => return Err(fail(Code::Error, format!("unexpected response for {r}: the export object has no status"))),
+        None => {
+            return Err(fail(
+                Code::Error,
+                format!("unexpected response for {r}: the export object has no status"),
+            ));
+        }
     }
     save(s, api, &export, &r.export, output, force, true)
 }
@@ -57,7 +75,8 @@ fn target(output: Option<&Path>, id: &str) -> Target {
 }
 
 fn exists(path: &Path) -> Fail {
-    Fail::new(Code::Usage, format!("{} already exists", path.display())).hint("use --force to replace it")
+    Fail::new(Code::Usage, format!("{} already exists", path.display()))
+        .hint("use --force to replace it")
 }
 
 /// Downloads a ready export. `id` names the file (a validated ID, never the server's text).
@@ -75,7 +94,15 @@ pub fn save(
     let url = Url::parse(src)
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https"))
-        .ok_or_else(|| fail(Code::Error, format!("unexpected response: src_url is not an http(s) URL: {}", crate::output::sanitize(src))))?;
+        .ok_or_else(|| {
+            fail(
+                Code::Error,
+                format!(
+                    "unexpected response: src_url is not an http(s) URL: {}",
+                    crate::output::sanitize(src)
+                ),
+            )
+        })?;
     let path = match target(output, id) {
         Target::Stdout => {
             let mut out = io::stdout().lock();
@@ -122,8 +149,10 @@ fn copy(s: &Settings, api: &Api, url: &Url, out: &mut impl Write) -> anyhow::Res
     let bar = (s.progress == Progress::Terminal).then(|| {
         let bar = ProgressBar::with_draw_target(expected, ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template("{bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {wide_bar}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {wide_bar}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         bar
     });
@@ -134,7 +163,12 @@ fn copy(s: &Settings, api: &Api, url: &Url, out: &mut impl Write) -> anyhow::Res
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(fail(Code::Error, format!("download failed after {written} bytes: {e}"))),
+            Err(e) => {
+                return Err(fail(
+                    Code::Error,
+                    format!("download failed after {written} bytes: {e}"),
+                ));
+            }
         };
         out.write_all(&buf[..n])?;
         written += n as u64;
@@ -146,7 +180,10 @@ fn copy(s: &Settings, api: &Api, url: &Url, out: &mut impl Write) -> anyhow::Res
         bar.finish_and_clear();
     }
     if let Some(expected) = expected.filter(|&e| e != written) {
-        return Err(fail(Code::Error, format!("download incomplete: got {written} of {expected} bytes")));
+        return Err(fail(
+            Code::Error,
+            format!("download incomplete: got {written} of {expected} bytes"),
+        ));
     }
     Ok(written)
 }

@@ -32,7 +32,11 @@ pub struct Fail {
 
 impl Fail {
     pub fn new(code: Code, message: impl Into<String>) -> Self {
-        Fail { code, message: message.into(), hint: None }
+        Fail {
+            code,
+            message: message.into(),
+            hint: None,
+        }
     }
 
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
@@ -67,7 +71,10 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         return Code::Success.into();
     }
     let fail = err.chain().find_map(|e| e.downcast_ref::<Fail>());
-    eprintln!("klap-export: error: {}", crate::output::sanitize(&format!("{err:#}")));
+    eprintln!(
+        "klap-export: error: {}",
+        crate::output::sanitize(&format!("{err:#}"))
+    );
     if let Some(hint) = fail.and_then(|f| f.hint.as_deref()) {
         eprintln!("hint: {hint}");
     }

@@ -12,7 +12,10 @@ struct Cleanup {
     progress: Option<MultiProgress>,
 }
 
-static CLEANUP: Mutex<Cleanup> = Mutex::new(Cleanup { parts: Vec::new(), progress: None });
+static CLEANUP: Mutex<Cleanup> = Mutex::new(Cleanup {
+    parts: Vec::new(),
+    progress: None,
+});
 
 pub fn install() {
     // Fails only when a handler is already set, which this program never does twice.

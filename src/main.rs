@@ -55,7 +55,11 @@ fn run(cli: Cli) -> anyhow::Result<Code> {
         Command::Status { refs } => status(&s, &api, &refs),
         Command::List(args) => list(&s, &api, &args),
         Command::Wait { refs, wait } => wait::run(&s, &api, &refs, &wait),
-        Command::Download { export, output, force } => download::run(&s, &api, &export, output.as_deref(), force),
+        Command::Download {
+            export,
+            output,
+            force,
+        } => download::run(&s, &api, &export, output.as_deref(), force),
         Command::Sandbox(_) | Command::Completions { .. } => unreachable!("handled above"),
     };
     drop(server);
@@ -68,7 +72,11 @@ fn create(s: &Settings, api: &Api, a: CreateArgs) -> anyhow::Result<Code> {
         Some(url) => {
             let mut mark = serde_json::Map::new();
             mark.insert("src_url".into(), json!(url));
-            for (name, value) in [("pos_x", a.watermark_x), ("pos_y", a.watermark_y), ("scale", a.watermark_scale)] {
+            for (name, value) in [
+                ("pos_x", a.watermark_x),
+                ("pos_y", a.watermark_y),
+                ("scale", a.watermark_scale),
+            ] {
                 if let Some(v) = value {
                     mark.insert(name.into(), json!(v));
                 }
@@ -78,16 +86,29 @@ fn create(s: &Settings, api: &Api, a: CreateArgs) -> anyhow::Result<Code> {
     };
     let text = api.create(&a.project, &body)?;
     let export = parse_export(&text)?;
-    let created = export
-        .reference()
-        .ok_or_else(|| fail(Code::Error, "unexpected response: the created export has no id"))?;
+    let created = export.reference().ok_or_else(|| {
+        fail(
+            Code::Error,
+            "unexpected response: the created export has no id",
+        )
+    })?;
     // The API may leave out the project of the new export; we know it.
     let created = match created.project {
         Some(_) => created,
-        None => ExportRef { project: Some(a.project.clone()), export: created.export },
+        None => ExportRef {
+            project: Some(a.project.clone()),
+            export: created.export,
+        },
     };
     if !(a.wait || a.wait_args.download.is_some()) {
-        output::print(s, &Report { exports: &[export], asked: Some(&[created]), single: true })?;
+        output::print(
+            s,
+            &Report {
+                exports: &[export],
+                asked: Some(&[created]),
+                single: true,
+            },
+        )?;
         return Ok(Code::Success);
     }
     wait::run(s, api, &[created], &a.wait_args)
@@ -95,8 +116,18 @@ fn create(s: &Settings, api: &Api, a: CreateArgs) -> anyhow::Result<Code> {
 
 fn status(s: &Settings, api: &Api, refs: &[ExportRef]) -> anyhow::Result<Code> {
     let bodies = fetch(api, refs)?;
-    let exports = bodies.iter().map(|b| parse_export(b)).collect::<anyhow::Result<Vec<_>>>()?;
-    output::print(s, &Report { exports: &exports, asked: Some(refs), single: refs.len() == 1 })?;
+    let exports = bodies
+        .iter()
+        .map(|b| parse_export(b))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    output::print(
+        s,
+        &Report {
+            exports: &exports,
+            asked: Some(refs),
+            single: refs.len() == 1,
+        },
+    )?;
     Ok(Code::Success)
 }
 
@@ -122,20 +153,35 @@ pub fn find_in_list(list: &str, id: &str) -> anyhow::Result<String> {
         .into_iter()
         .find(|e| e.fields.id.as_deref() == Some(id))
         .map(|e| e.raw.get().to_string())
-        .ok_or_else(|| fail(Code::NotFound, format!("export '{id}' not found in GET /exports")))
+        .ok_or_else(|| {
+            fail(
+                Code::NotFound,
+                format!("export '{id}' not found in GET /exports"),
+            )
+        })
 }
 
 fn list(s: &Settings, api: &Api, a: &ListArgs) -> anyhow::Result<Code> {
     let body = api.get(&api.list_url(a.folder.as_deref(), a.project.as_deref()))?;
     let mut exports: Vec<Export> = parse_list(&body)?;
     if !a.status.is_empty() {
-        exports.retain(|e| e.status().is_some_and(|st| a.status.contains(&State::of(st))));
+        exports.retain(|e| {
+            e.status()
+                .is_some_and(|st| a.status.contains(&State::of(st)))
+        });
     }
     // Newest first; RFC 3339 timestamps in one zone sort as text. Missing ones go last.
     exports.sort_by(|x, y| y.fields.created_at.cmp(&x.fields.created_at));
     if let Some(limit) = a.limit {
         exports.truncate(limit);
     }
-    output::print(s, &Report { exports: &exports, asked: None, single: false })?;
+    output::print(
+        s,
+        &Report {
+            exports: &exports,
+            asked: None,
+            single: false,
+        },
+    )?;
     Ok(Code::Success)
 }

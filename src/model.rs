@@ -12,7 +12,10 @@ pub fn parse_id(s: &str) -> Result<String, String> {
         return Err("an ID cannot be empty".into());
     }
     if s.len() > 128 {
-        return Err(format!("an ID has at most 128 characters, this one has {}", s.len()));
+        return Err(format!(
+            "an ID has at most 128 characters, this one has {}",
+            s.len()
+        ));
     }
     if s == "." || s == ".." {
         return Err(format!("'{s}' is not an ID"));
@@ -47,7 +50,10 @@ impl ProjectRef {
     pub fn parse(s: &str) -> Result<Self, String> {
         let mut ids = split_ids(s, 2, "PROJECT_ID or FOLDER_ID/PROJECT_ID")?;
         let project = ids.pop().unwrap_or_default();
-        Ok(Self { folder: ids.pop(), project })
+        Ok(Self {
+            folder: ids.pop(),
+            project,
+        })
     }
 
     /// The API path segments of this project.
@@ -83,7 +89,10 @@ impl ExportRef {
             "EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID",
         )?;
         let export = ids.pop().unwrap_or_default();
-        let project = ids.pop().map(|project| ProjectRef { folder: ids.pop(), project });
+        let project = ids.pop().map(|project| ProjectRef {
+            folder: ids.pop(),
+            project,
+        });
         Ok(Self { project, export })
     }
 }
@@ -156,7 +165,10 @@ pub struct Export<'a> {
 
 impl<'a> Export<'a> {
     pub fn from_raw(raw: &'a RawValue) -> Result<Self, serde_json::Error> {
-        Ok(Export { raw, fields: serde_json::from_str(raw.get())? })
+        Ok(Export {
+            raw,
+            fields: serde_json::from_str(raw.get())?,
+        })
     }
 
     pub fn status(&self) -> Option<&str> {
@@ -179,7 +191,10 @@ impl<'a> Export<'a> {
             folder: f.folder_id.as_ref().map(|s| s.to_string()),
             project: p.to_string(),
         });
-        Some(ExportRef { project, export: f.id.as_ref()?.to_string() })
+        Some(ExportRef {
+            project,
+            export: f.id.as_ref()?.to_string(),
+        })
     }
 
     /// The reference to print: the long form when the server gave its parts,
@@ -196,13 +211,20 @@ impl<'a> Export<'a> {
 
 /// The start of a body for an error message: at most 200 characters, no control codes.
 fn snippet(body: &str) -> String {
-    crate::output::sanitize(body).trim().chars().take(200).collect()
+    crate::output::sanitize(body)
+        .trim()
+        .chars()
+        .take(200)
+        .collect()
 }
 
 fn malformed(expected: &str, why: impl fmt::Display, body: &str) -> anyhow::Error {
     crate::exit::fail(
         crate::exit::Code::Error,
-        format!("unexpected response: expected {expected} ({why}); got: {}", snippet(body)),
+        format!(
+            "unexpected response: expected {expected} ({why}); got: {}",
+            snippet(body)
+        ),
     )
 }
 
@@ -216,8 +238,8 @@ fn object<'a>(raw: &'a RawValue, body: &str) -> anyhow::Result<Export<'a>> {
 
 /// One export object (create and status).
 pub fn parse_export(body: &str) -> anyhow::Result<Export<'_>> {
-    let raw: &RawValue = serde_json::from_str(body.trim())
-        .map_err(|e| malformed("an export object", e, body))?;
+    let raw: &RawValue =
+        serde_json::from_str(body.trim()).map_err(|e| malformed("an export object", e, body))?;
     object(raw, body)
 }
 
@@ -240,7 +262,10 @@ pub fn parse_list(body: &str) -> anyhow::Result<Vec<Export<'_>>> {
     } else {
         serde_json::from_str(trimmed).map_err(|e| malformed(EXPECTED, e, body))?
     };
-    items.into_iter().map(|raw| object(raw, raw.get())).collect()
+    items
+        .into_iter()
+        .map(|raw| object(raw, raw.get()))
+        .collect()
 }
 
 #[cfg(test)]
@@ -255,13 +280,18 @@ mod tests {
         assert_eq!(r.export, "e");
         assert_eq!(ExportRef::parse("p/e").unwrap().to_string(), "p/e");
         assert!(ExportRef::parse("e").unwrap().project.is_none());
-        assert_eq!(ProjectRef::parse("f/p").unwrap().segments(), ["projects", "f", "p"]);
+        assert_eq!(
+            ProjectRef::parse("f/p").unwrap().segments(),
+            ["projects", "f", "p"]
+        );
     }
 
     #[test]
     fn bad_refs_are_rejected() {
         let long = "x".repeat(129);
-        for bad in ["", "a//b", "a/b/c/d", ".", "a/..", "a b", "a%2f", "é", "a/", &long] {
+        for bad in [
+            "", "a//b", "a/b/c/d", ".", "a/..", "a b", "a%2f", "é", "a/", &long,
+        ] {
             assert!(ExportRef::parse(bad).is_err(), "{bad:?}");
         }
         assert!(ProjectRef::parse("a/b/c").is_err());
@@ -270,9 +300,14 @@ mod tests {
 
     #[test]
     fn ready_needs_a_file() {
-        let raw: &RawValue = serde_json::from_str(r#"{"id":"e","status":"ready","src_url":null}"#).unwrap();
-        assert_eq!(Export::from_raw(raw).unwrap().state(), Some(State::Processing));
-        let raw: &RawValue = serde_json::from_str(r#"{"id":"e","status":"COMPLETED","src_url":"u"}"#).unwrap();
+        let raw: &RawValue =
+            serde_json::from_str(r#"{"id":"e","status":"ready","src_url":null}"#).unwrap();
+        assert_eq!(
+            Export::from_raw(raw).unwrap().state(),
+            Some(State::Processing)
+        );
+        let raw: &RawValue =
+            serde_json::from_str(r#"{"id":"e","status":"COMPLETED","src_url":"u"}"#).unwrap();
         assert_eq!(Export::from_raw(raw).unwrap().state(), Some(State::Ready));
         assert_eq!(State::of("in_progress"), State::Processing);
         assert_eq!(State::of("canceled"), State::Failed);

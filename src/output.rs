@@ -14,7 +14,11 @@ use crate::model::{Export, ExportRef, State};
 /// so nothing the server sends can drive the terminal or break a TSV row.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
     if s.chars().any(char::is_control) {
-        Cow::Owned(s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect())
+        Cow::Owned(
+            s.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect(),
+        )
     } else {
         Cow::Borrowed(s)
     }
@@ -57,7 +61,8 @@ struct Verbatim<'r>(&'r serde_json::value::RawValue);
 
 impl Serialize for Verbatim<'_> {
     fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let value: serde_json::Value = serde_json::from_str(self.0.get()).map_err(serde::ser::Error::custom)?;
+        let value: serde_json::Value =
+            serde_json::from_str(self.0.get()).map_err(serde::ser::Error::custom)?;
         value.serialize(ser)
     }
 }
@@ -84,7 +89,13 @@ fn ndjson(out: &mut impl Write, r: &Report) -> io::Result<()> {
 fn tsv(out: &mut impl Write, r: &Report) -> io::Result<()> {
     for (i, e) in r.exports.iter().enumerate() {
         let f = &e.fields;
-        let cols = [&f.status, &f.name, &f.created_at, &f.finished_at, &f.src_url];
+        let cols = [
+            &f.status,
+            &f.name,
+            &f.created_at,
+            &f.finished_at,
+            &f.src_url,
+        ];
         out.write_all(sanitize(&r.reference(i)).as_bytes())?;
         for col in cols {
             out.write_all(b"\t")?;
@@ -101,7 +112,9 @@ fn table(out: &mut impl Write, s: &Settings, r: &Report) -> io::Result<()> {
     }
     let mut t = Table::new();
     t.load_style(presets::NOTHING);
-    t.set_header(["ID", "STATUS", "NAME", "PROJECT", "FOLDER", "CREATED", "FINISHED", "URL"]);
+    t.set_header([
+        "ID", "STATUS", "NAME", "PROJECT", "FOLDER", "CREATED", "FINISHED", "URL",
+    ]);
     if s.color {
         t.enforce_styling();
     } else {

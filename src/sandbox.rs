@@ -26,7 +26,10 @@ pub struct Options {
 impl Default for Options {
     /// For the one-command `--sandbox`: quick enough to try with the default poll interval.
     fn default() -> Self {
-        Options { ready_after: Duration::from_secs(2), seed: 0 }
+        Options {
+            ready_after: Duration::from_secs(2),
+            seed: 0,
+        }
     }
 }
 
@@ -52,13 +55,18 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub fn start(listen: &str, opts: Options) -> anyhow::Result<Sandbox> {
-        let server = Server::http(listen).map_err(|e| fail(Code::Error, format!("cannot listen on {listen}: {e}")))?;
+        let server = Server::http(listen)
+            .map_err(|e| fail(Code::Error, format!("cannot listen on {listen}: {e}")))?;
         let addr = server
             .server_addr()
             .to_ip()
             .ok_or_else(|| fail(Code::Error, "the sandbox is not on an IP address"))?;
         let origin = format!("http://{addr}");
-        let state = Arc::new(State { origin: origin.clone(), ready_after: opts.ready_after, exports: Mutex::new(seed(opts.seed)) });
+        let state = Arc::new(State {
+            origin: origin.clone(),
+            ready_after: opts.ready_after,
+            exports: Mutex::new(seed(opts.seed)),
+        });
         let server = Arc::new(server);
         let workers = (0..WORKERS)
             .map(|_| {
@@ -70,7 +78,11 @@ impl Sandbox {
                 })
             })
             .collect();
-        Ok(Sandbox { server, origin, workers })
+        Ok(Sandbox {
+            server,
+            origin,
+            workers,
+        })
     }
 
     pub fn base_url(&self) -> Url {
@@ -89,7 +101,13 @@ impl Drop for Sandbox {
 
 /// `klap-export sandbox`: serve until interrupted.
 pub fn serve(args: &SandboxArgs) -> anyhow::Result<Code> {
-    let sandbox = Sandbox::start(&args.listen, Options { ready_after: args.ready_after, seed: args.seed })?;
+    let sandbox = Sandbox::start(
+        &args.listen,
+        Options {
+            ready_after: args.ready_after,
+            seed: args.seed,
+        },
+    )?;
     let url = sandbox.base_url();
     println!("klap-export sandbox listening on {url}");
     println!("export KLAP_BASE_URL={url}");
@@ -107,7 +125,11 @@ fn seed(n: usize) -> Vec<Record> {
     (0..n)
         .map(|i| {
             let folder = (i % 4 != 3).then(|| format!("folder_{}", i % 3 + 1));
-            let project = if i % 7 == 6 { format!("fail_{}", i % 5) } else { format!("project_{}", i % 10 + 1) };
+            let project = if i % 7 == 6 {
+                format!("fail_{}", i % 5)
+            } else {
+                format!("project_{}", i % 10 + 1)
+            };
             // The newest few are still processing; the rest finished long ago.
             let age = if i % 9 == 0 { 0 } else { 60 * (i as u64 + 1) };
             Record {
@@ -158,7 +180,9 @@ type Reply = Response<Cursor<Vec<u8>>>;
 
 fn reply(code: u16, body: &Value) -> Reply {
     let header = Header::from_bytes("Content-Type", "application/json").expect("static header");
-    Response::from_data(body.to_string().into_bytes()).with_status_code(code).with_header(header)
+    Response::from_data(body.to_string().into_bytes())
+        .with_status_code(code)
+        .with_header(header)
 }
 
 fn message(code: u16, text: &str) -> Reply {
@@ -170,9 +194,12 @@ fn handle(state: &State, mut req: Request) -> std::io::Result<()> {
     let (path, query) = url.split_once('?').unwrap_or((&url, ""));
     let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
     if let (Method::Get, ["files", file]) = (req.method(), segs.as_slice()) {
-        let known = file
-            .strip_suffix(".mp4")
-            .is_some_and(|id| state.exports.lock().is_ok_and(|ex| ex.iter().any(|r| r.id == id)));
+        let known = file.strip_suffix(".mp4").is_some_and(|id| {
+            state
+                .exports
+                .lock()
+                .is_ok_and(|ex| ex.iter().any(|r| r.id == id))
+        });
         let resp = if known {
             let header = Header::from_bytes("Content-Type", "video/mp4").expect("static header");
             Response::from_data(MP4.to_vec()).with_header(header)
@@ -213,7 +240,12 @@ fn route(state: &State, method: &Method, segs: &[&str], query: &str, body: &str)
             let params: Vec<(String, String)> = Url::parse(&format!("http://x/?{query}"))
                 .map(|u| u.query_pairs().into_owned().collect())
                 .unwrap_or_default();
-            let wanted = |name: &str| params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str());
+            let wanted = |name: &str| {
+                params
+                    .iter()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.as_str())
+            };
             let (folder, project) = (wanted("folder_id"), wanted("project_id"));
             let list: Vec<Value> = exports
                 .iter()
@@ -225,7 +257,14 @@ fn route(state: &State, method: &Method, segs: &[&str], query: &str, body: &str)
         }
         (Method::Post, ["projects", folder @ .., project, "exports"]) if folder.len() <= 1 => {
             if let Err(why) = check_create(body) {
-                return message(if why.starts_with("malformed") { 400 } else { 422 }, &why);
+                return message(
+                    if why.starts_with("malformed") {
+                        400
+                    } else {
+                        422
+                    },
+                    &why,
+                );
             }
             let record = Record {
                 id: format!("exp_{:06}", exports.len() + 1),
@@ -240,7 +279,10 @@ fn route(state: &State, method: &Method, segs: &[&str], query: &str, body: &str)
         }
         (Method::Get, ["projects", folder @ .., project, "exports", id]) if folder.len() <= 1 => {
             let folder = folder.first().copied();
-            match exports.iter().find(|r| r.id == *id && r.project == *project && r.folder.as_deref() == folder) {
+            match exports
+                .iter()
+                .find(|r| r.id == *id && r.project == *project && r.folder.as_deref() == folder)
+            {
                 Some(r) => reply(200, &state.to_json(r)),
                 None => message(404, "export not found"),
             }
@@ -257,7 +299,9 @@ fn check_create(body: &str) -> Result<(), String> {
     let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(body) else {
         return Err("malformed JSON body".into());
     };
-    let Some(mark) = obj.get("watermark") else { return Ok(()) };
+    let Some(mark) = obj.get("watermark") else {
+        return Ok(());
+    };
     if !mark.get("src_url").is_some_and(Value::is_string) {
         return Err("watermark.src_url is required".into());
     }
@@ -265,7 +309,9 @@ fn check_create(body: &str) -> Result<(), String> {
         None => true,
         Some(v) => v.as_f64().is_some_and(ok),
     };
-    if !in_range("pos_x", |v| (0.0..=1.0).contains(&v)) || !in_range("pos_y", |v| (0.0..=1.0).contains(&v)) {
+    if !in_range("pos_x", |v| (0.0..=1.0).contains(&v))
+        || !in_range("pos_y", |v| (0.0..=1.0).contains(&v))
+    {
         return Err("watermark.pos_x and pos_y must be numbers in 0..1".into());
     }
     if !in_range("scale", |v| v > 0.0) {

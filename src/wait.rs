@@ -28,17 +28,22 @@ struct Tracked {
 }
 
 pub fn run(s: &Settings, api: &Api, refs: &[ExportRef], a: &WaitArgs) -> anyhow::Result<Code> {
-    if let Some(dir) = &a.download {
-        if refs.len() > 1 && !dir.is_dir() {
-            return Err(fail(
-                Code::Usage,
-                format!("--download {}: must be an existing directory when waiting for several exports", dir.display()),
-            ));
-        }
+    if let Some(dir) = &a.download
+        && refs.len() > 1
+        && !dir.is_dir()
+    {
+        return Err(fail(
+            Code::Usage,
+            format!(
+                "--download {}: must be an existing directory when waiting for several exports",
+                dir.display()
+            ),
+        ));
     }
     let start = Instant::now();
     let deadline = (!a.timeout.is_zero()).then(|| start + a.timeout);
-    let multi = (s.progress == Progress::Terminal).then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
+    let multi = (s.progress == Progress::Terminal)
+        .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
     interrupt::set_progress(multi.clone());
     let mut tracked: Vec<Tracked> = refs
         .iter()
@@ -67,7 +72,11 @@ pub fn run(s: &Settings, api: &Api, refs: &[ExportRef], a: &WaitArgs) -> anyhow:
                         eprintln!("klap-export: {}: {:#}; retrying", t.asked, e.error);
                     }
                     if let Some(bar) = &t.bar {
-                        bar.set_message(format!("{} (retrying: {})", t.status.as_deref().unwrap_or("waiting"), short(&e.error)));
+                        bar.set_message(format!(
+                            "{} (retrying: {})",
+                            t.status.as_deref().unwrap_or("waiting"),
+                            short(&e.error)
+                        ));
                     }
                 }
                 Err(e) => return Err(e.error),
@@ -77,7 +86,11 @@ pub fn run(s: &Settings, api: &Api, refs: &[ExportRef], a: &WaitArgs) -> anyhow:
             break;
         }
         failures = if transient { failures + 1 } else { 0 };
-        let pause = if transient { a.interval.max(backoff(failures - 1, retry_after)) } else { a.interval };
+        let pause = if transient {
+            a.interval.max(backoff(failures - 1, retry_after))
+        } else {
+            a.interval
+        };
         let now = Instant::now();
         if deadline.is_some_and(|d| now >= d) {
             break;
@@ -127,7 +140,11 @@ fn poll(api: &Api, r: &ExportRef) -> Result<String, AttemptError> {
         Some(p) => api.get_once(&api.export_url(p, &r.export)),
         None => {
             let list = api.get_once(&api.list_url(None, None))?;
-            find_in_list(&list, &r.export).map_err(|error| AttemptError { error, transient: false, retry_after: None })
+            find_in_list(&list, &r.export).map_err(|error| AttemptError {
+                error,
+                transient: false,
+                retry_after: None,
+            })
         }
     }
 }
@@ -136,28 +153,41 @@ fn update(s: &Settings, t: &mut Tracked, body: String, start: Instant) -> anyhow
     let export = parse_export(&body)?;
     let status = export
         .status()
-        .ok_or_else(|| fail(Code::Error, format!("unexpected response for {}: the export object has no status", t.asked)))?
+        .ok_or_else(|| {
+            fail(
+                Code::Error,
+                format!(
+                    "unexpected response for {}: the export object has no status",
+                    t.asked
+                ),
+            )
+        })?
         .to_string();
     let state = export.state().unwrap_or(State::Processing);
-    if t.poll.project.is_none() {
-        if let Some(long) = export.reference().filter(|r| r.project.is_some() && r.export == t.poll.export) {
-            t.poll = long;
-        }
+    if t.poll.project.is_none()
+        && let Some(long) = export
+            .reference()
+            .filter(|r| r.project.is_some() && r.export == t.poll.export)
+    {
+        t.poll = long;
     }
     let changed = t.status.as_deref() != Some(status.as_str()) || state != t.state;
     if changed {
-        let shown = sanitize(&status);
-        let shown = if status.eq_ignore_ascii_case("ready") || status.eq_ignore_ascii_case("completed") {
-            if state == State::Ready { shown } else { format!("{shown} (no file yet)").into() }
-        } else {
-            shown
+        let shown = match (State::of(&status), state) {
+            (State::Ready, State::Processing) => format!("{} (no file yet)", sanitize(&status)),
+            _ => sanitize(&status).into_owned(),
         };
         if s.progress == Progress::Plain {
-            eprintln!("klap-export: {}: {} ({} elapsed)", t.asked, shown, elapsed(start));
+            eprintln!(
+                "klap-export: {}: {} ({} elapsed)",
+                t.asked,
+                shown,
+                elapsed(start)
+            );
             t.said_at = Instant::now();
         }
         if let Some(bar) = &t.bar {
-            bar.set_message(shown.into_owned());
+            bar.set_message(shown);
         }
     }
     t.status = Some(status);
@@ -167,14 +197,27 @@ fn update(s: &Settings, t: &mut Tracked, body: String, start: Instant) -> anyhow
 }
 
 /// Prints the final exports, downloads the ready ones, and picks the exit code.
-fn finish(s: &Settings, api: &Api, tracked: &[Tracked], download: Option<&Path>, timeout: Duration) -> anyhow::Result<Code> {
+fn finish(
+    s: &Settings,
+    api: &Api,
+    tracked: &[Tracked],
+    download: Option<&Path>,
+    timeout: Duration,
+) -> anyhow::Result<Code> {
     let seen: Vec<&Tracked> = tracked.iter().filter(|t| t.body.is_some()).collect();
     let exports = seen
         .iter()
         .map(|t| parse_export(t.body.as_deref().unwrap_or_default()))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let asked: Vec<ExportRef> = seen.iter().map(|t| t.asked.clone()).collect();
-    output::print(s, &Report { exports: &exports, asked: Some(&asked), single: tracked.len() == 1 })?;
+    output::print(
+        s,
+        &Report {
+            exports: &exports,
+            asked: Some(&asked),
+            single: tracked.len() == 1,
+        },
+    )?;
 
     if let Some(path) = download {
         for (export, r) in exports.iter().zip(&asked) {
@@ -199,7 +242,10 @@ fn finish(s: &Settings, api: &Api, tracked: &[Tracked], download: Option<&Path>,
     if !pending.is_empty() {
         return Err(Fail::new(
             Code::Deadline,
-            format!("gave up after {}: still in progress: {pending}", humantime::format_duration(timeout)),
+            format!(
+                "gave up after {}: still in progress: {pending}",
+                humantime::format_duration(timeout)
+            ),
         )
         .hint("the export goes on on the server; run `klap-export wait` again later")
         .into());

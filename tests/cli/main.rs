@@ -1,0 +1,89 @@
+//! Integration tests: the real binary against loopback servers the tests start.
+
+mod completions;
+mod core;
+mod download;
+mod faults;
+mod sandbox;
+mod script;
+mod wait;
+
+use std::process::Output;
+
+use assert_cmd::Command;
+
+/// The API key every test uses; no test output may ever contain it.
+pub const KEY: &str = "sk-test-SECRET-7f3a9c";
+
+/// The binary with a clean environment: nothing from the developer's shell leaks in.
+pub fn bin() -> Command {
+    let mut cmd = Command::cargo_bin("klap-export").expect("binary");
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy().into_owned();
+        if name.starts_with("KLAP_")
+            || name == "HOME"
+            || name == "NO_COLOR"
+            || name == "CLICOLOR_FORCE"
+            || name == "CI"
+        {
+            cmd.env_remove(&name);
+        }
+    }
+    cmd.env("RUST_BACKTRACE", "0");
+    cmd
+}
+
+/// `bin()` pointed at a server's `/v2` with the test key.
+pub fn api(base: &str) -> Command {
+    let mut cmd = bin();
+    cmd.env("KLAP_BASE_URL", format!("{base}/v2"))
+        .env("KLAP_API_KEY", KEY);
+    cmd
+}
+
+/// What a run printed, checked for the key.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(cmd: &mut Command) -> Run {
+    let out: Output = cmd.output().expect("run");
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !run.stdout.contains(KEY) && !run.stderr.contains(KEY),
+        "the API key leaked:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    assert!(!run.stderr.contains("panicked"), "panic: {}", run.stderr);
+    run
+}
+
+/// An export object as the API documents it.
+pub fn export(
+    id: &str,
+    status: &str,
+    folder: Option<&str>,
+    project: &str,
+    created: &str,
+) -> serde_json::Value {
+    let ready = status == "ready" || status == "completed";
+    serde_json::json!({
+        "id": id,
+        "status": status,
+        "src_url": if ready { Some(format!("https://cdn.example/{id}.mp4")) } else { None },
+        "project_id": project,
+        "created_at": created,
+        "finished_at": if ready { Some("2023-10-02T09:15:00Z") } else { None },
+        "name": format!("Clip {id}"),
+        "author_id": "user_123",
+        "folder_id": folder,
+        "descriptions": "d",
+    })
+}

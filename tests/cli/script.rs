@@ -1,0 +1,139 @@
+//! A scripted loopback server for sequences and faults httpmock cannot express:
+//! a state that changes between polls, dropped connections, truncated bodies.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+pub enum Step {
+    /// Raw bytes to answer with, then close.
+    Raw(Vec<u8>),
+    /// Close the connection without answering.
+    Close,
+    /// Answer after a pause.
+    Slow(Duration, Vec<u8>),
+}
+
+/// A complete HTTP/1.1 response.
+pub fn reply(status: u16, headers: &[(&str, &str)], body: &str) -> Step {
+    Step::Raw(raw(status, headers, body.as_bytes()))
+}
+
+pub fn raw(status: u16, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
+    let mut out = format!(
+        "HTTP/1.1 {status} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        body.len()
+    );
+    for (k, v) in headers {
+        out.push_str(&format!("{k}: {v}\r\n"));
+    }
+    out.push_str("\r\n");
+    let mut out = out.into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+pub fn json(status: u16, body: &serde_json::Value) -> Step {
+    reply(
+        status,
+        &[("Content-Type", "application/json")],
+        &body.to_string(),
+    )
+}
+
+/// One request as the server saw it.
+#[derive(Debug, Clone)]
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Seen {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+pub struct Script {
+    pub base: String,
+    seen: Arc<Mutex<Vec<Seen>>>,
+}
+
+impl Script {
+    /// Serves the steps in order; the last one repeats.
+    pub fn serve(steps: Vec<Step>) -> Script {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        std::thread::spawn(move || {
+            let mut n = 0;
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let step = &steps[n.min(steps.len() - 1)];
+                n += 1;
+                if let Some(req) = read_request(&stream) {
+                    log.lock().unwrap().push(req);
+                }
+                answer(stream, step);
+            }
+        });
+        Script { base, seen }
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+fn read_request(stream: &TcpStream) -> Option<Seen> {
+    let mut r = BufReader::new(stream);
+    let mut line = String::new();
+    r.read_line(&mut line).ok()?;
+    let mut parts = line.split_whitespace();
+    let (method, path) = (parts.next()?.to_string(), parts.next()?.to_string());
+    let mut headers = Vec::new();
+    loop {
+        let mut h = String::new();
+        r.read_line(&mut h).ok()?;
+        let h = h.trim_end();
+        if h.is_empty() {
+            break;
+        }
+        let (k, v) = h.split_once(':')?;
+        headers.push((k.trim().to_string(), v.trim().to_string()));
+    }
+    let len = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = vec![0; len];
+    r.read_exact(&mut body).ok()?;
+    Some(Seen {
+        method,
+        path,
+        headers,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+fn answer(mut stream: TcpStream, step: &Step) {
+    match step {
+        Step::Raw(bytes) => {
+            let _ = stream.write_all(bytes);
+        }
+        Step::Close => {}
+        Step::Slow(pause, bytes) => {
+            std::thread::sleep(*pause);
+            let _ = stream.write_all(bytes);
+        }
+    }
+    let _ = stream.flush();
+}
