@@ -10,27 +10,46 @@ use crate::script::{Script, Step, json, reply};
 use crate::{KEY, api, export, run};
 
 fn state(status: &str) -> Step {
-    json(200, &export("e", status, Some("f"), "p", "2023-10-02T09:00:00Z"))
+    json(
+        200,
+        &export("e", status, Some("f"), "p", "2023-10-02T09:00:00Z"),
+    )
 }
 
 fn waiting(server: &Script, extra: &[&str]) -> crate::Run {
     let mut cmd = api(&server.base);
-    cmd.env("CI", "true").args(["wait", "f/p/e", "--interval", "0.02", "--timeout", "5"]).args(extra);
+    cmd.env("CI", "true")
+        .args(["wait", "f/p/e", "--interval", "0.02", "--timeout", "5"])
+        .args(extra);
     run(&mut cmd)
 }
 
 #[test]
 fn waits_through_processing_until_ready() {
-    let server = Script::serve(vec![state("processing"), state("processing"), state("ready")]);
+    let server = Script::serve(vec![
+        state("processing"),
+        state("processing"),
+        state("ready"),
+    ]);
     let r = waiting(&server, &["--format", "tsv"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let seen = server.seen();
     assert_eq!(seen.len(), 3);
-    assert!(seen.iter().all(|s| s.method == "GET" && s.path == "/v2/projects/f/p/exports/e"));
-    assert!(seen.iter().all(|s| s.header("authorization") == Some(&format!("Bearer {KEY}"))));
+    assert!(
+        seen.iter()
+            .all(|s| s.method == "GET" && s.path == "/v2/projects/f/p/exports/e")
+    );
+    assert!(
+        seen.iter()
+            .all(|s| s.header("authorization") == Some(&format!("Bearer {KEY}")))
+    );
     assert!(r.stdout.starts_with("f/p/e\tready\t"), "{}", r.stdout);
     // Plain progress for CI: one line per change, no carriage returns or escapes.
-    assert!(r.stderr.contains("klap-export: f/p/e: processing"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("klap-export: f/p/e: processing"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("klap-export: f/p/e: ready"));
     assert_eq!(r.stderr.matches("processing").count(), 1, "{}", r.stderr);
     assert!(!r.stderr.contains('\r') && !r.stderr.contains('\x1b'));
@@ -42,7 +61,12 @@ fn an_error_ends_the_wait_with_exit_5() {
         let server = Script::serve(vec![state("processing"), state(status)]);
         let r = waiting(&server, &[]);
         assert_eq!(r.code, 5, "{status}: {}", r.stderr);
-        assert!(r.stderr.contains("klap-export: error: export failed: f/p/e"), "{}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("klap-export: error: export failed: f/p/e"),
+            "{}",
+            r.stderr
+        );
         assert!(r.stdout.contains(status), "the final export is printed");
         assert_eq!(server.seen().len(), 2);
     }
@@ -52,10 +76,15 @@ fn an_error_ends_the_wait_with_exit_5() {
 fn the_deadline_gives_exit_6_and_names_the_ref() {
     let server = Script::serve(vec![state("processing")]);
     let mut cmd = api(&server.base);
-    cmd.env("CI", "1").args(["wait", "f/p/e", "--interval", "0.05", "--timeout", "0.3"]);
+    cmd.env("CI", "1")
+        .args(["wait", "f/p/e", "--interval", "0.05", "--timeout", "0.3"]);
     let r = run(&mut cmd);
     assert_eq!(r.code, 6, "{}", r.stderr);
-    assert!(r.stderr.contains("still in progress: f/p/e"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("still in progress: f/p/e"),
+        "{}",
+        r.stderr
+    );
     assert!(r.stderr.contains("goes on on the server"), "{}", r.stderr);
     let polls = server.seen().len();
     assert!((3..=9).contains(&polls), "{polls} polls in 0.3 s at 0.05 s");
@@ -73,7 +102,11 @@ fn transient_errors_do_not_end_the_wait() {
     let r = waiting(&server, &["-q"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "f/p/e\n");
-    assert_eq!(server.seen().len(), 5, "each failure was followed by another poll");
+    assert_eq!(
+        server.seen().len(),
+        5,
+        "each failure was followed by another poll"
+    );
 }
 
 #[test]
@@ -104,7 +137,10 @@ fn unknown_status_is_shown_verbatim_and_a_missing_one_is_malformed() {
 #[test]
 fn auth_and_not_found_end_the_wait_at_once() {
     for (status, code) in [(401, 4), (403, 4), (404, 3)] {
-        let server = Script::serve(vec![state("processing"), json(status, &json!({"message": "no"}))]);
+        let server = Script::serve(vec![
+            state("processing"),
+            json(status, &json!({"message": "no"})),
+        ]);
         let r = waiting(&server, &[]);
         assert_eq!(r.code, code, "{status}: {}", r.stderr);
         assert_eq!(server.seen().len(), 2);
@@ -117,24 +153,63 @@ fn several_exports_print_in_the_order_given_and_failure_beats_deadline() {
     for (id, status) in [("e1", "ready"), ("e2", "failed"), ("e3", "processing")] {
         server.mock(|when, then| {
             when.path(format!("/v2/projects/p/exports/{id}"));
-            then.status(200).json_body(export(id, status, None, "p", "2023-10-02T09:00:00Z"));
+            then.status(200)
+                .json_body(export(id, status, None, "p", "2023-10-02T09:00:00Z"));
         });
     }
-    let r = run(api(&server.base_url()).args(["wait", "p/e3", "p/e1", "p/e2", "-q", "--interval", "0.05", "--timeout", "0.2"]));
+    let r = run(api(&server.base_url()).args([
+        "wait",
+        "p/e3",
+        "p/e1",
+        "p/e2",
+        "-q",
+        "--interval",
+        "0.05",
+        "--timeout",
+        "0.2",
+    ]));
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert_eq!(r.stdout, "p/e3\np/e1\np/e2\n");
     assert!(r.stderr.contains("export failed: p/e2"), "{}", r.stderr);
 
-    let r = run(api(&server.base_url()).args(["wait", "p/e3", "p/e1", "-q", "--interval", "0.05", "--timeout", "0.2"]));
+    let r = run(api(&server.base_url()).args([
+        "wait",
+        "p/e3",
+        "p/e1",
+        "-q",
+        "--interval",
+        "0.05",
+        "--timeout",
+        "0.2",
+    ]));
     assert_eq!(r.code, 6);
-    assert!(r.stderr.contains("still in progress: p/e3") && !r.stderr.contains("p/e1,"), "{}", r.stderr);
-    assert!(!r.stderr.lines().any(|l| !l.starts_with("klap-export: error:") && !l.starts_with("hint:")), "-q: only errors on stderr: {}", r.stderr);
+    assert!(
+        r.stderr.contains("still in progress: p/e3") && !r.stderr.contains("p/e1,"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        !r.stderr
+            .lines()
+            .any(|l| !l.starts_with("klap-export: error:") && !l.starts_with("hint:")),
+        "-q: only errors on stderr: {}",
+        r.stderr
+    );
 }
 
 #[test]
 fn a_bare_id_is_found_in_the_list_then_polled_directly() {
     let server = Script::serve(vec![
-        json(200, &json!([export("e", "processing", Some("f"), "p", "2023-10-02T09:00:00Z")])),
+        json(
+            200,
+            &json!([export(
+                "e",
+                "processing",
+                Some("f"),
+                "p",
+                "2023-10-02T09:00:00Z"
+            )]),
+        ),
         state("ready"),
     ]);
     let mut cmd = api(&server.base);
@@ -148,14 +223,25 @@ fn a_bare_id_is_found_in_the_list_then_polled_directly() {
 
 #[test]
 fn create_wait_continues_into_the_same_wait() {
-    let server = Script::serve(vec![state("processing"), state("processing"), state("ready")]);
+    let server = Script::serve(vec![
+        state("processing"),
+        state("processing"),
+        state("ready"),
+    ]);
     let mut cmd = api(&server.base);
     cmd.args(["create", "f/p", "--wait", "--interval", "0.02", "-q"]);
     let r = run(&mut cmd);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "f/p/e\n");
     let seen = server.seen();
-    assert_eq!((seen[0].method.as_str(), seen[0].path.as_str(), seen[0].body.as_str()), ("POST", "/v2/projects/f/p/exports", "{}"));
+    assert_eq!(
+        (
+            seen[0].method.as_str(),
+            seen[0].path.as_str(),
+            seen[0].body.as_str()
+        ),
+        ("POST", "/v2/projects/f/p/exports", "{}")
+    );
     assert_eq!(seen.len(), 3, "one create, then polls until ready");
     assert!(seen[1..].iter().all(|s| s.method == "GET"));
 }
@@ -176,7 +262,10 @@ fn ctrl_c_exits_130() {
     let mut line = String::new();
     stderr.read_line(&mut line).unwrap();
     assert!(line.contains("processing"), "{line}");
-    let kill = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    let kill = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(kill.success());
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130));
@@ -186,7 +275,12 @@ fn ctrl_c_exits_130() {
 #[test]
 fn a_terminal_gets_a_spinner() {
     // `script` (util-linux) runs the command under a pseudo-terminal.
-    let server = Script::serve(vec![state("processing"), state("processing"), state("processing"), state("ready")]);
+    let server = Script::serve(vec![
+        state("processing"),
+        state("processing"),
+        state("processing"),
+        state("ready"),
+    ]);
     let bin = assert_cmd::cargo::cargo_bin("klap-export");
     let cmd = format!("{} wait f/p/e --interval 0.1 --format tsv", bin.display());
     let out = std::process::Command::new("script")
@@ -199,7 +293,10 @@ fn a_terminal_gets_a_spinner() {
         .expect("script(1) from util-linux");
     let screen = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{screen}");
-    assert!(screen.contains("f/p/e processing ["), "spinner line with ref, state, elapsed: {screen:?}");
+    assert!(
+        screen.contains("f/p/e processing ["),
+        "spinner line with ref, state, elapsed: {screen:?}"
+    );
     assert!(screen.contains('\x1b'), "drawn with terminal codes");
     assert!(screen.contains("f/p/e\tready\t"), "{screen:?}");
     assert!(!screen.contains(KEY));
