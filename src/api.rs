@@ -373,3 +373,49 @@ pub fn error_message(body: &[u8]) -> String {
         short
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_is_jittered_and_capped() {
+        for retry in 0..40 {
+            let d = backoff(retry, None);
+            assert!(
+                d <= BACKOFF_CAP && d <= BACKOFF_BASE * 2u32.pow(retry.min(5)),
+                "{retry}: {d:?}"
+            );
+        }
+        assert_eq!(
+            backoff(0, Some(Duration::from_secs(7))),
+            Duration::from_secs(7)
+        );
+    }
+
+    #[test]
+    fn retry_after_is_read_and_capped() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after("86400"), Some(RETRY_AFTER_CAP));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+
+    #[test]
+    fn error_messages_prefer_message_then_error_then_text() {
+        assert_eq!(error_message(br#"{"message":"m","error":"e"}"#), "m");
+        assert_eq!(error_message(br#"{"error":"e"}"#), "e");
+        assert_eq!(error_message(b"plain\x1b[1m text"), "plain [1m text");
+        assert_eq!(error_message(b""), "(empty body)");
+        assert_eq!(error_message("x".repeat(500).as_bytes()).len(), 200);
+    }
+
+    #[test]
+    fn the_key_is_never_formatted() {
+        let key = crate::config::Secret::new("sk-live-123");
+        assert_eq!(format!("{key} {key:?}"), "*** ***");
+    }
+}

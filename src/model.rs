@@ -312,4 +312,20 @@ mod tests {
         assert_eq!(State::of("in_progress"), State::Processing);
         assert_eq!(State::of("canceled"), State::Failed);
     }
+
+    proptest::proptest! {
+        /// Any string parses to IDs that print back as the same string, or is refused.
+        #[test]
+        fn export_refs_round_trip_or_are_refused(s in "\\PC{0,40}|[a-z./%~_-]{0,20}") {
+            if let Ok(r) = ExportRef::parse(&s) {
+                proptest::prop_assert_eq!(r.to_string(), s.clone());
+                let parts: Vec<&str> = s.split('/').collect();
+                proptest::prop_assert!(parts.len() <= 3);
+                proptest::prop_assert!(parts.iter().all(|p| parse_id(p).is_ok()));
+            }
+            if let Ok(p) = ProjectRef::parse(&s) {
+                proptest::prop_assert_eq!(p.to_string(), s);
+            }
+        }
+    }
 }
