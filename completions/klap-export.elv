@@ -1,0 +1,215 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[klap-export] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'klap-export'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'klap-export'= {
+            cand --base-url 'API root'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin)'
+            cand --format 'Output format'
+            cand --color 'Colour on stdout and stderr'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)'
+            cand --retries 'Retries of a failed safe request (0 disables)'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand create 'Start an export of a project'
+            cand status 'Show the current state of exports'
+            cand list 'List exports, filtered by folder / project / state'
+            cand wait 'Wait until exports are ready (spinner on a terminal)'
+            cand download 'Download the MP4 of a ready export'
+            cand sandbox 'Serve a local emulation of the exports API (offline use, CI)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'klap-export;create'= {
+            cand --watermark 'Absolute http(s) URL of a watermark image'
+            cand --watermark-x 'Watermark horizontal position, 0..1'
+            cand --watermark-y 'Watermark vertical position, 0..1'
+            cand --watermark-scale 'Watermark scale, > 0'
+            cand --interval 'Time between polls'
+            cand --timeout 'Give up after this long (0 waits without a deadline)'
+            cand --download 'Download each ready export to PATH (a directory when there are several)'
+            cand --base-url 'API root'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin)'
+            cand --format 'Output format'
+            cand --color 'Colour on stdout and stderr'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)'
+            cand --retries 'Retries of a failed safe request (0 disables)'
+            cand --wait 'Wait until the export is ready, as `wait` does'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'klap-export;status'= {
+            cand --base-url 'API root'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin)'
+            cand --format 'Output format'
+            cand --color 'Colour on stdout and stderr'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)'
+            cand --retries 'Retries of a failed safe request (0 disables)'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'klap-export;list'= {
+            cand --folder 'Only exports of this folder'
+            cand --project 'Only exports of this project'
+            cand --status 'Only exports in this state (repeatable): processing, ready, error, or the other spellings'
+            cand --limit 'Keep the first N exports (newest first)'
+            cand --base-url 'API root'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin)'
+            cand --format 'Output format'
+            cand --color 'Colour on stdout and stderr'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)'
+            cand --retries 'Retries of a failed safe request (0 disables)'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'klap-export;wait'= {
+            cand --interval 'Time between polls'
+            cand --timeout 'Give up after this long (0 waits without a deadline)'
+            cand --download 'Download each ready export to PATH (a directory when there are several)'
+            cand --base-url 'API root'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin)'
+            cand --format 'Output format'
+            cand --color 'Colour on stdout and stderr'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)'
+            cand --retries 'Retries of a failed safe request (0 disables)'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'klap-export;download'= {
+            cand -o 'File or directory to write (''-'' for stdout) [default: ./EXPORT_ID.mp4]'
+            cand --output 'File or directory to write (''-'' for stdout) [default: ./EXPORT_ID.mp4]'
+            cand --base-url 'API root'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin)'
+            cand --format 'Output format'
+            cand --color 'Colour on stdout and stderr'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)'
+            cand --retries 'Retries of a failed safe request (0 disables)'
+            cand --force 'Replace an existing file'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'klap-export;sandbox'= {
+            cand --listen 'Address to listen on (port 0 picks a free one)'
+            cand --ready-after 'Time an export stays processing'
+            cand --seed 'Pre-create N exports in mixed states'
+            cand --base-url 'API root'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin)'
+            cand --format 'Output format'
+            cand --color 'Colour on stdout and stderr'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)'
+            cand --retries 'Retries of a failed safe request (0 disables)'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'klap-export;completions'= {
+            cand --base-url 'API root'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin)'
+            cand --format 'Output format'
+            cand --color 'Colour on stdout and stderr'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)'
+            cand --retries 'Retries of a failed safe request (0 disables)'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'klap-export;help'= {
+            cand create 'Start an export of a project'
+            cand status 'Show the current state of exports'
+            cand list 'List exports, filtered by folder / project / state'
+            cand wait 'Wait until exports are ready (spinner on a terminal)'
+            cand download 'Download the MP4 of a ready export'
+            cand sandbox 'Serve a local emulation of the exports API (offline use, CI)'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'klap-export;help;create'= {
+        }
+        &'klap-export;help;status'= {
+        }
+        &'klap-export;help;list'= {
+        }
+        &'klap-export;help;wait'= {
+        }
+        &'klap-export;help;download'= {
+        }
+        &'klap-export;help;sandbox'= {
+        }
+        &'klap-export;help;completions'= {
+        }
+        &'klap-export;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,199 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_klap_export_global_optspecs
+    string join \n base-url= api-key-file= format= json q/quiet color= no-progress v/verbose http-timeout= retries= sandbox h/help V/version
+end
+
+function __fish_klap_export_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_klap_export_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_klap_export_using_subcommand
+    set -l cmd (__fish_klap_export_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c klap-export -n "__fish_klap_export_needs_command" -l base-url -d 'API root' -r
+complete -c klap-export -n "__fish_klap_export_needs_command" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
+complete -c klap-export -n "__fish_klap_export_needs_command" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_needs_command" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_needs_command" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
+complete -c klap-export -n "__fish_klap_export_needs_command" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_needs_command" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_needs_command" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_needs_command" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_needs_command" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_needs_command" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_needs_command" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_needs_command" -s V -l version -d 'Print version'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "create" -d 'Start an export of a project'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "status" -d 'Show the current state of exports'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "list" -d 'List exports, filtered by folder / project / state'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "wait" -d 'Wait until exports are ready (spinner on a terminal)'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "download" -d 'Download the MP4 of a ready export'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark -d 'Absolute http(s) URL of a watermark image' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark-x -d 'Watermark horizontal position, 0..1' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark-y -d 'Watermark vertical position, 0..1' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark-scale -d 'Watermark scale, > 0' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l interval -d 'Time between polls' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l timeout -d 'Give up after this long (0 waits without a deadline)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l download -d 'Download each ready export to PATH (a directory when there are several)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l base-url -d 'API root' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l wait -d 'Wait until the export is ready, as `wait` does'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l base-url -d 'API root' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l folder -d 'Only exports of this folder' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l project -d 'Only exports of this project' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l status -d 'Only exports in this state (repeatable): processing, ready, error, or the other spellings' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l limit -d 'Keep the first N exports (newest first)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l base-url -d 'API root' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l interval -d 'Time between polls' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l timeout -d 'Give up after this long (0 waits without a deadline)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l download -d 'Download each ready export to PATH (a directory when there are several)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l base-url -d 'API root' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s o -l output -d 'File or directory to write (\'-\' for stdout) [default: ./EXPORT_ID.mp4]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l base-url -d 'API root' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l force -d 'Replace an existing file'
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l listen -d 'Address to listen on (port 0 picks a free one)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l ready-after -d 'Time an export stays processing' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l seed -d 'Pre-create N exports in mixed states' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l base-url -d 'API root' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l base-url -d 'API root' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "create" -d 'Start an export of a project'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "status" -d 'Show the current state of exports'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "list" -d 'List exports, filtered by folder / project / state'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "wait" -d 'Wait until exports are ready (spinner on a terminal)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "download" -d 'Download the MP4 of a ready export'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
