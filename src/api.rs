@@ -28,14 +28,17 @@ pub struct AttemptError {
     pub error: anyhow::Error,
     pub transient: bool,
     pub retry_after: Option<Duration>,
+    /// The server may have acted on the request: for a POST, it may have created.
+    pub ambiguous: bool,
 }
 
 impl AttemptError {
-    fn fatal(error: anyhow::Error) -> Self {
+    pub fn fatal(error: anyhow::Error) -> Self {
         AttemptError {
             error,
             transient: false,
             retry_after: None,
+            ambiguous: false,
         }
     }
 }
@@ -115,7 +118,7 @@ impl Api {
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body.to_string());
         self.attempt("POST", &url, req, true).map_err(|e| {
-            if !e.transient {
+            if !e.ambiguous {
                 return e.error;
             }
             let mut check = format!("klap-export list --project {}", project.project);
@@ -222,6 +225,7 @@ impl Api {
             error: fail(code, message),
             transient: is_transient(status),
             retry_after,
+            ambiguous: status.is_server_error(),
         })
     }
 
@@ -238,6 +242,7 @@ impl Api {
             error: e.context(format!("{method} {url}")),
             transient: true,
             retry_after: None,
+            ambiguous: true,
         })?;
         String::from_utf8(body).map_err(|_| {
             AttemptError::fatal(fail(
@@ -313,6 +318,8 @@ impl Api {
             ),
             transient: true,
             retry_after: None,
+            // A failed connect sent nothing; anything later may have reached the server.
+            ambiguous: !e.is_connect(),
         }
     }
 }

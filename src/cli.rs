@@ -69,7 +69,7 @@ pub struct Global {
 
     /// Per-request timeout (90, 500ms, 30s, 5m, 1h30m)
     #[arg(long, global = true, env = "KLAP_HTTP_TIMEOUT", value_name = "DURATION",
-          default_value = "30s", value_parser = parse_duration)]
+          default_value = "30s", value_parser = parse_positive_duration)]
     pub http_timeout: Duration,
 
     /// Retries of a failed safe request (0 disables)
@@ -196,7 +196,7 @@ pub struct CreateArgs {
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// Time between polls
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_interval)]
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_positive_duration)]
     pub interval: Duration,
     /// Give up after this long (0 waits without a deadline)
     #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
@@ -244,9 +244,9 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("invalid duration '{s}': {e}"))
 }
 
-fn parse_interval(s: &str) -> Result<Duration, String> {
+fn parse_positive_duration(s: &str) -> Result<Duration, String> {
     match parse_duration(s)? {
-        Duration::ZERO => Err("the interval must be greater than 0".into()),
+        Duration::ZERO => Err("must be greater than 0".into()),
         d => Ok(d),
     }
 }

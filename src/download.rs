@@ -135,7 +135,7 @@ pub fn save(
     interrupt::untrack_part(&part);
     result?;
     if print_path {
-        println!("{}", path.display());
+        writeln!(io::stdout(), "{}", path.display())?;
     } else if s.progress != Progress::Off {
         eprintln!("klap-export: saved {}", path.display());
     }

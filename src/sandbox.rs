@@ -1,7 +1,7 @@
 //! An in-memory emulation of the exports API on loopback, for trying the tool
 //! and testing scripts offline.
 
-use std::io::Cursor;
+use std::io::{Cursor, Write};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
@@ -109,11 +109,12 @@ pub fn serve(args: &SandboxArgs) -> anyhow::Result<Code> {
         },
     )?;
     let url = sandbox.base_url();
-    println!("klap-export sandbox listening on {url}");
-    println!("export KLAP_BASE_URL={url}");
-    println!("export KLAP_API_KEY=sandbox");
-    use std::io::Write;
-    std::io::stdout().flush()?;
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "klap-export sandbox listening on {url}")?;
+    writeln!(out, "export KLAP_BASE_URL={url}")?;
+    writeln!(out, "export KLAP_API_KEY=sandbox")?;
+    out.flush()?;
+    drop(out);
     for worker in std::mem::take(&mut { sandbox }.workers) {
         let _ = worker.join();
     }
@@ -131,7 +132,11 @@ fn seed(n: usize) -> Vec<Record> {
                 format!("project_{}", i % 10 + 1)
             };
             // The newest few are still processing; the rest finished long ago.
-            let age = if i % 9 == 0 { 0 } else { 60 * (i as u64 + 1) };
+            let age = if i % 9 == 0 {
+                0
+            } else {
+                60 * (i as u64 % 100_000 + 1)
+            };
             Record {
                 id: format!("exp_seed_{i:06}"),
                 folder,
@@ -149,8 +154,9 @@ fn rfc3339(t: SystemTime) -> String {
 
 impl State {
     fn to_json(&self, r: &Record) -> Value {
-        let finished = r.created + self.ready_after;
-        let done = SystemTime::now() >= finished;
+        // A --ready-after too large to add never finishes.
+        let finished = r.created.checked_add(self.ready_after);
+        let done = finished.is_some_and(|f| SystemTime::now() >= f);
         let ready = done && !r.fails;
         let status = match (done, r.fails) {
             (false, _) => "processing",
@@ -163,7 +169,7 @@ impl State {
             "src_url": ready.then(|| format!("{}/files/{}.mp4", self.origin, r.id)),
             "project_id": r.project,
             "created_at": rfc3339(r.created),
-            "finished_at": done.then(|| rfc3339(finished)),
+            "finished_at": finished.filter(|_| done).map(rfc3339),
             "name": format!("Export of {}", r.project),
             "author_id": "sandbox_user",
             "folder_id": r.folder,

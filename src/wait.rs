@@ -41,7 +41,10 @@ pub fn run(s: &Settings, api: &Api, refs: &[ExportRef], a: &WaitArgs) -> anyhow:
         ));
     }
     let start = Instant::now();
-    let deadline = (!a.timeout.is_zero()).then(|| start + a.timeout);
+    // No deadline for 0, nor for one too far off to represent.
+    let deadline = (!a.timeout.is_zero())
+        .then(|| start.checked_add(a.timeout))
+        .flatten();
     let multi = (s.progress == Progress::Terminal)
         .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
     interrupt::set_progress(multi.clone());
@@ -140,11 +143,7 @@ fn poll(api: &Api, r: &ExportRef) -> Result<String, AttemptError> {
         Some(p) => api.get_once(&api.export_url(p, &r.export)),
         None => {
             let list = api.get_once(&api.list_url(None, None))?;
-            find_in_list(&list, &r.export).map_err(|error| AttemptError {
-                error,
-                transient: false,
-                retry_after: None,
-            })
+            find_in_list(&list, &r.export).map_err(AttemptError::fatal)
         }
     }
 }

@@ -144,6 +144,9 @@ fn bad_input_is_a_usage_error_before_any_request() {
         vec!["list", "--folder", "a/b"],
         vec!["list", "--limit", "-1"],
         vec!["wait", "e", "--interval", "soon"],
+        vec!["wait", "e", "--interval", "0"],
+        vec!["list", "--http-timeout", "0"],
+        vec!["list", "--retries", "many"],
         vec!["--format", "xml", "list"],
     ];
     for args in cases {

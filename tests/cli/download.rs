@@ -178,3 +178,39 @@ fn wait_download_saves_each_ready_export_in_a_directory() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     f1.assert_calls(1);
 }
+
+#[test]
+fn ctrl_c_during_a_download_removes_the_part_file() {
+    let mut head = raw(200, &[], &[7u8; 100_000]);
+    head.truncate(head.len() - 90_000);
+    let stall = Script::serve(vec![Step::Stall(head)]);
+    let server = MockServer::start();
+    status_mock(
+        &server,
+        "e",
+        "ready",
+        &format!("{}/files/e.mp4", stall.base),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("klap-export"))
+        .env("KLAP_BASE_URL", format!("{}/v2", server.base_url()))
+        .env("KLAP_API_KEY", crate::KEY)
+        .args(["download", "p/e", "-o"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let part = dir.path().join("e.mp4.part");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !part.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    assert!(part.exists(), "the download started");
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
+}

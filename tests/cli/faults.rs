@@ -131,6 +131,18 @@ fn a_create_is_sent_once_even_when_it_fails() {
         r.stderr
     );
 
+    // Nothing listening: nothing was sent, so nothing can have been created.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let r = run(api(&url).args(["create", "p"]));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("cannot connect") && !r.stderr.contains("may have been created"),
+        "{}",
+        r.stderr
+    );
+
     // A 4xx is a plain answer: no warning about a possible export.
     let bad = MockServer::start();
     bad.mock(|when, then| {

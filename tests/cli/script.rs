@@ -11,8 +11,8 @@ pub enum Step {
     Raw(Vec<u8>),
     /// Close the connection without answering.
     Close,
-    /// Answer after a pause.
-    Slow(Duration, Vec<u8>),
+    /// Send the first bytes of an answer, then hang.
+    Stall(Vec<u8>),
 }
 
 /// A complete HTTP/1.1 response.
@@ -130,9 +130,10 @@ fn answer(mut stream: TcpStream, step: &Step) {
             let _ = stream.write_all(bytes);
         }
         Step::Close => {}
-        Step::Slow(pause, bytes) => {
-            std::thread::sleep(*pause);
+        Step::Stall(bytes) => {
             let _ = stream.write_all(bytes);
+            let _ = stream.flush();
+            std::thread::sleep(Duration::from_secs(20));
         }
     }
     let _ = stream.flush();

@@ -110,6 +110,14 @@ fn transient_errors_do_not_end_the_wait() {
 }
 
 #[test]
+fn a_deadline_too_far_to_represent_is_no_deadline() {
+    let server = Script::serve(vec![state("ready")]);
+    let r =
+        run(api(&server.base).args(["wait", "f/p/e", "--timeout", "18446744073709551615s", "-q"]));
+    assert_eq!((r.code, r.stdout.as_str()), (0, "f/p/e\n"), "{}", r.stderr);
+}
+
+#[test]
 fn ready_without_a_file_keeps_waiting() {
     let mut no_file = export("e", "ready", Some("f"), "p", "2023-10-02T09:00:00Z");
     no_file["src_url"] = serde_json::Value::Null;
