@@ -9,9 +9,9 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use reqwest::Url;
 use reqwest::blocking::{Client, RequestBuilder, Response};
-use reqwest::header::{AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
-use crate::config::{Secret, Settings};
+use crate::config::Settings;
 use crate::exit::{Code, Fail, fail};
 use crate::model::ProjectRef;
 use crate::output::sanitize;
@@ -46,7 +46,8 @@ impl AttemptError {
 pub struct Api {
     http: Client,
     base: Url,
-    key: Secret,
+    /// `Bearer <key>`, marked sensitive so no `Debug` of a request shows it.
+    auth: HeaderValue,
     verbose: bool,
     retries: u32,
     timeout: Duration,
@@ -65,10 +66,18 @@ impl Api {
             .ok()
             .and_then(|v| v.parse().ok())
             .unwrap_or(MAX_BODY);
+        let mut auth =
+            HeaderValue::from_str(&format!("Bearer {}", s.key.expose())).map_err(|_| {
+                fail(
+                    Code::Auth,
+                    "the API key has characters not allowed in a header",
+                )
+            })?;
+        auth.set_sensitive(true);
         Ok(Api {
             http,
             base: s.base_url.clone(),
-            key: s.key.clone(),
+            auth,
             verbose: s.verbose,
             retries: s.retries,
             timeout: s.http_timeout,
@@ -176,7 +185,7 @@ impl Api {
         with_key: bool,
     ) -> Result<Response, AttemptError> {
         let req = if with_key {
-            req.header(AUTHORIZATION, format!("Bearer {}", self.key.expose()))
+            req.header(AUTHORIZATION, self.auth.clone())
         } else {
             req
         };
@@ -328,7 +337,7 @@ fn is_transient(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
-/// Full jitter on an exponential step, or the server's `Retry-After` when longer.
+/// Full jitter on an exponential step, or the server's `Retry-After` when it sent one.
 pub fn backoff(retry: u32, retry_after: Option<Duration>) -> Duration {
     let step = BACKOFF_BASE
         .saturating_mul(1 << retry.min(16))

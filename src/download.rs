@@ -25,7 +25,7 @@ pub fn run(
         && path.exists()
         && !force
     {
-        return Err(exists(&path).into());
+        return Err(exists(&path, Code::Usage).into());
     }
     let bodies = fetch(api, std::slice::from_ref(r))?;
     let export = parse_export(&bodies[0])?;
@@ -55,7 +55,8 @@ pub fn run(
             ));
         }
     }
-    save(s, api, &export, &r.export, output, force, true)
+    save(s, api, &export, &r.export, output, force, true)?;
+    Ok(Code::Success)
 }
 
 enum Target {
@@ -74,9 +75,9 @@ fn target(output: Option<&Path>, id: &str) -> Target {
     }
 }
 
-fn exists(path: &Path) -> Fail {
-    Fail::new(Code::Usage, format!("{} already exists", path.display()))
-        .hint("use --force to replace it")
+/// Usage before anything was sent; a plain error once an export was waited for.
+fn exists(path: &Path, code: Code) -> Fail {
+    Fail::new(code, format!("{} already exists", path.display())).hint("use --force to replace it")
 }
 
 /// Downloads a ready export. `id` names the file (a validated ID, never the server's text).
@@ -89,7 +90,7 @@ pub fn save(
     output: Option<&Path>,
     force: bool,
     print_path: bool,
-) -> anyhow::Result<Code> {
+) -> anyhow::Result<()> {
     let src = export.fields.src_url.as_deref().unwrap_or_default();
     let url = Url::parse(src)
         .ok()
@@ -108,12 +109,12 @@ pub fn save(
             let mut out = io::stdout().lock();
             copy(s, api, &url, &mut out)?;
             out.flush()?;
-            return Ok(Code::Success);
+            return Ok(());
         }
         Target::File(path) => path,
     };
     if path.exists() && !force {
-        return Err(exists(&path).into());
+        return Err(exists(&path, Code::Error).into());
     }
     let mut part = path.clone().into_os_string();
     part.push(".part");
@@ -139,7 +140,7 @@ pub fn save(
     } else if s.progress != Progress::Off {
         eprintln!("klap-export: saved {}", path.display());
     }
-    Ok(Code::Success)
+    Ok(())
 }
 
 /// Streams the file at `url` into `out`; the byte count must match `Content-Length`.

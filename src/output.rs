@@ -42,7 +42,7 @@ pub fn print(s: &Settings, report: &Report) -> io::Result<()> {
     let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
     if s.quiet {
         for i in 0..report.exports.len() {
-            writeln!(out, "{}", report.reference(i))?;
+            writeln!(out, "{}", sanitize(&report.reference(i)))?;
         }
     } else {
         match s.format {

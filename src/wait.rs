@@ -61,6 +61,30 @@ pub fn run(s: &Settings, api: &Api, refs: &[ExportRef], a: &WaitArgs) -> anyhow:
         })
         .collect();
 
+    let polled = poll_until_done(s, api, &mut tracked, a, start, deadline);
+    if let Some(m) = &multi {
+        for t in &tracked {
+            if let Some(bar) = &t.bar {
+                bar.finish();
+            }
+        }
+        let _ = m.clear();
+    }
+    interrupt::set_progress(None);
+    polled?;
+    finish(s, api, &tracked, a.download.as_deref(), a.timeout)
+}
+
+/// Polls until every export is ready or failed, or the deadline passes.
+/// Transient failures back off; any other error ends the wait.
+fn poll_until_done(
+    s: &Settings,
+    api: &Api,
+    tracked: &mut [Tracked],
+    a: &WaitArgs,
+    start: Instant,
+    deadline: Option<Instant>,
+) -> anyhow::Result<()> {
     let mut failures = 0;
     loop {
         let mut retry_after = None;
@@ -86,7 +110,7 @@ pub fn run(s: &Settings, api: &Api, refs: &[ExportRef], a: &WaitArgs) -> anyhow:
             }
         }
         if tracked.iter().all(|t| t.state != State::Processing) {
-            break;
+            return Ok(());
         }
         failures = if transient { failures + 1 } else { 0 };
         let pause = if transient {
@@ -96,7 +120,7 @@ pub fn run(s: &Settings, api: &Api, refs: &[ExportRef], a: &WaitArgs) -> anyhow:
         };
         let now = Instant::now();
         if deadline.is_some_and(|d| now >= d) {
-            break;
+            return Ok(());
         }
         std::thread::sleep(deadline.map_or(pause, |d| pause.min(d - now)));
         if s.progress == Progress::Plain {
@@ -113,16 +137,6 @@ pub fn run(s: &Settings, api: &Api, refs: &[ExportRef], a: &WaitArgs) -> anyhow:
             }
         }
     }
-    if let Some(m) = &multi {
-        for t in &tracked {
-            if let Some(bar) = &t.bar {
-                bar.finish();
-            }
-        }
-        let _ = m.clear();
-    }
-    interrupt::set_progress(None);
-    finish(s, api, &tracked, a.download.as_deref(), a.timeout)
 }
 
 fn spinner(m: &MultiProgress, r: &ExportRef) -> ProgressBar {

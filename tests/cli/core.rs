@@ -266,15 +266,13 @@ fn list_filters_sorts_and_limits() {
             .query_param("project_id", "p1");
         then.status(200).json_body(items.clone());
     });
-    let r = run(api(&server.base_url()).args([
-        "list",
-        "--folder",
-        "f1",
-        "--project",
-        "p1",
-        "--format",
-        "tsv",
-    ]));
+    let list = |extra: &[&str]| {
+        let mut cmd = api(&server.base_url());
+        cmd.args(["list", "--folder", "f1", "--project", "p1"])
+            .args(extra);
+        run(&mut cmd)
+    };
+    let r = list(&["--format", "tsv"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let refs: Vec<&str> = r
         .stdout
@@ -286,47 +284,14 @@ fn list_filters_sorts_and_limits() {
         ["f1/p1/e5", "f1/p1/e4", "f1/p1/e3", "f1/p1/e2", "f1/p1/e1"]
     );
     // Tabs, newlines and escapes inside values become spaces.
-    assert_eq!(
-        r.stdout.lines().next().unwrap().split('\t').nth(2),
-        Some("tab here newline [31m")
-    );
+    let name = r.stdout.lines().next().unwrap().split('\t').nth(2);
+    assert_eq!(name, Some("tab here newline [31m"));
 
-    let r = run(api(&server.base_url()).args([
-        "list",
-        "--folder",
-        "f1",
-        "--project",
-        "p1",
-        "--status",
-        "ready",
-        "--status",
-        "FAILED",
-        "-q",
-    ]));
+    let r = list(&["--status", "ready", "--status", "FAILED", "-q"]);
     assert_eq!(r.stdout, "f1/p1/e5\nf1/p1/e2\nf1/p1/e1\n");
-    let r = run(api(&server.base_url()).args([
-        "list",
-        "--folder",
-        "f1",
-        "--project",
-        "p1",
-        "--status",
-        "in_progress",
-        "--limit",
-        "1",
-        "-q",
-    ]));
+    let r = list(&["--status", "in_progress", "--limit", "1", "-q"]);
     assert_eq!(r.stdout, "f1/p1/e4\n");
-    let r = run(api(&server.base_url()).args([
-        "list",
-        "--folder",
-        "f1",
-        "--project",
-        "p1",
-        "--json",
-        "--limit",
-        "2",
-    ]));
+    let r = list(&["--json", "--limit", "2"]);
     let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v, json!([items[3], items[4]]));
     mock.assert_calls(4);
