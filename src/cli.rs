@@ -34,6 +34,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct Global {
     /// API root
     #[arg(long, global = true, env = "KLAP_BASE_URL", value_name = "URL")]
@@ -109,7 +110,7 @@ pub enum Command {
 Examples:
   klap-export create FOLDER_ID/PROJECT_ID
   klap-export wait $(klap-export create FOLDER_ID/PROJECT_ID -q)
-  klap-export create PROJECT_ID --watermark https://example.com/logo.png --watermark-scale 0.5 --download .")]
+  klap-export create PROJECT_ID --watermark https://example.com/logo.png --download .")]
     Create(CreateArgs),
 
     /// Show the current state of exports

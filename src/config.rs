@@ -57,7 +57,9 @@ pub struct Settings {
     pub key: Secret,
     pub format: Format,
     pub quiet: bool,
+    /// Colour on stdout (tables) and on stderr (spinners).
     pub color: bool,
+    pub color_stderr: bool,
     pub stdout_tty: bool,
     pub progress: Progress,
     pub verbose: bool,
@@ -90,6 +92,7 @@ impl Settings {
             format: if g.json { Format::Json } else { g.format },
             quiet: g.quiet,
             color: use_color(g.color, stdout_tty),
+            color_stderr: use_color(g.color, stderr_tty),
             stdout_tty,
             progress,
             verbose: g.verbose,

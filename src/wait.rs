@@ -56,7 +56,7 @@ pub fn run(s: &Settings, api: &Api, refs: &[ExportRef], a: &WaitArgs) -> anyhow:
             body: None,
             status: None,
             state: State::Processing,
-            bar: multi.as_ref().map(|m| spinner(m, r)),
+            bar: multi.as_ref().map(|m| spinner(m, r, s.color_stderr)),
             said_at: start,
         })
         .collect();
@@ -139,11 +139,15 @@ fn poll_until_done(
     }
 }
 
-fn spinner(m: &MultiProgress, r: &ExportRef) -> ProgressBar {
+fn spinner(m: &MultiProgress, r: &ExportRef, color: bool) -> ProgressBar {
     let bar = m.add(ProgressBar::new_spinner());
+    let template = if color {
+        "{spinner:.cyan} {prefix} {msg} [{elapsed}]"
+    } else {
+        "{spinner} {prefix} {msg} [{elapsed}]"
+    };
     bar.set_style(
-        ProgressStyle::with_template("{spinner:.cyan} {prefix} {msg} [{elapsed}]")
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner()),
     );
     bar.set_prefix(r.to_string());
     bar.set_message("waiting");
