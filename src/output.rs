@@ -120,7 +120,9 @@ fn table(out: &mut impl Write, s: &Settings, r: &Report) -> io::Result<()> {
     } else {
         t.force_no_tty();
     }
-    t.set_content_arrangement(if s.stdout_tty {
+    // Fit a terminal of a known, usable width; otherwise never cut anything.
+    let fits = s.stdout_tty && t.width().is_some_and(|w| w >= 40);
+    t.set_content_arrangement(if fits {
         ContentArrangement::Dynamic
     } else {
         ContentArrangement::Disabled

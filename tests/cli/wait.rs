@@ -309,3 +309,29 @@ fn a_terminal_gets_a_spinner() {
     assert!(screen.contains("f/p/e\tready\t"), "{screen:?}");
     assert!(!screen.contains(KEY));
 }
+
+#[test]
+fn a_terminal_gets_a_coloured_table_that_is_never_crushed() {
+    // Under `script` with no terminal around it the width is unknown: nothing may be cut.
+    let server = Script::serve(vec![state("ready")]);
+    let bin = assert_cmd::cargo::cargo_bin("klap-export");
+    let cmd = format!("{} status f/p/e", bin.display());
+    let out = std::process::Command::new("script")
+        .args(["-qec", &cmd, "/dev/null"])
+        .env("KLAP_BASE_URL", format!("{}/v2", server.base))
+        .env("KLAP_API_KEY", KEY)
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .output()
+        .expect("script(1) from util-linux");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{screen}");
+    let row = screen
+        .lines()
+        .find(|l| l.contains("ready"))
+        .unwrap_or_default();
+    assert!(
+        row.contains("\x1b[") && row.contains("https://cdn.example/e.mp4"),
+        "{screen:?}"
+    );
+}
