@@ -103,22 +103,18 @@ impl Settings {
 }
 
 fn use_color(choice: ColorChoice, tty: bool) -> bool {
-    let set = |name| env::var_os(name).is_some_and(|v| !v.is_empty());
+    let var = |name| env::var_os(name).filter(|v| !v.is_empty());
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
-        ColorChoice::Auto if set("NO_COLOR") => false,
-        ColorChoice::Auto
-            if set("CLICOLOR_FORCE") && env::var_os("CLICOLOR_FORCE").unwrap() != "0" =>
-        {
-            true
+        ColorChoice::Auto => {
+            var("NO_COLOR").is_none() && (tty || var("CLICOLOR_FORCE").is_some_and(|v| v != "0"))
         }
-        ColorChoice::Auto => tty,
     }
 }
 
 /// An absolute http(s) URL; plain http only to a loopback host, since the key goes there.
-pub fn parse_base_url(s: &str) -> anyhow::Result<Url> {
+fn parse_base_url(s: &str) -> anyhow::Result<Url> {
     let url =
         Url::parse(s).map_err(|e| fail(Code::Usage, format!("invalid base URL '{s}': {e}")))?;
     match url.scheme() {
@@ -138,7 +134,7 @@ pub fn parse_base_url(s: &str) -> anyhow::Result<Url> {
     }
 }
 
-pub fn is_loopback(url: &Url) -> bool {
+fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
