@@ -534,9 +534,7 @@ fn a_closed_stdout_ends_quietly() {
         when.path("/v2/exports");
         then.status(200).json_body(json!(items));
     });
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("klap-export"))
-        .env("KLAP_BASE_URL", format!("{}/v2", server.base_url()))
-        .env("KLAP_API_KEY", KEY)
+    let mut child = crate::process_api(&server.base_url())
         .args(["list", "--format", "tsv"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

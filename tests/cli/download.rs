@@ -192,9 +192,7 @@ fn ctrl_c_during_a_download_removes_the_part_file() {
         &format!("{}/files/e.mp4", stall.base),
     );
     let dir = tempfile::tempdir().unwrap();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("klap-export"))
-        .env("KLAP_BASE_URL", format!("{}/v2", server.base_url()))
-        .env("KLAP_API_KEY", crate::KEY)
+    let mut child = crate::process_api(&server.base_url())
         .args(["download", "p/e", "-o"])
         .arg(dir.path())
         .stdout(std::process::Stdio::null())

@@ -15,16 +15,14 @@ use assert_cmd::Command;
 /// The API key every test uses; no test output may ever contain it.
 pub const KEY: &str = "sk-test-SECRET-7f3a9c";
 
-/// The binary with a clean environment: nothing from the developer's shell leaks in.
-pub fn bin() -> Command {
-    let mut cmd = Command::cargo_bin("klap-export").expect("binary");
+/// The binary as a plain process (for pipes and signals), with a clean environment:
+/// nothing from the developer's shell leaks in.
+pub fn process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("klap-export"));
     for (name, _) in std::env::vars_os() {
         let name = name.to_string_lossy().into_owned();
         if name.starts_with("KLAP_")
-            || name == "HOME"
-            || name == "NO_COLOR"
-            || name == "CLICOLOR_FORCE"
-            || name == "CI"
+            || ["HOME", "NO_COLOR", "CLICOLOR_FORCE", "CI"].contains(&name.as_str())
         {
             cmd.env_remove(&name);
         }
@@ -33,12 +31,20 @@ pub fn bin() -> Command {
     cmd
 }
 
-/// `bin()` pointed at a server's `/v2` with the test key.
-pub fn api(base: &str) -> Command {
-    let mut cmd = bin();
+/// `process()` pointed at a server's `/v2` with the test key.
+pub fn process_api(base: &str) -> std::process::Command {
+    let mut cmd = process();
     cmd.env("KLAP_BASE_URL", format!("{base}/v2"))
         .env("KLAP_API_KEY", KEY);
     cmd
+}
+
+pub fn bin() -> Command {
+    Command::from_std(process())
+}
+
+pub fn api(base: &str) -> Command {
+    Command::from_std(process_api(base))
 }
 
 /// What a run printed, checked for the key.

@@ -1,7 +1,7 @@
 //! End to end against the real `sandbox` command, and the one-command `--sandbox`.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 
 use crate::{bin, run};
 
@@ -15,7 +15,7 @@ struct Sandbox {
 
 impl Sandbox {
     fn start(extra: &[&str]) -> Sandbox {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("klap-export"))
+        let mut child = crate::process()
             .args(["sandbox", "--listen", "127.0.0.1:0"])
             .args(extra)
             .stdout(Stdio::piped())

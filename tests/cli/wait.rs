@@ -257,9 +257,7 @@ fn create_wait_continues_into_the_same_wait() {
 #[test]
 fn ctrl_c_exits_130() {
     let server = Script::serve(vec![state("processing")]);
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("klap-export"))
-        .env("KLAP_BASE_URL", format!("{}/v2", server.base))
-        .env("KLAP_API_KEY", KEY)
+    let mut child = crate::process_api(&server.base)
         .env("CI", "1")
         .args(["wait", "f/p/e", "--interval", "0.05"])
         .stdout(Stdio::piped())
@@ -280,52 +278,46 @@ fn ctrl_c_exits_130() {
     assert!(out.stdout.is_empty());
 }
 
+/// Runs the binary under a pseudo-terminal (`script` from util-linux) and returns the screen.
+fn in_terminal(server: &Script, args: &str) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("klap-export");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+        .env("KLAP_BASE_URL", format!("{}/v2", server.base))
+        .env("KLAP_API_KEY", KEY)
+        .env_remove("CI")
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .output()
+        .expect("script(1) from util-linux");
+    let screen = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{screen}");
+    assert!(!screen.contains(KEY));
+    screen
+}
+
 #[test]
 fn a_terminal_gets_a_spinner() {
-    // `script` (util-linux) runs the command under a pseudo-terminal.
     let server = Script::serve(vec![
         state("processing"),
         state("processing"),
         state("processing"),
         state("ready"),
     ]);
-    let bin = assert_cmd::cargo::cargo_bin("klap-export");
-    let cmd = format!("{} wait f/p/e --interval 0.1 --format tsv", bin.display());
-    let out = std::process::Command::new("script")
-        .args(["-qec", &cmd, "/dev/null"])
-        .env("KLAP_BASE_URL", format!("{}/v2", server.base))
-        .env("KLAP_API_KEY", KEY)
-        .env_remove("CI")
-        .env("TERM", "xterm")
-        .output()
-        .expect("script(1) from util-linux");
-    let screen = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{screen}");
+    let screen = in_terminal(&server, "wait f/p/e --interval 0.1 --format tsv");
     assert!(
         screen.contains("f/p/e processing ["),
         "spinner line with ref, state, elapsed: {screen:?}"
     );
     assert!(screen.contains('\x1b'), "drawn with terminal codes");
     assert!(screen.contains("f/p/e\tready\t"), "{screen:?}");
-    assert!(!screen.contains(KEY));
 }
 
 #[test]
 fn a_terminal_gets_a_coloured_table_that_is_never_crushed() {
     // Under `script` with no terminal around it the width is unknown: nothing may be cut.
     let server = Script::serve(vec![state("ready")]);
-    let bin = assert_cmd::cargo::cargo_bin("klap-export");
-    let cmd = format!("{} status f/p/e", bin.display());
-    let out = std::process::Command::new("script")
-        .args(["-qec", &cmd, "/dev/null"])
-        .env("KLAP_BASE_URL", format!("{}/v2", server.base))
-        .env("KLAP_API_KEY", KEY)
-        .env_remove("NO_COLOR")
-        .env("TERM", "xterm")
-        .output()
-        .expect("script(1) from util-linux");
-    let screen = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{screen}");
+    let screen = in_terminal(&server, "status f/p/e");
     let row = screen
         .lines()
         .find(|l| l.contains("ready"))
