@@ -19,7 +19,7 @@ use crate::api::Api;
 use crate::cli::{Cli, Command, CreateArgs, ListArgs};
 use crate::config::{Secret, Settings};
 use crate::exit::{Code, fail};
-use crate::model::{Export, ExportRef, State, parse_export, parse_list};
+use crate::model::{Export, ExportRef, State, parse_export, parse_id, parse_list};
 use crate::output::Report;
 
 fn main() -> ExitCode {
@@ -86,19 +86,21 @@ fn create(s: &Settings, api: &Api, a: CreateArgs) -> anyhow::Result<Code> {
     };
     let text = api.create(&a.project, &body)?;
     let export = parse_export(&text)?;
-    let created = export.reference().ok_or_else(|| {
+    // The ID names the downloaded file, so it must be one we would accept from the user.
+    let id = export.fields.id.as_deref().unwrap_or_default();
+    let id = parse_id(id).map_err(|e| {
         fail(
             Code::Error,
-            "unexpected response: the created export has no id",
+            format!("unexpected response: the created export's id: {e}"),
         )
     })?;
     // The API may leave out the project of the new export; we know it.
-    let created = match created.project {
-        Some(_) => created,
-        None => ExportRef {
-            project: Some(a.project.clone()),
-            export: created.export,
-        },
+    let created = ExportRef {
+        project: export
+            .reference()
+            .and_then(|r| r.project)
+            .or(Some(a.project.clone())),
+        export: id,
     };
     if !(a.wait || a.wait_args.download.is_some()) {
         output::print(

@@ -337,3 +337,26 @@ fn the_key_does_not_follow_a_redirect_to_another_host() {
     redirect.assert();
     landed.assert();
 }
+
+#[test]
+fn a_created_id_that_is_not_a_safe_id_is_refused() {
+    for id in [json!("../../etc/x"), json!(null)] {
+        let server = MockServer::start();
+        let mock = server.mock(|when, then| {
+            when.method(POST).path("/v2/projects/p/exports");
+            then.status(200)
+                .json_body(json!({"id": id, "status": "processing"}));
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let r = run(api(&server.base_url()).current_dir(dir.path()).args([
+            "create",
+            "p",
+            "--download",
+            ".",
+        ]));
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(r.stderr.contains("the created export's id"), "{}", r.stderr);
+        mock.assert_calls(1);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}
