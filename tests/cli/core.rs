@@ -455,8 +455,18 @@ fn key_sources_and_precedence() {
     env_file_mock.assert();
     stdin_mock.assert();
 
-    // No key at all: exit 4, nothing sent.
+    // No key at all, or an unreadable key file: exit 4, nothing sent.
     let catch = any(&server);
+    let r = run(bin()
+        .env("KLAP_BASE_URL", &base)
+        .args(["list", "--api-key-file"])
+        .arg(dir.path().join("missing")));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("cannot read the API key file"),
+        "{}",
+        r.stderr
+    );
     let r = run(bin().env("KLAP_BASE_URL", &base).args(["list"]));
     assert_eq!(r.code, 4);
     assert!(r.stderr.contains("no API key"), "{}", r.stderr);
