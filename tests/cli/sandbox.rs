@@ -64,13 +64,16 @@ fn create_status_list_wait_download_end_to_end() {
 
     let status = run(sb.cmd().args(["status", &r#ref, "--json"]));
     let v: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
-    assert_eq!(v["status"], "processing");
-    assert_eq!(v["src_url"], serde_json::Value::Null);
+    assert_eq!(format!("demo/clip/{}", v["id"].as_str().unwrap()), r#ref);
     assert_eq!(v["folder_id"], "demo");
     assert!(v["created_at"].as_str().unwrap().ends_with('Z'));
 
+    // A new export is processing, with no file yet; a direct one has no folder.
     let direct = run(sb.cmd().args(["create", "solo", "--json"]));
     let v: serde_json::Value = serde_json::from_str(&direct.stdout).unwrap();
+    assert_eq!(v["status"], "processing");
+    assert_eq!(v["src_url"], serde_json::Value::Null);
+    assert_eq!(v["finished_at"], serde_json::Value::Null);
     assert_eq!(v["folder_id"], serde_json::Value::Null);
 
     let list = run(sb.cmd().args(["list", "--folder", "demo", "-q"]));
