@@ -1,7 +1,7 @@
 //! An in-memory emulation of the exports API on loopback, for trying the tool
 //! and testing scripts offline.
 
-use std::io::{Cursor, Write};
+use std::io::{Cursor, Read, Write};
 use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime};
@@ -16,7 +16,6 @@ use crate::model::parse_id;
 
 /// A tiny valid MP4 (one second of 64x64 video), served for every ready export.
 pub const MP4: &[u8] = include_bytes!("sample.mp4");
-const WORKERS: usize = 4;
 
 pub struct Options {
     pub ready_after: Duration,
@@ -49,8 +48,8 @@ struct State {
 
 pub struct Sandbox {
     server: Arc<Server>,
-    origin: String,
-    workers: Vec<JoinHandle<()>>,
+    base_url: Url,
+    accept: Option<JoinHandle<()>>,
 }
 
 impl Sandbox {
@@ -62,46 +61,42 @@ impl Sandbox {
             .to_ip()
             .ok_or_else(|| fail(Code::Error, "the sandbox is not on an IP address"))?;
         let origin = format!("http://{addr}");
+        let base_url = Url::parse(&format!("{origin}/v2"))?;
         let state = Arc::new(State {
-            origin: origin.clone(),
+            origin,
             ready_after: opts.ready_after,
             exports: Mutex::new(seed(opts.seed)),
         });
         let server = Arc::new(server);
-        let workers = (0..WORKERS)
-            .map(|_| {
-                let (server, state) = (server.clone(), state.clone());
-                std::thread::spawn(move || {
-                    while let Ok(req) = server.recv() {
-                        let _ = handle(&state, req);
-                    }
-                })
-            })
-            .collect();
+        let incoming = server.clone();
+        // A thread per request: a slow client never holds up another.
+        let accept = std::thread::spawn(move || {
+            while let Ok(req) = incoming.recv() {
+                let state = state.clone();
+                std::thread::spawn(move || handle(&state, req));
+            }
+        });
         Ok(Sandbox {
             server,
-            origin,
-            workers,
+            base_url,
+            accept: Some(accept),
         })
     }
 
     pub fn base_url(&self) -> Url {
-        // The origin is built from a socket address, so it always parses.
-        Url::parse(&format!("{}/v2", self.origin)).expect("sandbox URL")
+        self.base_url.clone()
     }
 }
 
 impl Drop for Sandbox {
     fn drop(&mut self) {
-        for _ in &self.workers {
-            self.server.unblock();
-        }
+        self.server.unblock();
     }
 }
 
 /// `klap-export sandbox`: serve until interrupted.
 pub fn serve(args: &SandboxArgs) -> anyhow::Result<Code> {
-    let sandbox = Sandbox::start(
+    let mut sandbox = Sandbox::start(
         &args.listen,
         Options {
             ready_after: args.ready_after,
@@ -115,8 +110,8 @@ pub fn serve(args: &SandboxArgs) -> anyhow::Result<Code> {
     writeln!(out, "export KLAP_API_KEY=sandbox")?;
     out.flush()?;
     drop(out);
-    for worker in std::mem::take(&mut { sandbox }.workers) {
-        let _ = worker.join();
+    if let Some(accept) = sandbox.accept.take() {
+        let _ = accept.join();
     }
     Ok(Code::Success)
 }
@@ -226,7 +221,7 @@ fn handle(state: &State, mut req: Request) -> std::io::Result<()> {
         message(401, "missing or invalid API key")
     } else {
         let mut body = String::new();
-        match req.as_reader().read_to_string(&mut body) {
+        match req.as_reader().take(1 << 20).read_to_string(&mut body) {
             Ok(_) => route(state, req.method(), &segs[1..], query, &body),
             Err(_) => message(400, "the body is not UTF-8"),
         }

@@ -13,8 +13,14 @@ use crate::model::{ExportRef, State, parse_export};
 use crate::output::{self, Report, sanitize};
 use crate::{download, find_in_list, interrupt};
 
-/// Plain progress repeats itself at least this often, so CI sees the job alive.
-const STILL_WAITING_EVERY: Duration = Duration::from_secs(60);
+/// Plain progress repeats itself at least this often, so CI sees the job alive
+/// (CI systems kill jobs silent for 10 minutes). Tests shorten it.
+fn still_waiting_every() -> Duration {
+    std::env::var("KLAP_TEST_STILL_WAITING")
+        .ok()
+        .and_then(|v| crate::cli::parse_duration(&v).ok())
+        .unwrap_or(Duration::from_secs(60))
+}
 
 struct Tracked {
     asked: ExportRef,
@@ -85,6 +91,7 @@ fn poll_until_done(
     start: Instant,
     deadline: Option<Instant>,
 ) -> anyhow::Result<()> {
+    let every = still_waiting_every();
     let mut failures = 0;
     loop {
         let mut retry_after = None;
@@ -125,7 +132,7 @@ fn poll_until_done(
         std::thread::sleep(deadline.map_or(pause, |d| pause.min(d - now)));
         if s.progress == Progress::Plain {
             for t in tracked.iter_mut().filter(|t| t.state == State::Processing) {
-                if t.said_at.elapsed() >= STILL_WAITING_EVERY {
+                if t.said_at.elapsed() >= every {
                     eprintln!(
                         "klap-export: {}: still waiting ({}, {} elapsed)",
                         t.asked,

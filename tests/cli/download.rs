@@ -96,6 +96,24 @@ fn dash_streams_to_stdout_and_a_path_names_the_file() {
 }
 
 #[test]
+fn a_terminal_gets_a_progress_bar() {
+    let server = MockServer::start();
+    status_mock(&server, "e", "ready", &server.url("/files/e.mp4"));
+    let file = file_mock(&server, "e");
+    let dir = tempfile::tempdir().unwrap();
+    let screen = crate::in_terminal(
+        &server.base_url(),
+        &format!("download p/e -o {}", dir.path().display()),
+    );
+    assert!(
+        screen.contains("ETA") && screen.contains(&format!("{} B/{} B", MP4.len(), MP4.len())),
+        "{screen:?}"
+    );
+    assert_eq!(std::fs::read(dir.path().join("e.mp4")).unwrap(), MP4);
+    file.assert();
+}
+
+#[test]
 fn a_truncated_or_failed_file_leaves_nothing_behind() {
     let server = MockServer::start();
     let short = Script::serve(vec![Step::Raw({

@@ -71,6 +71,24 @@ pub fn run(cmd: &mut Command) -> Run {
     run
 }
 
+/// Runs the binary under a pseudo-terminal (`script` from util-linux) and returns the screen.
+pub fn in_terminal(base: &str, args: &str) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("klap-export");
+    let out = std::process::Command::new("script")
+        .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
+        .env("KLAP_BASE_URL", format!("{base}/v2"))
+        .env("KLAP_API_KEY", KEY)
+        .env_remove("CI")
+        .env_remove("NO_COLOR")
+        .env("TERM", "xterm")
+        .output()
+        .expect("script(1) from util-linux");
+    let screen = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{screen}");
+    assert!(!screen.contains(KEY));
+    screen
+}
+
 /// An export object as the API documents it.
 pub fn export(
     id: &str,

@@ -148,6 +148,29 @@ fn fail_projects_end_in_error_and_keys_are_required() {
 }
 
 #[test]
+fn a_stalled_client_does_not_block_others() {
+    use std::io::Write;
+    let sb = Sandbox::start(&[]);
+    let addr = sb
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches("/v2")
+        .to_string();
+    // Clients that promise bodies they never send, more of them than a worker pool would have.
+    let stalled: Vec<_> = (0..8)
+        .map(|_| {
+            let mut s = std::net::TcpStream::connect(&addr).unwrap();
+            let head = "POST /v2/projects/p/exports HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer k\r\nContent-Length: 100000\r\n\r\n{";
+            s.write_all(head.as_bytes()).unwrap();
+            s
+        })
+        .collect();
+    let r = run(sb.cmd().args(["list", "--json", "--http-timeout", "5"]));
+    assert_eq!((r.code, r.stdout.as_str()), (0, "[]\n"), "{}", r.stderr);
+    drop(stalled);
+}
+
+#[test]
 fn seed_fills_the_list_with_mixed_states() {
     let sb = Sandbox::start(&["--seed", "40"]);
     let r = run(sb.cmd().args(["list", "--format", "tsv"]));

@@ -91,6 +91,27 @@ fn the_deadline_gives_exit_6_and_names_the_ref() {
 }
 
 #[test]
+fn plain_progress_says_it_is_still_waiting() {
+    let server = Script::serve(vec![state("processing")]);
+    let r = run(api(&server.base)
+        .env("CI", "1")
+        .env("KLAP_TEST_STILL_WAITING", "0.1")
+        .args(["wait", "f/p/e", "--interval", "0.05", "--timeout", "0.5"]));
+    assert_eq!(r.code, 6);
+    let still = r
+        .stderr
+        .matches("klap-export: f/p/e: still waiting (processing, ")
+        .count();
+    assert!((2..=6).contains(&still), "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("f/p/e: processing").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
 fn transient_errors_do_not_end_the_wait() {
     let server = Script::serve(vec![
         state("processing"),
@@ -278,24 +299,6 @@ fn ctrl_c_exits_130() {
     assert!(out.stdout.is_empty());
 }
 
-/// Runs the binary under a pseudo-terminal (`script` from util-linux) and returns the screen.
-fn in_terminal(server: &Script, args: &str) -> String {
-    let bin = assert_cmd::cargo::cargo_bin("klap-export");
-    let out = std::process::Command::new("script")
-        .args(["-qec", &format!("{} {args}", bin.display()), "/dev/null"])
-        .env("KLAP_BASE_URL", format!("{}/v2", server.base))
-        .env("KLAP_API_KEY", KEY)
-        .env_remove("CI")
-        .env_remove("NO_COLOR")
-        .env("TERM", "xterm")
-        .output()
-        .expect("script(1) from util-linux");
-    let screen = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{screen}");
-    assert!(!screen.contains(KEY));
-    screen
-}
-
 #[test]
 fn a_terminal_gets_a_spinner() {
     let server = Script::serve(vec![
@@ -304,7 +307,7 @@ fn a_terminal_gets_a_spinner() {
         state("processing"),
         state("ready"),
     ]);
-    let screen = in_terminal(&server, "wait f/p/e --interval 0.1 --format tsv");
+    let screen = crate::in_terminal(&server.base, "wait f/p/e --interval 0.1 --format tsv");
     assert!(
         screen.contains("f/p/e processing ["),
         "spinner line with ref, state, elapsed: {screen:?}"
@@ -317,7 +320,7 @@ fn a_terminal_gets_a_spinner() {
 fn a_terminal_gets_a_coloured_table_that_is_never_crushed() {
     // Under `script` with no terminal around it the width is unknown: nothing may be cut.
     let server = Script::serve(vec![state("ready")]);
-    let screen = in_terminal(&server, "status f/p/e");
+    let screen = crate::in_terminal(&server.base, "status f/p/e");
     let row = screen
         .lines()
         .find(|l| l.contains("ready"))
