@@ -14,7 +14,7 @@ use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 use crate::config::Settings;
 use crate::exit::{Code, Fail, fail};
 use crate::model::ProjectRef;
-use crate::output::sanitize;
+use crate::output::snippet;
 
 /// Largest response body read from the API (a list of 100,000 exports is about 29 MB).
 pub const MAX_BODY: u64 = 256 * 1024 * 1024;
@@ -381,8 +381,7 @@ pub fn error_message(body: &[u8]) -> String {
                 other => Some(other.to_string()),
             })
     });
-    let message = picked.unwrap_or_else(|| text.into_owned());
-    let short: String = sanitize(&message).trim().chars().take(200).collect();
+    let short = snippet(&picked.unwrap_or_else(|| text.into_owned()));
     if short.is_empty() {
         "(empty body)".into()
     } else {

@@ -209,21 +209,12 @@ impl<'a> Export<'a> {
     }
 }
 
-/// The start of a body for an error message: at most 200 characters, no control codes.
-fn snippet(body: &str) -> String {
-    crate::output::sanitize(body)
-        .trim()
-        .chars()
-        .take(200)
-        .collect()
-}
-
 fn malformed(expected: &str, why: impl fmt::Display, body: &str) -> anyhow::Error {
     crate::exit::fail(
         crate::exit::Code::Error,
         format!(
             "unexpected response: expected {expected} ({why}); got: {}",
-            snippet(body)
+            crate::output::snippet(body)
         ),
     )
 }

@@ -24,6 +24,11 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// The start of a server's text for an error message: at most 200 characters, no control codes.
+pub fn snippet(text: &str) -> String {
+    sanitize(text).trim().chars().take(200).collect()
+}
+
 /// What to print: the exports, the refs the user gave for them (status, wait),
 /// and whether one object (not an array) is wanted in JSON.
 pub struct Report<'a, 'b> {
