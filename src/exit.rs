@@ -76,7 +76,7 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
         crate::output::sanitize(&format!("{err:#}"))
     );
     if let Some(hint) = fail.and_then(|f| f.hint.as_deref()) {
-        eprintln!("hint: {hint}");
+        eprintln!("hint: {}", crate::output::sanitize(hint));
     }
     fail.map_or(Code::Error, |f| f.code).into()
 }

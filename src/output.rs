@@ -73,12 +73,10 @@ impl Serialize for Verbatim<'_> {
 }
 
 fn json(out: &mut impl Write, r: &Report) -> io::Result<()> {
-    let items = r.exports.iter().map(|e| Verbatim(e.raw));
-    if r.single && r.exports.len() == 1 {
-        serde_json::to_writer_pretty(&mut *out, &Verbatim(r.exports[0].raw))?;
-    } else {
-        let mut ser = serde_json::Serializer::pretty(&mut *out);
-        ser.collect_seq(items)?;
+    match r.exports {
+        [one] if r.single => serde_json::to_writer_pretty(&mut *out, &Verbatim(one.raw))?,
+        all => serde_json::Serializer::pretty(&mut *out)
+            .collect_seq(all.iter().map(|e| Verbatim(e.raw)))?,
     }
     writeln!(out)
 }
