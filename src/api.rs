@@ -3,6 +3,7 @@
 //! Every call is request → check status → read a capped body. GETs are retried on
 //! transient failures; a POST never is, since the API has no idempotency key.
 
+use std::fmt;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
@@ -11,16 +12,50 @@ use reqwest::Url;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
-use crate::config::Settings;
-use crate::exit::{Code, Fail, fail};
-use crate::model::ProjectRef;
-use crate::output::snippet;
+use crate::exit::{Code, fail};
+use crate::model::{CreateBody, ExportRef, ProjectRef, parse_list};
+use crate::say;
+use crate::text::snippet;
 
 /// Largest response body read from the API (a list of 100,000 exports is about 29 MB).
 pub const MAX_BODY: u64 = 256 * 1024 * 1024;
 const BACKOFF_BASE: Duration = Duration::from_millis(500);
 const BACKOFF_CAP: Duration = Duration::from_secs(10);
 const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
+
+/// The API key. Its `Debug` and `Display` never show it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(key: impl Into<String>) -> Self {
+        Secret(key.into())
+    }
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Where and how to talk to the API.
+pub struct Options {
+    pub base_url: Url,
+    pub key: Secret,
+    pub verbose: bool,
+    pub retries: u32,
+    pub timeout: Duration,
+}
 
 /// A failed attempt: whether trying again may help, and when the server asked us to.
 #[derive(Debug)]
@@ -30,6 +65,12 @@ pub struct AttemptError {
     pub retry_after: Option<Duration>,
     /// The server may have acted on the request: for a POST, it may have created.
     pub ambiguous: bool,
+}
+
+impl From<AttemptError> for anyhow::Error {
+    fn from(e: AttemptError) -> Self {
+        e.error
+    }
 }
 
 impl AttemptError {
@@ -55,19 +96,14 @@ pub struct Api {
 }
 
 impl Api {
-    pub fn new(s: &Settings) -> anyhow::Result<Api> {
+    pub fn new(o: Options) -> anyhow::Result<Api> {
         let http = Client::builder()
             .user_agent(concat!("klap-export/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(s.http_timeout)
-            .timeout(s.http_timeout)
+            .connect_timeout(o.timeout)
+            .timeout(o.timeout)
             .build()?;
-        // A test-only override, so the cap can be tested without huge bodies.
-        let max_body = std::env::var("KLAP_TEST_MAX_BODY")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(MAX_BODY);
         let mut auth =
-            HeaderValue::from_str(&format!("Bearer {}", s.key.expose())).map_err(|_| {
+            HeaderValue::from_str(&format!("Bearer {}", o.key.expose())).map_err(|_| {
                 fail(
                     Code::Auth,
                     "the API key has characters not allowed in a header",
@@ -76,12 +112,12 @@ impl Api {
         auth.set_sensitive(true);
         Ok(Api {
             http,
-            base: s.base_url.clone(),
+            base: o.base_url,
             auth,
-            verbose: s.verbose,
-            retries: s.retries,
-            timeout: s.http_timeout,
-            max_body,
+            verbose: o.verbose,
+            retries: o.retries,
+            timeout: o.timeout,
+            max_body: max_body(),
         })
     }
 
@@ -118,27 +154,17 @@ impl Api {
         url
     }
 
-    /// POST a create. Never retried: a failure after sending may have created it.
-    pub fn create(&self, project: &ProjectRef, body: &serde_json::Value) -> anyhow::Result<String> {
+    /// POST a create. Never retried: a failure after sending may have created it
+    /// (`ambiguous` says so).
+    pub fn create(&self, project: &ProjectRef, body: &CreateBody) -> Result<String, AttemptError> {
         let url = self.project_url(project);
+        let body = serde_json::to_string(body).map_err(|e| AttemptError::fatal(e.into()))?;
         let req = self
             .http
             .post(url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_string());
-        self.attempt("POST", &url, req, true).map_err(|e| {
-            if !e.ambiguous {
-                return e.error;
-            }
-            let mut check = format!("klap-export list --project {}", project.project);
-            if let Some(folder) = &project.folder {
-                check.push_str(&format!(" --folder {folder}"));
-            }
-            let message = format!("{:#}; the export may have been created", e.error);
-            Fail::new(Code::Error, message)
-                .hint(format!("check before creating again: {check}"))
-                .into()
-        })
+            .body(body);
+        self.attempt("POST", &url, req, true)
     }
 
     /// GET with the retry policy for safe requests.
@@ -151,7 +177,7 @@ impl Api {
                     let wait = backoff(retry, e.retry_after);
                     retry += 1;
                     if self.verbose {
-                        eprintln!(
+                        say!(
                             "klap-export: retry {retry}/{} in {} ms: {:#}",
                             self.retries,
                             wait.as_millis(),
@@ -163,6 +189,31 @@ impl Api {
                 Err(e) => return Err(e.error),
             }
         }
+    }
+
+    /// The current JSON of one export. A bare export ID is looked up in `GET /exports`,
+    /// which `list` caches for the caller's pass; `retry` applies the retry policy.
+    pub fn export(
+        &self,
+        r: &ExportRef,
+        list: &mut Option<String>,
+        retry: bool,
+    ) -> Result<String, AttemptError> {
+        let get = |url: &Url| {
+            if retry {
+                self.get(url).map_err(AttemptError::fatal)
+            } else {
+                self.get_once(url)
+            }
+        };
+        let Some(project) = &r.project else {
+            if list.is_none() {
+                *list = Some(get(&self.list_url(None, None))?);
+            }
+            return find_in_list(list.as_deref().unwrap_or_default(), &r.export)
+                .map_err(AttemptError::fatal);
+        };
+        get(&self.export_url(project, &r.export))
     }
 
     /// One GET, for callers that run their own retry loop (`wait`).
@@ -190,9 +241,9 @@ impl Api {
             req
         };
         if self.verbose {
-            eprintln!("> {method} {url}");
+            say!("> {method} {url}");
             if with_key {
-                eprintln!("> Authorization: Bearer ***");
+                say!("> Authorization: Bearer ***");
             }
         }
         let start = Instant::now();
@@ -200,12 +251,12 @@ impl Api {
         let elapsed = start.elapsed();
         let resp = resp.map_err(|e| {
             if self.verbose {
-                eprintln!("< {method} {url} failed after {} ms", elapsed.as_millis());
+                say!("< {method} {url} failed after {} ms", elapsed.as_millis());
             }
-            self.network_error(method, url, e)
+            self.network_error(method, url, &e)
         })?;
         if self.verbose {
-            eprintln!(
+            say!(
                 "< {} {method} {url} ({} ms)",
                 resp.status().as_u16(),
                 elapsed.as_millis()
@@ -266,7 +317,9 @@ impl Api {
         if resp.content_length().is_some_and(|n| n > self.max_body) {
             return Err(self.too_large());
         }
-        let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
+        // The announced length is only a hint: never reserve more than a chunk's worth for it.
+        let hint = resp.content_length().unwrap_or(0).min(1 << 20);
+        let mut body = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
         let mut chunk = vec![0; 64 * 1024];
         loop {
             if start.elapsed() > self.timeout {
@@ -306,7 +359,7 @@ impl Api {
         )
     }
 
-    fn network_error(&self, method: &str, url: &Url, e: reqwest::Error) -> AttemptError {
+    fn network_error(&self, method: &str, url: &Url, e: &reqwest::Error) -> AttemptError {
         let what = if e.is_timeout() {
             format!(
                 "timed out after {} (--http-timeout)",
@@ -333,6 +386,33 @@ impl Api {
     }
 }
 
+/// The JSON of the export with this ID in a list body; exit 3 when absent.
+fn find_in_list(list: &str, id: &str) -> anyhow::Result<String> {
+    parse_list(list)?
+        .into_iter()
+        .find(|e| e.fields.id.as_deref() == Some(id))
+        .map(|e| e.raw.get().to_string())
+        .ok_or_else(|| {
+            fail(
+                Code::NotFound,
+                format!("export '{id}' not found in GET /exports"),
+            )
+        })
+}
+
+/// The body size cap. Debug builds (the tests) may lower it with `KLAP_TEST_MAX_BODY`,
+/// so the cap can be tested without huge bodies; release builds never read it.
+fn max_body() -> u64 {
+    #[cfg(debug_assertions)]
+    if let Some(v) = std::env::var("KLAP_TEST_MAX_BODY")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        return v.min(MAX_BODY);
+    }
+    MAX_BODY
+}
+
 fn is_transient(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
@@ -352,13 +432,12 @@ pub fn backoff(retry: u32, retry_after: Option<Duration>) -> Duration {
 /// `Retry-After` as delay-seconds or an HTTP date, capped.
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
-    let wait = match value.parse::<u64>() {
-        Ok(secs) => Duration::from_secs(secs),
-        Err(_) => {
-            let when = httpdate::parse_http_date(value).ok()?;
-            when.duration_since(std::time::SystemTime::now())
-                .unwrap_or_default()
-        }
+    let wait = if let Ok(secs) = value.parse::<u64>() {
+        Duration::from_secs(secs)
+    } else {
+        let when = httpdate::parse_http_date(value).ok()?;
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or_default()
     };
     Some(wait.min(RETRY_AFTER_CAP))
 }
@@ -430,7 +509,7 @@ mod tests {
 
     #[test]
     fn the_key_is_never_formatted() {
-        let key = crate::config::Secret::new("sk-live-123");
+        let key = Secret::new("sk-live-123");
         assert_eq!(format!("{key} {key:?}"), "*** ***");
     }
 }

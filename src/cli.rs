@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::model::{ExportRef, ProjectRef, State};
+use crate::model::{CreateBody, ExportRef, ProjectRef, State, Watermark};
+use crate::save::Dest;
+use crate::watch::Plan;
 
 const AFTER_HELP: &str = "\
 Environment:
@@ -35,6 +37,10 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 #[command(next_help_heading = "Global options")]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "one field per flag, as clap wants"
+)]
 pub struct Global {
     /// API root
     #[arg(long, global = true, env = "KLAP_BASE_URL", value_name = "URL")]
@@ -94,6 +100,9 @@ pub enum Format {
     Json,
     Ndjson,
     Tsv,
+    /// Export refs only, one a line (`-q`).
+    #[value(skip)]
+    Refs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,11 +123,7 @@ Examples:
     Create(CreateArgs),
 
     /// Show the current state of exports
-    Status {
-        /// EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID
-        #[arg(required = true, value_name = "EXPORT_REF", value_parser = ExportRef::parse)]
-        refs: Vec<ExportRef>,
-    },
+    Status(StatusArgs),
 
     /// List exports, filtered by folder / project / state
     #[command(after_help = "\
@@ -134,13 +139,7 @@ Examples:
   klap-export wait FOLDER_ID/PROJECT_ID/EXPORT_ID --timeout 10m
   klap-export wait $(klap-export create FOLDER_ID/PROJECT_ID -q) --download .
   klap-export wait EXPORT_ID --json | jq -r .src_url")]
-    Wait {
-        /// EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID
-        #[arg(required = true, value_name = "EXPORT_REF", value_parser = ExportRef::parse)]
-        refs: Vec<ExportRef>,
-        #[command(flatten)]
-        wait: WaitArgs,
-    },
+    Wait(WaitCmdArgs),
 
     /// Download the MP4 of a ready export
     #[command(after_help = "\
@@ -148,17 +147,7 @@ Examples:
   klap-export download FOLDER_ID/PROJECT_ID/EXPORT_ID
   klap-export download EXPORT_ID -o clips/ --force
   klap-export download EXPORT_ID -o - | ffprobe -")]
-    Download {
-        /// EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID
-        #[arg(value_name = "EXPORT_REF", value_parser = ExportRef::parse)]
-        export: ExportRef,
-        /// File or directory to write ('-' for stdout) [default: ./EXPORT_ID.mp4]
-        #[arg(short, long, value_name = "PATH")]
-        output: Option<PathBuf>,
-        /// Replace an existing file
-        #[arg(long)]
-        force: bool,
-    },
+    Download(DownloadArgs),
 
     /// Serve a local emulation of the exports API (offline use, CI)
     Sandbox(SandboxArgs),
@@ -168,6 +157,35 @@ Examples:
         /// The shell to write the script for
         shell: clap_complete::Shell,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID
+    #[arg(required = true, value_name = "EXPORT_REF", value_parser = ExportRef::parse)]
+    pub refs: Vec<ExportRef>,
+}
+
+#[derive(Debug, Args)]
+pub struct WaitCmdArgs {
+    /// EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID
+    #[arg(required = true, value_name = "EXPORT_REF", value_parser = ExportRef::parse)]
+    pub refs: Vec<ExportRef>,
+    #[command(flatten)]
+    pub wait: WaitArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID
+    #[arg(value_name = "EXPORT_REF", value_parser = ExportRef::parse)]
+    pub export: ExportRef,
+    /// File or directory to write ('-' for stdout) [default: ./EXPORT_ID.mp4]
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// Replace an existing file
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -194,6 +212,19 @@ pub struct CreateArgs {
     pub wait_args: WaitArgs,
 }
 
+impl CreateArgs {
+    pub fn body(&self) -> CreateBody {
+        CreateBody {
+            watermark: self.watermark.clone().map(|src_url| Watermark {
+                src_url,
+                pos_x: self.watermark_x,
+                pos_y: self.watermark_y,
+                scale: self.watermark_scale,
+            }),
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// Time between polls
@@ -205,6 +236,19 @@ pub struct WaitArgs {
     /// Download each ready export to PATH (a directory when there are several)
     #[arg(long, value_name = "PATH")]
     pub download: Option<PathBuf>,
+}
+
+impl WaitArgs {
+    pub fn plan(&self) -> Plan {
+        Plan {
+            interval: self.interval,
+            timeout: self.timeout,
+            download: self.download.clone().map(|path| Dest {
+                path: Some(path),
+                force: false,
+            }),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

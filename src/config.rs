@@ -1,104 +1,89 @@
-//! Flags and environment resolved once into settings the rest of the code trusts.
+//! Flags and environment resolved once into the context every command gets.
 
 use std::env;
-use std::fmt;
 use std::io::{self, IsTerminal, Read};
 use std::net::IpAddr;
 use std::path::Path;
-use std::time::Duration;
 
 use reqwest::Url;
 use url::Host;
 
+use crate::api::{self, Api, Secret};
 use crate::cli::{ColorChoice, Format, Global};
 use crate::exit::{Code, Fail, fail};
+use crate::progress::Mode;
+use crate::sandbox::{self, Sandbox};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.klap.app/v2";
 
-/// The API key. Its `Debug` and `Display` never show it.
-#[derive(Clone)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(key: impl Into<String>) -> Self {
-        Secret(key.into())
-    }
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
+/// What every command gets: the API client and how to present results.
+pub struct Ctx {
+    pub api: Api,
+    pub ui: Ui,
+    /// The in-process sandbox the API points at (`--sandbox`); serves until dropped.
+    _sandbox: Option<Sandbox>,
 }
 
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-/// How `wait` and `download` show progress on stderr.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Progress {
-    /// Nothing but errors.
-    Off,
-    /// One line per change; for logs and CI.
-    Plain,
-    /// indicatif spinners and bars.
-    Terminal,
-}
-
-#[derive(Debug)]
-pub struct Settings {
-    pub base_url: Url,
-    pub key: Secret,
+/// Presentation settings, decided once.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    /// What stdout gets: a format, or refs only (`-q`).
     pub format: Format,
-    pub quiet: bool,
-    /// Colour on stdout (tables) and on stderr (spinners).
+    /// Colour on stdout (tables).
     pub color: bool,
+    /// Colour on stderr (spinners, bars).
     pub color_stderr: bool,
     pub stdout_tty: bool,
-    pub progress: Progress,
-    pub verbose: bool,
-    pub http_timeout: Duration,
-    pub retries: u32,
+    pub progress: Mode,
 }
 
-impl Settings {
-    /// `base_url` and `key` are given when the command runs on an in-process sandbox.
-    pub fn resolve(g: &Global, sandbox: Option<(Url, Secret)>) -> anyhow::Result<Settings> {
-        let stdout_tty = io::stdout().is_terminal();
-        let stderr_tty = io::stderr().is_terminal();
-        let (base_url, key) = match sandbox {
-            Some(pair) => pair,
-            None => {
-                let base_url = parse_base_url(g.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-                (base_url, read_key(g.api_key_file.as_deref())?)
-            }
-        };
-        let progress = if g.quiet || g.no_progress {
-            Progress::Off
-        } else if stderr_tty && env::var_os("CI").is_none() {
-            Progress::Terminal
+impl Ctx {
+    pub fn resolve(g: &Global) -> anyhow::Result<Ctx> {
+        let (sandbox, base_url, key) = if g.sandbox {
+            let started = Sandbox::start("127.0.0.1:0", sandbox::Options::default())?;
+            let base_url = started.base_url();
+            (Some(started), base_url, Secret::new("sandbox"))
         } else {
-            Progress::Plain
+            let base_url = parse_base_url(g.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+            (None, base_url, read_key(g.api_key_file.as_deref())?)
         };
-        Ok(Settings {
+        let api = Api::new(api::Options {
             base_url,
             key,
-            format: if g.json { Format::Json } else { g.format },
-            quiet: g.quiet,
+            verbose: g.verbose,
+            retries: g.retries,
+            timeout: g.http_timeout,
+        })?;
+        Ok(Ctx {
+            api,
+            ui: Ui::resolve(g),
+            _sandbox: sandbox,
+        })
+    }
+}
+
+impl Ui {
+    pub fn resolve(g: &Global) -> Ui {
+        let stdout_tty = io::stdout().is_terminal();
+        let stderr_tty = io::stderr().is_terminal();
+        let progress = if g.quiet || g.no_progress {
+            Mode::Off
+        } else if stderr_tty && env::var_os("CI").is_none() {
+            Mode::Terminal
+        } else {
+            Mode::Plain
+        };
+        Ui {
+            format: match (g.quiet, g.json) {
+                (true, _) => Format::Refs,
+                (false, true) => Format::Json,
+                (false, false) => g.format,
+            },
             color: use_color(g.color, stdout_tty),
             color_stderr: use_color(g.color, stderr_tty),
             stdout_tty,
             progress,
-            verbose: g.verbose,
-            http_timeout: g.http_timeout,
-            retries: g.retries,
-        })
+        }
     }
 }
 

@@ -4,7 +4,9 @@ use std::fmt;
 use std::io;
 use std::process::ExitCode;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+use crate::text::sanitize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Code {
     Success = 0,
     Error = 1,
@@ -14,6 +16,31 @@ pub enum Code {
     ExportFailed = 5,
     Deadline = 6,
     Interrupted = 130,
+}
+
+impl Code {
+    /// Batch rule: of several outcomes, the first that applies of 4, 3, 1, 5, 6, 0.
+    pub fn rank(self) -> u8 {
+        match self {
+            Code::Interrupted => 0,
+            Code::Usage => 1,
+            Code::Auth => 2,
+            Code::NotFound => 3,
+            Code::Error => 4,
+            Code::ExportFailed => 5,
+            Code::Deadline => 6,
+            Code::Success => 7,
+        }
+    }
+
+    /// The code that wins by the batch rule.
+    pub fn worst(self, other: Code) -> Code {
+        if other.rank() < self.rank() {
+            other
+        } else {
+            self
+        }
+    }
 }
 
 impl From<Code> for ExitCode {
@@ -39,6 +66,7 @@ impl Fail {
         }
     }
 
+    #[must_use]
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -58,6 +86,13 @@ pub fn fail(code: Code, message: impl Into<String>) -> anyhow::Error {
     Fail::new(code, message).into()
 }
 
+/// The exit code an error carries (1 when it carries none).
+pub fn code_of(err: &anyhow::Error) -> Code {
+    err.chain()
+        .find_map(|e| e.downcast_ref::<Fail>())
+        .map_or(Code::Error, |f| f.code)
+}
+
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<io::Error>()
@@ -65,18 +100,23 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
-/// Prints the error as one line (plus a hint) and picks its exit code.
+/// Prints the error as one line (plus a hint) on stderr.
+pub fn print(err: &anyhow::Error) {
+    crate::say!("klap-export: error: {}", sanitize(&format!("{err:#}")));
+    if let Some(hint) = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<Fail>())
+        .and_then(|f| f.hint.as_deref())
+    {
+        crate::say!("hint: {}", sanitize(hint));
+    }
+}
+
+/// Prints the error and picks its exit code; a closed stdout ends quietly with 0.
 pub fn report(err: &anyhow::Error) -> ExitCode {
     if is_broken_pipe(err) {
         return Code::Success.into();
     }
-    let fail = err.chain().find_map(|e| e.downcast_ref::<Fail>());
-    eprintln!(
-        "klap-export: error: {}",
-        crate::output::sanitize(&format!("{err:#}"))
-    );
-    if let Some(hint) = fail.and_then(|f| f.hint.as_deref()) {
-        eprintln!("hint: {}", crate::output::sanitize(hint));
-    }
-    fail.map_or(Code::Error, |f| f.code).into()
+    print(err);
+    code_of(err).into()
 }

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 use indicatif::MultiProgress;
 
 use crate::exit::Code;
+use crate::say;
 
 struct Cleanup {
     parts: Vec<PathBuf>,
@@ -28,7 +29,7 @@ pub fn install() {
                 let _ = std::fs::remove_file(part);
             }
         }
-        eprintln!("klap-export: interrupted");
+        say!("klap-export: interrupted");
         std::process::exit(Code::Interrupted as i32);
     });
 }

@@ -3,8 +3,12 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use serde::Deserialize;
+use reqwest::Url;
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
+
+use crate::exit::{Code, fail};
+use crate::text::{sanitize, snippet};
 
 /// Checks one ID: 1-128 characters of `A-Z a-z 0-9 . _ ~ -`, not `.` or `..`.
 pub fn parse_id(s: &str) -> Result<String, String> {
@@ -184,11 +188,28 @@ impl<'a> Export<'a> {
         Some(state)
     }
 
+    /// The file to download: `src_url`, which must be an http(s) URL.
+    pub fn file_url(&self) -> anyhow::Result<Url> {
+        let src = self.fields.src_url.as_deref().unwrap_or_default();
+        Url::parse(src)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| {
+                fail(
+                    Code::Error,
+                    format!(
+                        "unexpected response: src_url is not an http(s) URL: {}",
+                        sanitize(src)
+                    ),
+                )
+            })
+    }
+
     /// The long reference the API gives, `FOLDER/PROJECT/EXPORT` or shorter.
     pub fn reference(&self) -> Option<ExportRef> {
         let f = &self.fields;
         let project = f.project_id.as_ref().map(|p| ProjectRef {
-            folder: f.folder_id.as_ref().map(|s| s.to_string()),
+            folder: f.folder_id.as_ref().map(ToString::to_string),
             project: p.to_string(),
         });
         Some(ExportRef {
@@ -210,11 +231,11 @@ impl<'a> Export<'a> {
 }
 
 fn malformed(expected: &str, why: impl fmt::Display, body: &str) -> anyhow::Error {
-    crate::exit::fail(
-        crate::exit::Code::Error,
+    fail(
+        Code::Error,
         format!(
             "unexpected response: expected {expected} ({why}); got: {}",
-            crate::output::snippet(body)
+            snippet(body)
         ),
     )
 }
@@ -227,11 +248,38 @@ fn object<'a>(raw: &'a RawValue, body: &str) -> anyhow::Result<Export<'a>> {
     Export::from_raw(raw).map_err(|e| malformed(EXPECTED, e, body))
 }
 
+/// The body of a create: `{}`, or a watermark with the fields that were given.
+#[derive(Debug, Default, Serialize)]
+pub struct CreateBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watermark: Option<Watermark>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Watermark {
+    pub src_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pos_x: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pos_y: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
+}
+
 /// One export object (create and status).
 pub fn parse_export(body: &str) -> anyhow::Result<Export<'_>> {
     let raw: &RawValue =
         serde_json::from_str(body.trim()).map_err(|e| malformed("an export object", e, body))?;
     object(raw, body)
+}
+
+/// The current state of one export (status, wait, download): an object with a `status`.
+pub fn parse_current(body: &str) -> anyhow::Result<Export<'_>> {
+    let export = parse_export(body)?;
+    if export.status().is_none() {
+        return Err(malformed("an export object", "it has no status", body));
+    }
+    Ok(export)
 }
 
 /// The list: a bare array, or one wrapped as `{"exports": [...]}` or `{"data": [...]}`.

@@ -7,57 +7,56 @@ use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
 use serde::{Serialize, Serializer};
 
 use crate::cli::Format;
-use crate::config::Settings;
+use crate::config::Ui;
 use crate::model::{Export, ExportRef, State};
-
-/// Replaces control characters (tabs, newlines, escape sequences) with spaces,
-/// so nothing the server sends can drive the terminal or break a TSV row.
-pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if s.chars().any(char::is_control) {
-        Cow::Owned(
-            s.chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(s)
-    }
-}
-
-/// The start of a server's text for an error message: at most 200 characters, no control codes.
-pub fn snippet(text: &str) -> String {
-    sanitize(text).trim().chars().take(200).collect()
-}
+use crate::text::sanitize;
 
 /// What to print: the exports, the refs the user gave for them (status, wait),
 /// and whether one object (not an array) is wanted in JSON.
 pub struct Report<'a, 'b> {
-    pub exports: &'b [Export<'a>],
-    pub asked: Option<&'b [ExportRef]>,
-    pub single: bool,
+    exports: &'b [Export<'a>],
+    asked: Option<&'b [ExportRef]>,
+    single: bool,
 }
 
-impl Report<'_, '_> {
+impl<'a, 'b> Report<'a, 'b> {
+    /// One export: an object in JSON.
+    pub fn one(export: &'b Export<'a>, asked: Option<&'b ExportRef>) -> Self {
+        Report {
+            exports: std::slice::from_ref(export),
+            asked: asked.map(std::slice::from_ref),
+            single: true,
+        }
+    }
+
+    /// Several exports (or a list): an array in JSON. `asked` pairs with `exports`.
+    pub fn many(exports: &'b [Export<'a>], asked: Option<&'b [ExportRef]>) -> Self {
+        Report {
+            exports,
+            asked,
+            single: false,
+        }
+    }
+
     fn reference(&self, i: usize) -> String {
         self.exports[i].display_ref(self.asked.and_then(|a| a.get(i)))
     }
-}
 
-pub fn print(s: &Settings, report: &Report) -> io::Result<()> {
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    if s.quiet {
-        for i in 0..report.exports.len() {
-            writeln!(out, "{}", sanitize(&report.reference(i)))?;
+    pub fn print(&self, ui: Ui) -> io::Result<()> {
+        let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+        match ui.format {
+            Format::Json => json(&mut out, self)?,
+            Format::Ndjson => ndjson(&mut out, self)?,
+            Format::Tsv => tsv(&mut out, self)?,
+            Format::Table => table(&mut out, ui, self)?,
+            Format::Refs => {
+                for i in 0..self.exports.len() {
+                    writeln!(out, "{}", sanitize(&self.reference(i)))?;
+                }
+            }
         }
-    } else {
-        match s.format {
-            Format::Json => json(&mut out, report)?,
-            Format::Ndjson => ndjson(&mut out, report)?,
-            Format::Tsv => tsv(&mut out, report)?,
-            Format::Table => table(&mut out, s, report)?,
-        }
+        out.flush()
     }
-    out.flush()
 }
 
 /// Serializes an export's exact JSON text, re-read with key order kept, so a
@@ -109,7 +108,7 @@ fn tsv(out: &mut impl Write, r: &Report) -> io::Result<()> {
     Ok(())
 }
 
-fn table(out: &mut impl Write, s: &Settings, r: &Report) -> io::Result<()> {
+fn table(out: &mut impl Write, ui: Ui, r: &Report) -> io::Result<()> {
     if r.exports.is_empty() {
         return Ok(());
     }
@@ -118,13 +117,13 @@ fn table(out: &mut impl Write, s: &Settings, r: &Report) -> io::Result<()> {
     t.set_header([
         "ID", "STATUS", "NAME", "PROJECT", "FOLDER", "CREATED", "FINISHED", "URL",
     ]);
-    if s.color {
+    if ui.color {
         t.enforce_styling();
     } else {
         t.force_no_tty();
     }
     // Fit a terminal of a known, usable width; otherwise never cut anything.
-    let fits = s.stdout_tty && t.width().is_some_and(|w| w >= 40);
+    let fits = ui.stdout_tty && t.width().is_some_and(|w| w >= 40);
     t.set_content_arrangement(if fits {
         ContentArrangement::Dynamic
     } else {
@@ -134,7 +133,7 @@ fn table(out: &mut impl Write, s: &Settings, r: &Report) -> io::Result<()> {
     for e in r.exports {
         let f = &e.fields;
         let mut status = Cell::new(text(&f.status));
-        if s.color {
+        if ui.color {
             status = status.fg(match e.state() {
                 Some(State::Ready) => Color::Green,
                 Some(State::Failed) => Color::Red,

@@ -401,9 +401,9 @@ fn http_errors_map_to_exit_codes_with_the_server_message() {
             .body(format!("<html>\x1b[2J{}</html>", "y".repeat(300)));
     });
     let r = run(api(&server.base_url()).args(["status", "p/x1"]));
-    assert!(r.stderr.contains("HTTP 400: nope"), "{}", r.stderr);
+    r.stderr_has(&["HTTP 400: nope"]);
     let r = run(api(&server.base_url()).args(["status", "p/x2"]));
-    assert!(r.stderr.contains("HTTP 400: <html> [2J"), "{}", r.stderr);
+    r.stderr_has(&["HTTP 400: <html> [2J"]);
     assert!(!r.stderr.contains('\x1b') && !r.stderr.contains(&"y".repeat(200)));
 }
 
@@ -462,14 +462,10 @@ fn key_sources_and_precedence() {
         .args(["list", "--api-key-file"])
         .arg(dir.path().join("missing")));
     assert_eq!(r.code, 4, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("cannot read the API key file"),
-        "{}",
-        r.stderr
-    );
+    r.stderr_has(&["cannot read the API key file"]);
     let r = run(bin().env("KLAP_BASE_URL", &base).args(["list"]));
     assert_eq!(r.code, 4);
-    assert!(r.stderr.contains("no API key"), "{}", r.stderr);
+    r.stderr_has(&["no API key"]);
     catch.assert_calls(0);
 }
 
@@ -490,7 +486,7 @@ fn the_key_never_goes_over_plain_http_to_another_host() {
         run(bin()
             .env("KLAP_API_KEY", KEY)
             .args(["list", "--base-url", "http://example.com/v2"]));
-    assert!(r.stderr.contains("plain http"), "{}", r.stderr);
+    r.stderr_has(&["plain http"]);
 }
 
 #[test]
@@ -502,9 +498,9 @@ fn verbose_logs_requests_with_the_key_masked() {
     });
     let r = run(api(&server.base_url()).args(["list", "-v"]));
     mock.assert();
-    assert!(r.stderr.contains("> GET http://127.0.0.1"), "{}", r.stderr);
-    assert!(r.stderr.contains("Authorization: Bearer ***"));
-    assert!(r.stderr.contains("< 200 GET"));
+    r.stderr_has(&["> GET http://127.0.0.1"]);
+    r.stderr_has(&["Authorization: Bearer ***"]);
+    r.stderr_has(&["< 200 GET"]);
 }
 
 #[test]
@@ -522,6 +518,22 @@ fn malformed_json_is_an_error_not_a_panic() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn status_refuses_an_answer_that_is_not_an_export() {
+    for body in [r#"{"id":"e","name":"no status"}"#, "[1,2]", r#""ready""#] {
+        let server = MockServer::start();
+        let m = server.mock(|when, then| {
+            when.path("/v2/projects/p/exports/e");
+            then.status(200).body(body);
+        });
+        let r = run(api(&server.base_url()).args(["status", "p/e"]));
+        m.assert();
+        assert_eq!(r.code, 1, "{body}");
+        assert_eq!(r.stdout, "", "{body}");
+        r.stderr_has(&["unexpected response: expected an export object"]);
+    }
 }
 
 #[test]

@@ -59,11 +59,7 @@ fn downloads_the_exact_bytes_without_the_key() {
         .current_dir(dir.path())
         .args(["download", "p/e"]));
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("already exists") && r.stderr.contains("--force"),
-        "{}",
-        r.stderr
-    );
+    r.stderr_has(&["already exists", "--force"]);
     status.assert_calls(1);
     std::fs::write(dir.path().join("e.mp4"), "old").unwrap();
     let r = run(api(&server.base_url())
@@ -137,7 +133,7 @@ fn a_truncated_or_failed_file_leaves_nothing_behind() {
         .args(["download", "p/e", "-o"])
         .arg(dir.path()));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("download"), "{}", r.stderr);
+    r.stderr_has(&["download"]);
     assert_eq!(short.seen()[0].header("authorization"), None);
     let r = run(api(&server.base_url())
         .args(["download", "p/gone", "-o"])
@@ -147,7 +143,7 @@ fn a_truncated_or_failed_file_leaves_nothing_behind() {
         "a file host's 403 is a download failure, not ours: {}",
         r.stderr
     );
-    assert!(r.stderr.contains("HTTP 403"), "{}", r.stderr);
+    r.stderr_has(&["HTTP 403"]);
     assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
 }
 
@@ -165,11 +161,7 @@ fn only_a_ready_export_is_downloaded() {
         .current_dir(dir.path())
         .args(["download", "p/busy"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("not ready") && r.stderr.contains("wait --download"),
-        "{}",
-        r.stderr
-    );
+    r.stderr_has(&["not ready", "wait --download"]);
     assert!(files(dir.path()).is_empty());
 }
 

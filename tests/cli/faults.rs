@@ -28,7 +28,7 @@ fn safe_requests_are_retried_on_transient_statuses() {
             "{}",
             r.stderr
         );
-        assert!(r.stderr.contains(&format!("HTTP {status}: later")));
+        r.stderr_has(&[&format!("HTTP {status}: later")]);
     }
 }
 
@@ -80,8 +80,8 @@ fn retry_after_is_honoured_in_seconds_and_as_a_date() {
     let start = std::time::Instant::now();
     let r = run(api(&server.base).args(["list", "-v"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.contains("retry 1/3 in 1000 ms"), "{}", r.stderr);
-    assert!(r.stderr.contains("retry 2/3 in 0 ms"), "{}", r.stderr);
+    r.stderr_has(&["retry 1/3 in 1000 ms"]);
+    r.stderr_has(&["retry 2/3 in 0 ms"]);
     assert!(start.elapsed() >= Duration::from_millis(1000));
 }
 
@@ -120,16 +120,8 @@ fn a_create_is_sent_once_even_when_it_fails() {
     let r = run(api(&slow.base_url()).args(["create", "p", "--http-timeout", "300ms"]));
     mock.assert_calls(1);
     assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.contains("timed out after 300ms (--http-timeout)"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains("may have been created") && r.stderr.contains("list --project p"),
-        "{}",
-        r.stderr
-    );
+    r.stderr_has(&["timed out after 300ms (--http-timeout)"]);
+    r.stderr_has(&["may have been created", "list --project p"]);
 
     // Nothing listening: nothing was sent, so nothing can have been created.
     let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -166,11 +158,7 @@ fn a_slow_server_hits_the_http_timeout() {
         .env("KLAP_HTTP_TIMEOUT", "0.2")
         .args(["list", "--retries", "0"]));
     assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.contains("timed out after 200ms (--http-timeout)"),
-        "{}",
-        r.stderr
-    );
+    r.stderr_has(&["timed out after 200ms (--http-timeout)"]);
     mock.assert_calls(1);
 }
 
@@ -191,7 +179,7 @@ fn bodies_past_the_size_cap_are_refused() {
         .env("KLAP_TEST_MAX_BODY", "100")
         .args(["list"]));
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("larger than"), "{}", r.stderr);
+    r.stderr_has(&["larger than"]);
     let r = run(api(&server.base_url())
         .env("KLAP_TEST_MAX_BODY", "100000")
         .args(["list", "-q"]));
@@ -355,7 +343,7 @@ fn a_created_id_that_is_not_a_safe_id_is_refused() {
             ".",
         ]));
         assert_eq!(r.code, 1, "{}", r.stderr);
-        assert!(r.stderr.contains("the created export's id"), "{}", r.stderr);
+        r.stderr_has(&["the created export's id"]);
         mock.assert_calls(1);
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }

@@ -54,6 +54,20 @@ pub struct Run {
     pub stderr: String,
 }
 
+impl Run {
+    /// Asserts that stderr contains each of `parts`.
+    #[track_caller]
+    pub fn stderr_has(&self, parts: &[&str]) {
+        for part in parts {
+            assert!(
+                self.stderr.contains(part),
+                "stderr lacks {part:?}:\n{}",
+                self.stderr
+            );
+        }
+    }
+}
+
 pub fn run(cmd: &mut Command) -> Run {
     let out: Output = cmd.output().expect("run");
     let run = Run {

@@ -45,12 +45,8 @@ fn waits_through_processing_until_ready() {
     );
     assert!(r.stdout.starts_with("f/p/e\tready\t"), "{}", r.stdout);
     // Plain progress for CI: one line per change, no carriage returns or escapes.
-    assert!(
-        r.stderr.contains("klap-export: f/p/e: processing"),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("klap-export: f/p/e: ready"));
+    r.stderr_has(&["klap-export: f/p/e: processing"]);
+    r.stderr_has(&["klap-export: f/p/e: ready"]);
     assert_eq!(r.stderr.matches("processing").count(), 1, "{}", r.stderr);
     assert!(!r.stderr.contains('\r') && !r.stderr.contains('\x1b'));
 }
@@ -80,12 +76,8 @@ fn the_deadline_gives_exit_6_and_names_the_ref() {
         .args(["wait", "f/p/e", "--interval", "0.05", "--timeout", "0.3"]);
     let r = run(&mut cmd);
     assert_eq!(r.code, 6, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("still in progress: f/p/e"),
-        "{}",
-        r.stderr
-    );
-    assert!(r.stderr.contains("goes on on the server"), "{}", r.stderr);
+    r.stderr_has(&["still in progress: f/p/e"]);
+    r.stderr_has(&["goes on on the server"]);
     let polls = server.seen().len();
     assert!((2..=9).contains(&polls), "{polls} polls in 0.3 s at 0.05 s");
 }
@@ -146,7 +138,7 @@ fn ready_without_a_file_keeps_waiting() {
     let r = waiting(&server, &[]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(server.seen().len(), 2);
-    assert!(r.stderr.contains("ready (no file yet)"), "{}", r.stderr);
+    r.stderr_has(&["ready (no file yet)"]);
 }
 
 #[test]
@@ -154,12 +146,12 @@ fn unknown_status_is_shown_verbatim_and_a_missing_one_is_malformed() {
     let server = Script::serve(vec![state("rendering_frames"), state("ready")]);
     let r = waiting(&server, &[]);
     assert_eq!(r.code, 0);
-    assert!(r.stderr.contains("f/p/e: rendering_frames"), "{}", r.stderr);
+    r.stderr_has(&["f/p/e: rendering_frames"]);
 
     let server = Script::serve(vec![json(200, &json!({"id": "e", "message": "internal"}))]);
     let r = waiting(&server, &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
-    assert!(r.stderr.contains("no status"), "{}", r.stderr);
+    r.stderr_has(&["no status"]);
     assert_eq!(server.seen().len(), 1);
 }
 
@@ -199,7 +191,7 @@ fn several_exports_print_in_the_order_given_and_failure_beats_deadline() {
     ]));
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert_eq!(r.stdout, "p/e3\np/e1\np/e2\n");
-    assert!(r.stderr.contains("export failed: p/e2"), "{}", r.stderr);
+    r.stderr_has(&["export failed: p/e2"]);
 
     let r = run(api(&server.base_url()).args([
         "wait",

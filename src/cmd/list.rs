@@ -1,0 +1,25 @@
+//! `list`: exports, filtered by folder, project and state, newest first.
+
+use crate::cli::ListArgs;
+use crate::config::Ctx;
+use crate::model::{Export, State, parse_list};
+use crate::output::Report;
+
+pub fn run(a: &ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
+    let api = &ctx.api;
+    let body = api.get(&api.list_url(a.folder.as_deref(), a.project.as_deref()))?;
+    let mut exports: Vec<Export> = parse_list(&body)?;
+    if !a.status.is_empty() {
+        exports.retain(|e| {
+            e.status()
+                .is_some_and(|st| a.status.contains(&State::of(st)))
+        });
+    }
+    // Newest first; RFC 3339 timestamps in one zone sort as text. Missing ones go last.
+    exports.sort_by(|x, y| y.fields.created_at.cmp(&x.fields.created_at));
+    if let Some(limit) = a.limit {
+        exports.truncate(limit);
+    }
+    Report::many(&exports, None).print(ctx.ui)?;
+    Ok(())
+}

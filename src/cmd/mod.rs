@@ -1,0 +1,9 @@
+//! One module per subcommand, each with `run(args, &Ctx)`.
+
+pub mod completions;
+pub mod create;
+pub mod download;
+pub mod list;
+pub mod sandbox;
+pub mod status;
+pub mod wait;
