@@ -6,6 +6,8 @@ mod exit;
 mod interrupt;
 mod model;
 mod output;
+#[allow(dead_code)] // wired into config.rs and `auth` by the lead
+mod profile;
 mod sandbox;
 mod wait;
 
