@@ -14,7 +14,6 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use clap::ValueEnum;
-use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::cli::{ColorChoice, Format};
@@ -157,83 +156,78 @@ impl ConfigFile<'_> {
                     ),
                 ));
             };
-            profiles.insert(name.get_ref().to_string(), self.profile(name, table)?);
+            let name = name.get_ref().to_string();
+            let profile = self.profile(&name, table)?;
+            profiles.insert(name, profile);
         }
         Ok(profiles)
     }
 
-    fn profile(
-        &self,
-        name: &Spanned<std::borrow::Cow<str>>,
-        table: &DeTable,
-    ) -> anyhow::Result<Profile> {
-        let name = name.get_ref();
+    fn profile(&self, name: &str, table: &DeTable) -> anyhow::Result<Profile> {
         let mut p = Profile::default();
         for (key, value) in table {
-            let at = value.span().start;
-            let key_name: &str = key.get_ref();
+            let key: &str = key.get_ref();
+            let bad = |expected: &str| {
+                let at = value.span().start;
+                self.error(
+                    at,
+                    format!("invalid {key} in [{name}]; expected {expected}"),
+                )
+            };
             let text = || {
                 value
                     .get_ref()
                     .as_str()
                     .filter(|s| !s.trim().is_empty())
-                    .ok_or_else(|| {
-                        self.error(
-                            at,
-                            format!("'{key_name}' in [{name}] must be a non-empty string"),
-                        )
-                    })
+                    .ok_or_else(|| bad("a non-empty string"))
             };
-            match key_name {
+            let integer = || match value.get_ref() {
+                DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix()).ok(),
+                _ => None,
+            };
+            match key {
                 "base_url" => p.base_url = Some(text()?.to_string()),
                 "api_key_file" => p.api_key_file = Some(expand_home(text()?, self.home)),
                 "api_key_command" => p.api_key_command = Some(text()?.to_string()),
                 "format" => {
-                    let s = text()?;
-                    p.format = Some(Format::from_str(s, false).map_err(|_| {
-                        self.error(at, format!("invalid format '{s}' in [{name}]; expected table, json, ndjson or tsv"))
-                    })?);
+                    let format = value.get_ref().as_str().map(|s| Format::from_str(s, false));
+                    p.format = Some(
+                        format
+                            .and_then(Result::ok)
+                            .ok_or_else(|| bad("table, json, ndjson or tsv"))?,
+                    );
                 }
                 "color" => {
-                    let s = text()?;
-                    p.color = Some(ColorChoice::from_str(s, false).map_err(|_| {
-                        self.error(
-                            at,
-                            format!(
-                                "invalid color '{s}' in [{name}]; expected auto, always or never"
-                            ),
-                        )
-                    })?);
+                    let color = value
+                        .get_ref()
+                        .as_str()
+                        .map(|s| ColorChoice::from_str(s, false));
+                    p.color = Some(
+                        color
+                            .and_then(Result::ok)
+                            .ok_or_else(|| bad("auto, always or never"))?,
+                    );
                 }
                 "http_timeout" => {
                     let timeout = match value.get_ref() {
-                        DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
-                            .ok()
+                        DeValue::String(s) => crate::cli::parse_duration(s).ok(),
+                        _ => integer()
                             .and_then(|secs| u64::try_from(secs).ok())
                             .map(Duration::from_secs),
-                        DeValue::String(s) => crate::cli::parse_duration(s).ok(),
-                        _ => None,
                     };
-                    p.http_timeout = Some(timeout.filter(|d| !d.is_zero()).ok_or_else(|| {
-                        self.error(at, format!("'http_timeout' in [{name}] must be a duration greater than 0, such as \"30s\" or 30"))
-                    })?);
+                    let timeout = timeout.filter(|d| !d.is_zero());
+                    p.http_timeout =
+                        Some(timeout.ok_or_else(|| bad("a duration such as \"30s\" or 30"))?);
                 }
                 "retries" => {
-                    let retries = match value.get_ref() {
-                        DeValue::Integer(i) => u32::from_str_radix(i.as_str(), i.radix()).ok(),
-                        _ => None,
-                    };
-                    p.retries = Some(retries.ok_or_else(|| {
-                        self.error(
-                            at,
-                            format!("'retries' in [{name}] must be a non-negative integer"),
-                        )
-                    })?);
+                    let retries = integer().and_then(|n| u32::try_from(n).ok());
+                    p.retries = Some(retries.ok_or_else(|| bad("a non-negative integer"))?);
                 }
-                other => {
+                _ => {
+                    let at = value.span().start;
                     return Err(self.error(
-                        key.span().start,
-                        format!("unknown key '{other}' in [{name}]; expected one of {KEYS}"),
+                        at,
+                        format!("unknown key '{key}' in [{name}]; expected one of {KEYS}"),
                     ));
                 }
             }
@@ -662,38 +656,74 @@ retries = 5
         let rows = [
             (
                 "[p]\nformat = \"yaml\"\n",
-                "config.toml:2: invalid format 'yaml' in [p]; expected table, json, ndjson or tsv",
+                2,
+                "format",
+                "table, json, ndjson or tsv",
+            ),
+            (
+                "[p]\nformat = 1\n",
+                2,
+                "format",
+                "table, json, ndjson or tsv",
             ),
             (
                 "[p]\n\ncolor = \"blue\"\n",
-                "config.toml:3: invalid color 'blue' in [p]; expected auto, always or never",
+                3,
+                "color",
+                "auto, always or never",
             ),
             (
                 "[p]\nretries = -1\n",
-                "config.toml:2: 'retries' in [p] must be a non-negative integer",
+                2,
+                "retries",
+                "a non-negative integer",
             ),
             (
                 "[p]\nretries = \"3\"\n",
-                "config.toml:2: 'retries' in [p] must be a non-negative integer",
+                2,
+                "retries",
+                "a non-negative integer",
+            ),
+            (
+                "[p]\nretries = 5000000000\n",
+                2,
+                "retries",
+                "a non-negative integer",
             ),
             (
                 "[p]\nhttp_timeout = \"soon\"\n",
-                "config.toml:2: 'http_timeout' in [p] must be a duration greater than 0, such as \"30s\" or 30",
+                2,
+                "http_timeout",
+                "a duration such as \"30s\" or 30",
             ),
             (
                 "[p]\nhttp_timeout = 0\n",
-                "config.toml:2: 'http_timeout' in [p] must be a duration greater than 0, such as \"30s\" or 30",
+                2,
+                "http_timeout",
+                "a duration such as \"30s\" or 30",
             ),
             (
-                "[p]\nbase_url = 5\n",
-                "config.toml:2: 'base_url' in [p] must be a non-empty string",
+                "[p]\nhttp_timeout = 1.5\n",
+                2,
+                "http_timeout",
+                "a duration such as \"30s\" or 30",
+            ),
+            ("[p]\nbase_url = 5\n", 2, "base_url", "a non-empty string"),
+            (
+                "[p]\napi_key_command = \" \"\n",
+                2,
+                "api_key_command",
+                "a non-empty string",
             ),
             (
-                "[p]\napi_key_command = \"\"\n",
-                "config.toml:2: 'api_key_command' in [p] must be a non-empty string",
+                "[p]\napi_key_file = []\n",
+                2,
+                "api_key_file",
+                "a non-empty string",
             ),
         ];
-        for (text, want) in rows {
+        for (text, line, key, expected) in rows {
+            let want = format!("config.toml:{line}: invalid {key} in [p]; expected {expected}");
             assert_eq!(load_error(text), want, "{text}");
         }
     }
