@@ -71,7 +71,7 @@ _klap__export() {
 
     case "${cmd}" in
         klap__export)
-            opts="-q -v -h -V --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --help --version create status list wait download sandbox completions help"
+            opts="-q -v -h -V --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help --version create status list wait download sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -101,6 +101,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -109,7 +113,7 @@ _klap__export() {
             return 0
             ;;
         klap__subcmd__export__subcmd__completions)
-            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --help bash elvish fish powershell zsh"
+            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -139,6 +143,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -147,7 +155,7 @@ _klap__export() {
             return 0
             ;;
         klap__subcmd__export__subcmd__create)
-            opts="-q -v -h --watermark --watermark-x --watermark-y --watermark-scale --wait --interval --timeout --download --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --help"
+            opts="-q -v -h --watermark --watermark-x --watermark-y --watermark-scale --wait --interval --timeout --download --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -205,6 +213,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -213,7 +225,7 @@ _klap__export() {
             return 0
             ;;
         klap__subcmd__export__subcmd__download)
-            opts="-o -q -v -h --output --force --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --help"
+            opts="-o -q -v -h --output --force --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +260,10 @@ _klap__export() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -385,7 +401,7 @@ _klap__export() {
             return 0
             ;;
         klap__subcmd__export__subcmd__list)
-            opts="-q -v -h --folder --project --status --limit --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --help"
+            opts="-q -v -h --folder --project --status --limit --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -431,6 +447,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -439,7 +459,7 @@ _klap__export() {
             return 0
             ;;
         klap__subcmd__export__subcmd__sandbox)
-            opts="-q -v -h --listen --ready-after --seed --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --help"
+            opts="-q -v -h --listen --ready-after --seed --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -481,6 +501,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -489,7 +513,7 @@ _klap__export() {
             return 0
             ;;
         klap__subcmd__export__subcmd__status)
-            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --help"
+            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -519,6 +543,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -527,7 +555,7 @@ _klap__export() {
             return 0
             ;;
         klap__subcmd__export__subcmd__wait)
-            opts="-q -v -h --interval --timeout --download --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --help"
+            opts="-q -v -h --interval --timeout --download --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -566,6 +594,10 @@ _klap__export() {
                     return 0
                     ;;
                 --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

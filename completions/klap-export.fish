@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_klap_export_global_optspecs
-    string join \n base-url= api-key-file= format= json q/quiet color= no-progress v/verbose http-timeout= retries= sandbox h/help V/version
+    string join \n base-url= api-key-file= format= json q/quiet color= no-progress v/verbose http-timeout= retries= sandbox profile= h/help V/version
 end
 
 function __fish_klap_export_needs_command
@@ -24,17 +24,18 @@ function __fish_klap_export_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c klap-export -n "__fish_klap_export_needs_command" -l base-url -d 'API root' -r
-complete -c klap-export -n "__fish_klap_export_needs_command" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
-complete -c klap-export -n "__fish_klap_export_needs_command" -l format -d 'Output format' -r -f -a "table\t''
+complete -c klap-export -n "__fish_klap_export_needs_command" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_needs_command" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_needs_command" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 tsv\t''"
-complete -c klap-export -n "__fish_klap_export_needs_command" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+complete -c klap-export -n "__fish_klap_export_needs_command" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_needs_command" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
-complete -c klap-export -n "__fish_klap_export_needs_command" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_needs_command" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_needs_command" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_needs_command" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_needs_command" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_needs_command" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_needs_command" -l no-progress -d 'No spinner, no progress lines'
@@ -57,17 +58,18 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l water
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l interval -d 'Time between polls' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l timeout -d 'Give up after this long (0 waits without a deadline)' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l download -d 'Download each ready export to PATH (a directory when there are several)' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l base-url -d 'API root' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l format -d 'Output format' -r -f -a "table\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 tsv\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l wait -d 'Wait until the export is ready, as `wait` does'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s q -l quiet -d 'Print only export refs, one a line; no progress'
@@ -75,17 +77,18 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l no-pr
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s h -l help -d 'Print help'
-complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l base-url -d 'API root' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l format -d 'Output format' -r -f -a "table\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 tsv\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l no-progress -d 'No spinner, no progress lines'
@@ -96,17 +99,18 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l folder 
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l project -d 'Only exports of this project' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l status -d 'Only exports in this state (repeatable): processing, ready, error, or the other spellings' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l limit -d 'Keep the first N exports (newest first)' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l base-url -d 'API root' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l format -d 'Output format' -r -f -a "table\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 tsv\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l no-progress -d 'No spinner, no progress lines'
@@ -116,17 +120,18 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s h -l he
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l interval -d 'Time between polls' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l timeout -d 'Give up after this long (0 waits without a deadline)' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l download -d 'Download each ready export to PATH (a directory when there are several)' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l base-url -d 'API root' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l format -d 'Output format' -r -f -a "table\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 tsv\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l no-progress -d 'No spinner, no progress lines'
@@ -134,17 +139,18 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s v -l ve
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s o -l output -d 'File or directory to write (\'-\' for stdout) [default: ./EXPORT_ID.mp4]' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l base-url -d 'API root' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l format -d 'Output format' -r -f -a "table\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 tsv\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l force -d 'Replace an existing file'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s q -l quiet -d 'Print only export refs, one a line; no progress'
@@ -155,34 +161,36 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s h -
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l listen -d 'Address to listen on (port 0 picks a free one)' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l ready-after -d 'Time an export stays processing' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l seed -d 'Pre-create N exports in mixed states' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l base-url -d 'API root' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l format -d 'Output format' -r -f -a "table\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 tsv\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s h -l help -d 'Print help'
-complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l base-url -d 'API root' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin)' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l format -d 'Output format' -r -f -a "table\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
 json\t''
 ndjson\t''
 tsv\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l color -d 'Colour on stdout and stderr' -r -f -a "auto\t''
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m)' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l retries -d 'Retries of a failed safe request (0 disables)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l no-progress -d 'No spinner, no progress lines'

@@ -42,17 +42,17 @@ pub struct Cli {
     reason = "one field per flag, as clap wants"
 )]
 pub struct Global {
-    /// API root
-    #[arg(long, global = true, env = "KLAP_BASE_URL", value_name = "URL")]
+    /// API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]
+    #[arg(long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
 
-    /// File holding the API key ('-' reads it from stdin)
+    /// File holding the API key ('-' reads it from stdin) [env: KLAP_API_KEY_FILE]
     #[arg(long, global = true, value_name = "PATH")]
     pub api_key_file: Option<PathBuf>,
 
-    /// Output format
-    #[arg(long, global = true, env = "KLAP_FORMAT", value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output format [env: KLAP_FORMAT] [default: table]
+    #[arg(long, global = true, value_enum, value_name = "FORMAT")]
+    pub format: Option<Format>,
 
     /// Same as --format json
     #[arg(long, global = true)]
@@ -62,9 +62,9 @@ pub struct Global {
     #[arg(short, long, global = true)]
     pub quiet: bool,
 
-    /// Colour on stdout and stderr
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
-    pub color: ColorChoice,
+    /// Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]
+    #[arg(long, global = true, value_enum, value_name = "WHEN")]
+    pub color: Option<ColorChoice>,
 
     /// No spinner, no progress lines
     #[arg(long, global = true)]
@@ -74,24 +74,21 @@ pub struct Global {
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
-    /// Per-request timeout (90, 500ms, 30s, 5m, 1h30m)
-    #[arg(long, global = true, env = "KLAP_HTTP_TIMEOUT", value_name = "DURATION",
-          default_value = "30s", value_parser = parse_positive_duration)]
-    pub http_timeout: Duration,
+    /// Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]
+    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_positive_duration)]
+    pub http_timeout: Option<Duration>,
 
-    /// Retries of a failed safe request (0 disables)
-    #[arg(
-        long,
-        global = true,
-        env = "KLAP_RETRIES",
-        value_name = "N",
-        default_value_t = 3
-    )]
-    pub retries: u32,
+    /// Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]
+    #[arg(long, global = true, value_name = "N")]
+    pub retries: Option<u32>,
 
     /// Run this one command against an in-process sandbox
     #[arg(long, global = true)]
     pub sandbox: bool,
+
+    /// Profile of the config file to use [env: KLAP_PROFILE] [default: default]
+    #[arg(long, global = true, value_name = "NAME", value_parser = crate::model::parse_id)]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -289,7 +286,7 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
     humantime::parse_duration(s).map_err(|e| format!("invalid duration '{s}': {e}"))
 }
 
-fn parse_positive_duration(s: &str) -> Result<Duration, String> {
+pub fn parse_positive_duration(s: &str) -> Result<Duration, String> {
     match parse_duration(s)? {
         Duration::ZERO => Err("must be greater than 0".into()),
         d => Ok(d),

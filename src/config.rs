@@ -1,9 +1,13 @@
 //! Flags and environment resolved once into the context every command gets.
 
 use std::env;
-use std::io::{self, IsTerminal, Read};
+use std::ffi::OsString;
+use std::io::{self, IsTerminal};
 use std::net::IpAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::ValueEnum;
 
 use reqwest::Url;
 use url::Host;
@@ -11,10 +15,14 @@ use url::Host;
 use crate::api::{self, Api, Secret};
 use crate::cli::{ColorChoice, Format, Global};
 use crate::exit::{Code, Fail, fail};
+use crate::profile::{self, Profile};
 use crate::progress::Mode;
 use crate::sandbox::{self, Sandbox};
+use crate::say;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.klap.app/v2";
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_RETRIES: u32 = 3;
 
 /// What every command gets: the API client and how to present results.
 pub struct Ctx {
@@ -37,58 +45,272 @@ pub struct Ui {
     pub progress: Mode,
 }
 
+/// The settings of one run: flags, then environment variables, then the profile, then defaults.
+pub struct Settings<'g> {
+    g: &'g Global,
+    /// The profile's name, and whether the user named it (`--profile`, `KLAP_PROFILE`).
+    pub profile_name: String,
+    named: bool,
+    pub config_path: Option<PathBuf>,
+    profile: Profile,
+}
+
+/// Where the key came from, for `-v` and `auth status`; never the key.
+pub struct Key {
+    pub secret: Secret,
+    pub source: String,
+}
+
 impl Ctx {
     pub fn resolve(g: &Global) -> anyhow::Result<Ctx> {
-        let (sandbox, base_url, key) = if g.sandbox {
+        let s = Settings::load(g)?;
+        let ui = s.ui()?;
+        if g.sandbox {
             let started = Sandbox::start("127.0.0.1:0", sandbox::Options::default())?;
-            let base_url = started.base_url();
-            (Some(started), base_url, Secret::new("sandbox"))
-        } else {
-            let base_url = parse_base_url(g.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-            (None, base_url, read_key(g.api_key_file.as_deref())?)
-        };
-        let api = Api::new(api::Options {
-            base_url,
-            key,
-            verbose: g.verbose,
-            retries: g.retries,
-            timeout: g.http_timeout,
-        })?;
+            let key = Secret::new("sandbox");
+            let api = s.api(started.base_url(), key)?;
+            return Ok(Ctx {
+                api,
+                ui,
+                _sandbox: Some(started),
+            });
+        }
+        let base_url = s.base_url()?;
+        let key = s.key()?;
+        if g.verbose {
+            say!("klap-export: API key from {}", key.source);
+        }
         Ok(Ctx {
-            api,
-            ui: Ui::resolve(g),
-            _sandbox: sandbox,
+            api: s.api(base_url, key.secret)?,
+            ui,
+            _sandbox: None,
         })
     }
 }
 
-impl Ui {
-    pub fn resolve(g: &Global) -> Ui {
+fn var(name: &str) -> Option<OsString> {
+    env::var_os(name).filter(|v| !v.is_empty())
+}
+
+/// An environment variable's value as text, or a usage error naming it.
+fn var_text(name: &str) -> anyhow::Result<Option<String>> {
+    var(name)
+        .map(|v| {
+            v.into_string()
+                .map_err(|_| fail(Code::Usage, format!("{name} is not valid UTF-8")))
+        })
+        .transpose()
+}
+
+impl<'g> Settings<'g> {
+    /// Reads the config file and picks the profile. A broken file or a missing named
+    /// profile is a usage error.
+    pub fn load(g: &'g Global) -> anyhow::Result<Settings<'g>> {
+        let named = g
+            .profile
+            .clone()
+            .map(Ok)
+            .or_else(|| var_text("KLAP_PROFILE").transpose());
+        let (profile_name, named) = match named.transpose()? {
+            Some(name) => (name, true),
+            None => ("default".to_string(), false),
+        };
+        let config_path = profile::config_path(var);
+        let config = match &config_path {
+            Some(path) => profile::load(path, var)?,
+            None => profile::Config::default(),
+        };
+        let profile = profile::profile(&config, &profile_name, named)?;
+        Ok(Settings {
+            g,
+            profile_name,
+            named,
+            config_path,
+            profile,
+        })
+    }
+
+    /// Flag, else the variable (parsed, errors name it), else the profile's value.
+    fn pick<T>(
+        &self,
+        flag: Option<T>,
+        name: &str,
+        parse: impl Fn(&str) -> Result<T, String>,
+        from_profile: Option<T>,
+    ) -> anyhow::Result<Option<T>> {
+        if flag.is_some() {
+            return Ok(flag);
+        }
+        if let Some(text) = var_text(name)? {
+            let value =
+                parse(&text).map_err(|e| fail(Code::Usage, format!("{name}={text}: {e}")))?;
+            if self.named && from_profile.is_some() && self.g.verbose {
+                say!(
+                    "klap-export: {name} overrides the profile '{}'",
+                    self.profile_name
+                );
+            }
+            return Ok(Some(value));
+        }
+        Ok(from_profile)
+    }
+
+    pub fn base_url(&self) -> anyhow::Result<Url> {
+        let text = self
+            .pick(
+                self.g.base_url.clone(),
+                "KLAP_BASE_URL",
+                |s| Ok(s.to_string()),
+                self.profile.base_url.clone(),
+            )?
+            .unwrap_or_else(|| DEFAULT_BASE_URL.to_string());
+        parse_base_url(&text)
+    }
+
+    pub fn ui(&self) -> anyhow::Result<Ui> {
+        let g = self.g;
+        let format = self
+            .pick(
+                g.format,
+                "KLAP_FORMAT",
+                |s| Format::from_str(s, true),
+                self.profile.format,
+            )?
+            .unwrap_or(Format::Table);
+        let color = g.color.or(self.profile.color).unwrap_or(ColorChoice::Auto);
         let stdout_tty = io::stdout().is_terminal();
         let stderr_tty = io::stderr().is_terminal();
         let progress = if g.quiet || g.no_progress {
             Mode::Off
-        } else if stderr_tty && env::var_os("CI").is_none() {
+        } else if stderr_tty && var("CI").is_none() {
             Mode::Terminal
         } else {
             Mode::Plain
         };
-        Ui {
+        Ok(Ui {
             format: match (g.quiet, g.json) {
                 (true, _) => Format::Refs,
                 (false, true) => Format::Json,
-                (false, false) => g.format,
+                (false, false) => format,
             },
-            color: use_color(g.color, stdout_tty),
-            color_stderr: use_color(g.color, stderr_tty),
+            color: use_color(color, stdout_tty),
+            color_stderr: use_color(color, stderr_tty),
             stdout_tty,
             progress,
+        })
+    }
+
+    pub fn api(&self, base_url: Url, key: Secret) -> anyhow::Result<Api> {
+        let g = self.g;
+        let timeout = self
+            .pick(
+                g.http_timeout,
+                "KLAP_HTTP_TIMEOUT",
+                crate::cli::parse_positive_duration,
+                self.profile.http_timeout,
+            )?
+            .unwrap_or(DEFAULT_TIMEOUT);
+        let retries = self
+            .pick(
+                g.retries,
+                "KLAP_RETRIES",
+                |s| s.trim().parse::<u32>().map_err(|e| e.to_string()),
+                self.profile.retries,
+            )?
+            .unwrap_or(DEFAULT_RETRIES);
+        Api::new(api::Options {
+            base_url,
+            key,
+            verbose: g.verbose,
+            retries,
+            timeout,
+        })
+    }
+
+    /// The stored-key file of `auth login` (beside the config file).
+    #[allow(
+        dead_code,
+        reason = "the auth command is being built on its own branch"
+    )]
+    pub fn credentials_path(&self) -> anyhow::Result<PathBuf> {
+        self.config_path
+            .as_deref()
+            .map(profile::credentials_path)
+            .ok_or_else(|| {
+                fail(
+                    Code::Auth,
+                    "no place for the credentials file: set HOME, XDG_CONFIG_HOME or KLAP_CONFIG",
+                )
+            })
+    }
+
+    /// The key: `--api-key-file`, `KLAP_API_KEY`, `KLAP_API_KEY_FILE`, then the profile's
+    /// `api_key_command`, its `api_key_file`, and the key `auth login` stored.
+    pub fn key(&self) -> anyhow::Result<Key> {
+        let p = &self.profile;
+        let name = &self.profile_name;
+        let (key, source) = if let Some(path) = &self.g.api_key_file {
+            (
+                key_file(path)?,
+                format!("--api-key-file {}", path.display()),
+            )
+        } else if let Some(key) = var("KLAP_API_KEY") {
+            let key = key
+                .into_string()
+                .map_err(|_| fail(Code::Auth, "KLAP_API_KEY is not valid UTF-8"))?;
+            (key, "KLAP_API_KEY".to_string())
+        } else if let Some(path) = var("KLAP_API_KEY_FILE") {
+            let path = PathBuf::from(path);
+            (
+                key_file(&path)?,
+                format!("KLAP_API_KEY_FILE ({})", path.display()),
+            )
+        } else if let Some(cmd) = &p.api_key_command {
+            let key = profile::run_key_command(cmd, profile::KEY_COMMAND_LIMIT)?;
+            (key, format!("the api_key_command of profile '{name}'"))
+        } else if let Some(path) = &p.api_key_file {
+            let source = format!("the api_key_file of profile '{name}' ({})", path.display());
+            (key_file(path)?, source)
+        } else if let Some(path) = self.config_path.as_deref().map(profile::credentials_path)
+            && let Some(key) = profile::read_stored_key(&path, name)?
+        {
+            (
+                key,
+                format!("the key stored for profile '{name}' ({})", path.display()),
+            )
+        } else {
+            (String::new(), String::new())
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(Fail::new(Code::Auth, "no API key")
+                .hint("set KLAP_API_KEY, run `klap-export auth login`, or see `klap-export --help`")
+                .into());
         }
+        if self.named
+            && self.g.api_key_file.is_none()
+            && source.starts_with("KLAP_")
+            && self.g.verbose
+        {
+            say!("klap-export: {source} overrides the key of profile '{name}'");
+        }
+        Ok(Key {
+            secret: Secret::new(key),
+            source,
+        })
     }
 }
 
+/// A key file: private (no group or other access), at most 4 KiB; `-` is stdin.
+fn key_file(path: &Path) -> anyhow::Result<String> {
+    let key = profile::read_key_file(path)?;
+    if path != Path::new("-") {
+        profile::check_private(path)?;
+    }
+    Ok(key)
+}
+
 fn use_color(choice: ColorChoice, tty: bool) -> bool {
-    let var = |name| env::var_os(name).filter(|v| !v.is_empty());
     match choice {
         ColorChoice::Always => true,
         ColorChoice::Never => false,
@@ -126,46 +348,4 @@ fn is_loopback(url: &Url) -> bool {
         Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
     }
-}
-
-/// `--api-key-file`, then `KLAP_API_KEY`, then `KLAP_API_KEY_FILE`; empty ones are skipped.
-fn read_key(flag: Option<&Path>) -> anyhow::Result<Secret> {
-    let set = |name| env::var_os(name).filter(|v| !v.is_empty());
-    let key = if let Some(path) = flag {
-        read_key_file(path)?
-    } else if let Some(key) = set("KLAP_API_KEY") {
-        key.into_string()
-            .map_err(|_| fail(Code::Auth, "KLAP_API_KEY is not valid UTF-8"))?
-    } else if let Some(path) = set("KLAP_API_KEY_FILE") {
-        read_key_file(Path::new(&path))?
-    } else {
-        String::new()
-    };
-    let key = key.trim();
-    if key.is_empty() {
-        return Err(Fail::new(Code::Auth, "no API key")
-            .hint("set KLAP_API_KEY, KLAP_API_KEY_FILE or --api-key-file")
-            .into());
-    }
-    Ok(Secret::new(key))
-}
-
-fn read_key_file(path: &Path) -> anyhow::Result<String> {
-    let mut key = String::new();
-    if path == Path::new("-") {
-        io::stdin().read_to_string(&mut key).map_err(|e| {
-            fail(
-                Code::Auth,
-                format!("cannot read the API key from stdin: {e}"),
-            )
-        })?;
-    } else {
-        key = std::fs::read_to_string(path).map_err(|e| {
-            fail(
-                Code::Auth,
-                format!("cannot read the API key file {}: {e}", path.display()),
-            )
-        })?;
-    }
-    Ok(key)
 }

@@ -12,6 +12,11 @@ mod exit;
 mod interrupt;
 mod model;
 mod output;
+#[allow(
+    dead_code,
+    reason = "the auth command is being built on its own branch"
+)]
+mod profile;
 mod progress;
 #[allow(
     clippy::pedantic,

@@ -4,7 +4,7 @@ use httpmock::Method::{GET, POST};
 use httpmock::{Mock, MockServer};
 use serde_json::json;
 
-use crate::{KEY, api, bin, export, run};
+use crate::{KEY, api, bin, export, private_file, run};
 
 const UA: &str = concat!("klap-export/", env!("CARGO_PKG_VERSION"));
 
@@ -412,9 +412,9 @@ fn key_sources_and_precedence() {
     let server = MockServer::start();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("key");
-    std::fs::write(&file, "  from-file\n").unwrap();
+    private_file(&file, "  from-file\n");
     let env_file = dir.path().join("envkey");
-    std::fs::write(&env_file, "from-env-file").unwrap();
+    private_file(&env_file, "from-env-file");
     let seen = |key: &str| {
         server.mock(|when, then| {
             when.path("/v2/projects/p/exports/e")

@@ -103,6 +103,13 @@ pub fn in_terminal(base: &str, args: &str) -> String {
     screen
 }
 
+/// Writes a file only its owner can read, as key files must be.
+pub fn private_file(path: &std::path::Path, content: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::write(path, content).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).unwrap();
+}
+
 /// An export object as the API documents it.
 pub fn export(
     id: &str,
