@@ -5,7 +5,7 @@ use std::process::{Child, Stdio};
 
 use crate::{bin, run};
 
-const MP4: &[u8] = include_bytes!("../../src/sample.mp4");
+const MP4: &[u8] = include_bytes!("../../src/sandbox/sample.mp4");
 
 /// A `klap-export sandbox` child on a free port, killed when dropped.
 struct Sandbox {
