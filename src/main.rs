@@ -38,7 +38,7 @@ fn run(cli: Cli) -> anyhow::Result<Code> {
             out.flush()?;
             return Ok(Code::Success);
         }
-        Command::Sandbox(args) => return sandbox::serve(args),
+        Command::Sandbox(args) => return sandbox::serve(args, cli.global.verbose),
         _ if cli.global.sandbox => {
             let started = sandbox::Sandbox::start("127.0.0.1:0", sandbox::Options::default())?;
             let pair = (started.base_url(), Secret::new("sandbox"));

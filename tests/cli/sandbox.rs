@@ -156,7 +156,7 @@ fn a_stalled_client_does_not_block_others() {
         .trim_start_matches("http://")
         .trim_end_matches("/v2")
         .to_string();
-    // Clients that promise bodies they never send, more of them than a worker pool would have.
+    // Clients that promise bodies they never send: each holds one of the workers.
     let stalled: Vec<_> = (0..8)
         .map(|_| {
             let mut s = std::net::TcpStream::connect(&addr).unwrap();
