@@ -228,13 +228,13 @@ pub struct ListArgs {
 #[derive(Debug, Args)]
 #[command(after_help = crate::sandbox::HELP)]
 pub struct SandboxArgs {
-    /// Address to listen on: IP:PORT or localhost:PORT (port 0 picks a free one)
+    /// Address to listen on (port 0 picks a free one)
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787", value_parser = parse_listen)]
     pub listen: SocketAddr,
     /// Time an export stays processing
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     pub ready_after: Duration,
-    /// Pre-create N exports in mixed states (at most 1000000)
+    /// Pre-create N exports in mixed states
     #[arg(long, value_name = "N", default_value_t = 0,
           value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
               .range(0..=crate::sandbox::MAX_SEED as u64))]

@@ -25,6 +25,7 @@ pub const MP4: &[u8] = include_bytes!("sample.mp4");
 /// What `sandbox --help` can say about the sandbox's behaviour (for `after_help`).
 pub const HELP: &str = "\
 Behaviour:
+  --listen takes IP:PORT or localhost:PORT; --seed at most 1000000.
   Any non-empty Bearer key is accepted. State lives in memory; export IDs differ
   between runs (exp_<run>_<n>), so files from an earlier run never collide.
   Exports are processing for --ready-after, then ready with a small MP4 at
