@@ -234,7 +234,8 @@ impl State {
         let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
         if let ["files", file] = segs.as_slice() {
             return match req.method.as_str() {
-                "GET" | "HEAD" => self.file(file, req.header("Range")),
+                "GET" => self.file(file, req.header("Range"), true),
+                "HEAD" => self.file(file, req.header("Range"), false),
                 _ => message(404, "not found"),
             };
         }
@@ -255,7 +256,8 @@ impl State {
     }
 
     /// The sample MP4 for any known export; the project ID may make it slow or cut.
-    fn file(&self, name: &str, range: Option<&str>) -> Response {
+    /// `get` is false for HEAD, which must not use up a `cut...` file's one cut.
+    fn file(&self, name: &str, range: Option<&str>, get: bool) -> Response {
         let resp = files::ranged(MP4, range);
         let Ok(mut exports) = self.exports.lock() else {
             return message(500, "sandbox state is poisoned");
@@ -270,7 +272,7 @@ impl State {
             resp
         } else if r.project.starts_with("slow") {
             resp.delivery(Delivery::Slow(SLOW))
-        } else if r.project.starts_with("cut") && !r.cut_done {
+        } else if r.project.starts_with("cut") && !r.cut_done && get {
             r.cut_done = true;
             resp.delivery(Delivery::Cut)
         } else {
