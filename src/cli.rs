@@ -1,5 +1,6 @@
 //! The command-line tree. Doc comments are the help text.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -264,17 +265,34 @@ pub struct ListArgs {
     pub limit: Option<usize>,
 }
 
+/// Serve a local emulation of the exports API (offline use, CI)
 #[derive(Debug, Args)]
+#[command(after_help = crate::sandbox::HELP)]
 pub struct SandboxArgs {
     /// Address to listen on (port 0 picks a free one)
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787")]
-    pub listen: String,
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787", value_parser = parse_listen)]
+    pub listen: SocketAddr,
     /// Time an export stays processing
     #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
     pub ready_after: Duration,
     /// Pre-create N exports in mixed states
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value_t = 0,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
+              .range(0..=crate::sandbox::MAX_SEED as u64))]
     pub seed: usize,
+}
+
+/// `IP:PORT` (`[::1]:0` for IPv6), or `localhost:PORT` for 127.0.0.1.
+fn parse_listen(s: &str) -> Result<SocketAddr, String> {
+    let s = s.trim();
+    if let Some(port) = s.strip_prefix("localhost:") {
+        return port
+            .parse::<u16>()
+            .map(|port| SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, port)))
+            .map_err(|_| format!("invalid port '{port}'"));
+    }
+    s.parse()
+        .map_err(|_| "expected IP:PORT or localhost:PORT, such as 127.0.0.1:8787".into())
 }
 
 /// Plain seconds (`90`, `0.2`) or humantime units (`500ms`, `1h30m`).

@@ -66,7 +66,7 @@ impl Ctx {
         let s = Settings::load(g)?;
         let ui = s.ui()?;
         if g.sandbox {
-            let started = Sandbox::start("127.0.0.1:0", sandbox::Options::default())?;
+            let started = Sandbox::start("127.0.0.1:0", &sandbox::Options::default())?;
             let key = Secret::new("sandbox");
             let api = s.api(started.base_url(), key)?;
             return Ok(Ctx {

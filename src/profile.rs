@@ -524,7 +524,7 @@ mod tests {
     }
 
     /// The message and exit code of an error made by `fail`.
-    fn failure(err: anyhow::Error) -> (Code, String) {
+    fn failure(err: &anyhow::Error) -> (Code, String) {
         let f = err
             .downcast_ref::<crate::exit::Fail>()
             .expect("a Fail error");
@@ -541,7 +541,7 @@ mod tests {
 
     fn load_error(text: &str) -> String {
         let (_dir, path, config) = load_text(text);
-        let (code, message) = failure(config.unwrap_err());
+        let (code, message) = failure(&config.unwrap_err());
         assert_eq!(code, Code::Usage);
         message.replace(&path.display().to_string(), "config.toml")
     }
@@ -753,7 +753,7 @@ retries = 5
             profile(&config, "default", false).unwrap(),
             Profile::default()
         );
-        let (code, message) = failure(profile(&config, "staging", true).unwrap_err());
+        let (code, message) = failure(&profile(&config, "staging", true).unwrap_err());
         assert_eq!(code, Code::Usage);
         assert_eq!(
             message,
@@ -773,7 +773,7 @@ retries = 5
             Profile::default()
         );
         assert_eq!(
-            failure(profile(&empty, "x", true).unwrap_err()).1,
+            failure(&profile(&empty, "x", true).unwrap_err()).1,
             "no profile 'x' in the config file (it has none)"
         );
     }
@@ -860,7 +860,7 @@ retries = 5
         store_key(&path, "default", "sk-one").unwrap();
         for m in [0o640, 0o604, 0o620] {
             set_mode(&path, m);
-            let (code, message) = failure(read_stored_key(&path, "default").unwrap_err());
+            let (code, message) = failure(&read_stored_key(&path, "default").unwrap_err());
             assert_eq!(code, Code::Auth);
             assert_eq!(
                 message,
@@ -880,7 +880,7 @@ retries = 5
         let key_file = dir.path().join("my key");
         fs::write(&key_file, "sk\n").unwrap();
         set_mode(&key_file, 0o644);
-        let (_, message) = failure(check_private(&key_file).unwrap_err());
+        let (_, message) = failure(&check_private(&key_file).unwrap_err());
         assert!(
             message.ends_with(&format!("run: chmod 600 '{}'", key_file.display())),
             "{message}"
@@ -898,7 +898,7 @@ retries = 5
         fs::write(&path, "[default]\napi_key = \"sk-secret\n").unwrap();
         #[cfg(unix)]
         set_mode(&path, 0o600);
-        let (code, message) = failure(read_stored_key(&path, "default").unwrap_err());
+        let (code, message) = failure(&read_stored_key(&path, "default").unwrap_err());
         assert_eq!(code, Code::Auth);
         assert_eq!(
             message,
@@ -931,7 +931,7 @@ retries = 5
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big");
         fs::write(&path, "x".repeat(5000)).unwrap();
-        let (code, message) = failure(read_key_file(&path).unwrap_err());
+        let (code, message) = failure(&read_key_file(&path).unwrap_err());
         assert_eq!(code, Code::Auth);
         assert_eq!(
             message,
@@ -942,14 +942,14 @@ retries = 5
     #[cfg(unix)]
     #[test]
     fn dev_zero_ends_at_once() {
-        let (code, message) = failure(read_key_file(Path::new("/dev/zero")).unwrap_err());
+        let (code, message) = failure(&read_key_file(Path::new("/dev/zero")).unwrap_err());
         assert_eq!(code, Code::Auth);
         assert_eq!(message, "the API key file /dev/zero is larger than 4 KiB");
     }
 
     #[test]
     fn missing_key_file() {
-        let (code, message) = failure(read_key_file(Path::new("/nonexistent/key")).unwrap_err());
+        let (code, message) = failure(&read_key_file(Path::new("/nonexistent/key")).unwrap_err());
         assert_eq!(code, Code::Auth);
         assert!(
             message.starts_with("cannot read the API key file /nonexistent/key: "),
@@ -959,7 +959,7 @@ retries = 5
 
     #[cfg(unix)]
     fn command_error(cmd: &str) -> String {
-        let (code, message) = failure(run_key_command(cmd, KEY_COMMAND_LIMIT).unwrap_err());
+        let (code, message) = failure(&run_key_command(cmd, KEY_COMMAND_LIMIT).unwrap_err());
         assert_eq!(code, Code::Auth);
         assert!(!message.contains("sk-"), "{message}");
         message
@@ -1013,7 +1013,7 @@ retries = 5
             let err = run_key_command(cmd, Duration::from_millis(300)).unwrap_err();
             assert!(started.elapsed() < Duration::from_secs(3), "{cmd}");
             assert_eq!(
-                failure(err),
+                failure(&err),
                 (
                     Code::Auth,
                     "the api_key_command gave no key within 300ms".to_string()

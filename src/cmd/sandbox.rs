@@ -2,6 +2,6 @@
 
 use crate::cli::SandboxArgs;
 
-pub fn run(args: &SandboxArgs) -> anyhow::Result<()> {
-    crate::sandbox::serve(args).map(|_| ())
+pub fn run(args: &SandboxArgs, verbose: bool) -> anyhow::Result<()> {
+    crate::sandbox::serve(args, verbose).map(|_| ())
 }

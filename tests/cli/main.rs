@@ -5,6 +5,7 @@ mod core;
 mod download;
 mod faults;
 mod sandbox;
+mod sandbox_http;
 mod script;
 mod wait;
 

@@ -5,20 +5,26 @@ use std::process::{Child, Stdio};
 
 use crate::{bin, run};
 
-const MP4: &[u8] = include_bytes!("../../src/sample.mp4");
+pub const MP4: &[u8] = include_bytes!("../../src/sandbox/sample.mp4");
 
 /// A `klap-export sandbox` child on a free port, killed when dropped.
-struct Sandbox {
+pub struct Sandbox {
     child: Child,
-    url: String,
+    pub url: String,
 }
 
 impl Sandbox {
-    fn start(extra: &[&str]) -> Sandbox {
+    pub fn start(extra: &[&str]) -> Sandbox {
+        Sandbox::start_on("127.0.0.1:0", extra)
+    }
+
+    /// Listens on `listen`; the announced URL must be a loopback one all the same.
+    pub fn start_on(listen: &str, extra: &[&str]) -> Sandbox {
         let mut child = crate::process()
-            .args(["sandbox", "--listen", "127.0.0.1:0"])
+            .args(["sandbox", "--listen", listen])
             .args(extra)
             .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
@@ -39,7 +45,22 @@ impl Sandbox {
         Sandbox { child, url }
     }
 
-    fn cmd(&self) -> assert_cmd::Command {
+    /// Where `/files/` lives.
+    pub fn origin(&self) -> &str {
+        self.url.trim_end_matches("/v2")
+    }
+
+    /// Stops the sandbox and returns what it wrote on stderr.
+    pub fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let mut err = String::new();
+        if let Some(mut stderr) = self.child.stderr.take() {
+            std::io::Read::read_to_string(&mut stderr, &mut err).unwrap();
+        }
+        err
+    }
+
+    pub fn cmd(&self) -> assert_cmd::Command {
         let mut cmd = bin();
         cmd.env("KLAP_BASE_URL", &self.url)
             .env("KLAP_API_KEY", crate::KEY);
@@ -156,7 +177,7 @@ fn a_stalled_client_does_not_block_others() {
         .trim_start_matches("http://")
         .trim_end_matches("/v2")
         .to_string();
-    // Clients that promise bodies they never send, more of them than a worker pool would have.
+    // Clients that promise bodies they never send: each holds one of the workers.
     let stalled: Vec<_> = (0..8)
         .map(|_| {
             let mut s = std::net::TcpStream::connect(&addr).unwrap();
@@ -189,25 +210,28 @@ fn seed_fills_the_list_with_mixed_states() {
 #[test]
 fn one_command_sandbox_writes_the_embedded_mp4() {
     let dir = tempfile::tempdir().unwrap();
-    let r = run(bin().current_dir(dir.path()).args([
-        "--sandbox",
-        "create",
-        "demo/clip",
-        "--download",
-        ".",
-        "--interval",
-        "0.2",
-        "-q",
-    ]));
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let id = r.stdout.trim().rsplit('/').next().unwrap().to_string();
-    assert_eq!(
-        std::fs::read(dir.path().join(format!("{id}.mp4"))).unwrap(),
-        MP4
-    );
-    assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
-        1,
-        "no .part left"
-    );
+    // Twice: a fresh sandbox's IDs never clash with the file of an earlier run.
+    for run_number in 1..=2 {
+        let r = run(bin().current_dir(dir.path()).args([
+            "--sandbox",
+            "create",
+            "demo/clip",
+            "--download",
+            ".",
+            "--interval",
+            "0.2",
+            "-q",
+        ]));
+        assert_eq!(r.code, 0, "run {run_number}: {}", r.stderr);
+        let id = r.stdout.trim().rsplit('/').next().unwrap().to_string();
+        assert_eq!(
+            std::fs::read(dir.path().join(format!("{id}.mp4"))).unwrap(),
+            MP4
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            run_number,
+            "one new file a run, no .part left"
+        );
+    }
 }
