@@ -1,5 +1,6 @@
 mod api;
 mod cli;
+mod complete;
 mod config;
 mod download;
 mod exit;
@@ -9,10 +10,10 @@ mod output;
 mod sandbox;
 mod wait;
 
-use std::io::{self, Write};
+use std::io;
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use serde_json::json;
 
 use crate::api::Api;
@@ -33,9 +34,7 @@ fn run(cli: Cli) -> anyhow::Result<Code> {
     let mut server = None;
     let sandbox = match &cli.command {
         Command::Completions { shell } => {
-            let mut out = io::stdout().lock();
-            clap_complete::generate(*shell, &mut Cli::command(), "klap-export", &mut out);
-            out.flush()?;
+            complete::write(*shell, &mut io::stdout().lock())?;
             return Ok(Code::Success);
         }
         Command::Sandbox(args) => return sandbox::serve(args),
