@@ -107,6 +107,23 @@ pub const PROJECT_FIT_HELP: &str = "On a terminal the table fits its width: NAME
 then the least useful columns are left out (ID always shows; the others are kept in this order \
 while they fit: NAME, VIRALITY, CREATED). Piped, every value is printed in full.";
 
+/// The width of the terminal on stdout: its window size, else `COLUMNS`;
+/// `None` when neither is known (then the caller picks, e.g. 80). Whether
+/// stdout is a terminal at all is the caller's decision, made once.
+pub fn stdout_width() -> Option<usize> {
+    terminal_size::terminal_size_of(std::io::stdout())
+        .map(|(w, _)| usize::from(w.0))
+        .filter(|&w| w > 0)
+        .or_else(|| {
+            std::env::var("COLUMNS")
+                .ok()?
+                .trim()
+                .parse()
+                .ok()
+                .filter(|&w| w > 0)
+        })
+}
+
 /// One value and how it looks on a colour terminal.
 #[derive(Debug, Clone, Default)]
 pub struct Cell {

@@ -6,6 +6,7 @@ mod download;
 mod faults;
 mod sandbox;
 mod script;
+mod table;
 mod wait;
 
 use std::process::Output;
