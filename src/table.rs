@@ -15,9 +15,16 @@ pub struct Column {
     /// 0: never cut. Otherwise the column may be cut with `…` (down to
     /// `MIN_CUT` columns); a higher number is cut first.
     pub cut: u8,
-    /// 0: always shown. Otherwise the column is left out when it does not fit
-    /// after cutting; a higher number is left out first.
+    /// 0: always shown. The others are taken lowest number first, each only
+    /// if the table still fits (with cutting): a higher number is left out
+    /// first, and a narrow column can still show where a wider one did not.
     pub drop: u8,
+}
+
+impl Column {
+    pub const fn new(header: &'static str, cut: u8, drop: u8) -> Column {
+        Column { header, cut, drop }
+    }
 }
 
 /// The narrowest a cut column gets, `…` included.
@@ -29,46 +36,15 @@ pub const MIN_CUT: usize = 10;
 /// PROJECT, FINISHED, FOLDER. The cells of a row are in the order of these
 /// columns.
 pub const EXPORT_COLUMNS: [Column; 8] = [
-    Column {
-        header: "ID",
-        cut: 0,
-        drop: 0,
-    },
-    Column {
-        header: "STATUS",
-        cut: 0,
-        drop: 0,
-    },
-    Column {
-        header: "NAME",
-        cut: 1,
-        drop: 2,
-    },
-    Column {
-        header: "PROJECT",
-        cut: 0,
-        drop: 4,
-    },
-    Column {
-        header: "FOLDER",
-        cut: 0,
-        drop: 6,
-    },
-    Column {
-        header: "CREATED",
-        cut: 0,
-        drop: 1,
-    },
-    Column {
-        header: "FINISHED",
-        cut: 0,
-        drop: 5,
-    },
-    Column {
-        header: "URL",
-        cut: 2,
-        drop: 3,
-    },
+    // header, cut, drop
+    Column::new("ID", 0, 0),
+    Column::new("STATUS", 0, 0),
+    Column::new("NAME", 1, 2),
+    Column::new("PROJECT", 0, 4),
+    Column::new("FOLDER", 0, 6),
+    Column::new("CREATED", 0, 1),
+    Column::new("FINISHED", 0, 5),
+    Column::new("URL", 2, 3),
 ];
 
 /// For the help of the commands that print `EXPORT_COLUMNS`.
@@ -80,26 +56,11 @@ every value is printed in full.";
 /// The projects table. ID always shows; NAME is cut with `…`; then the
 /// others are kept in this order while they fit: NAME, VIRALITY, CREATED.
 pub const PROJECT_COLUMNS: [Column; 4] = [
-    Column {
-        header: "ID",
-        cut: 0,
-        drop: 0,
-    },
-    Column {
-        header: "NAME",
-        cut: 1,
-        drop: 1,
-    },
-    Column {
-        header: "VIRALITY",
-        cut: 0,
-        drop: 2,
-    },
-    Column {
-        header: "CREATED",
-        cut: 0,
-        drop: 3,
-    },
+    // header, cut, drop
+    Column::new("ID", 0, 0),
+    Column::new("NAME", 1, 1),
+    Column::new("VIRALITY", 0, 2),
+    Column::new("CREATED", 0, 3),
 ];
 
 /// For the help of `projects`.
@@ -108,8 +69,10 @@ then the least useful columns are left out (ID always shows; the others are kept
 while they fit: NAME, VIRALITY, CREATED). Piped, every value is printed in full.";
 
 /// The width of the terminal on stdout: its window size, else `COLUMNS`;
-/// `None` when neither is known (then the caller picks, e.g. 80). Whether
-/// stdout is a terminal at all is the caller's decision, made once.
+/// `None` when neither is known (print full values then: nothing is lost).
+/// Whether stdout is a terminal at all is the caller's decision, made once.
+/// (A window size with 0 rows counts as unknown: set both, e.g.
+/// `stty rows 24 cols 80`, in a pseudo-terminal test.)
 pub fn stdout_width() -> Option<usize> {
     terminal_size::terminal_size_of(std::io::stdout())
         .map(|(w, _)| usize::from(w.0))
