@@ -22,6 +22,7 @@ mod profile;
 mod progress;
 mod sandbox;
 mod save;
+mod table;
 mod text;
 mod watch;
 

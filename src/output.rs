@@ -3,12 +3,13 @@
 use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
-use comfy_table::{Cell, Color, ContentArrangement, Table, presets};
+use anstyle::AnsiColor;
 use serde::{Serialize, Serializer};
 
 use crate::cli::Format;
 use crate::config::Ui;
 use crate::model::{Export, ExportRef, State};
+use crate::table::{self, Cell, EXPORT_COLUMNS};
 use crate::text::sanitize;
 
 /// What to print: the exports, the refs the user gave for them (status, wait),
@@ -112,51 +113,39 @@ fn table(out: &mut impl Write, ui: Ui, r: &Report) -> io::Result<()> {
     if r.exports.is_empty() {
         return Ok(());
     }
-    let mut t = Table::new();
-    t.load_style(presets::NOTHING);
-    t.set_header([
-        "ID", "STATUS", "NAME", "PROJECT", "FOLDER", "CREATED", "FINISHED", "URL",
-    ]);
-    if ui.color {
-        t.enforce_styling();
+    let text = |v: &Option<Cow<str>>| v.as_deref().unwrap_or("-").to_string();
+    let rows: Vec<Vec<Cell>> = r
+        .exports
+        .iter()
+        .map(|e| {
+            let f = &e.fields;
+            let status = Cell::new(text(&f.status));
+            let status = match e.state() {
+                Some(State::Ready) => status.fg(AnsiColor::Green),
+                Some(State::Failed) => status.fg(AnsiColor::Red),
+                Some(State::Processing) => status.fg(AnsiColor::Yellow),
+                None => status,
+            };
+            vec![
+                Cell::new(text(&f.id)),
+                status,
+                Cell::new(text(&f.name)),
+                Cell::new(text(&f.project_id)),
+                Cell::new(text(&f.folder_id)),
+                Cell::new(text(&f.created_at)),
+                Cell::new(text(&f.finished_at)),
+                Cell::new(text(&f.src_url)),
+            ]
+        })
+        .collect();
+    // On a terminal of unknown width nothing is cut.
+    let width = if ui.stdout_tty {
+        table::stdout_width()
     } else {
-        t.force_no_tty();
-    }
-    // Fit a terminal of a known, usable width; otherwise never cut anything.
-    let fits = ui.stdout_tty && t.width().is_some_and(|w| w >= 40);
-    t.set_content_arrangement(if fits {
-        ContentArrangement::Dynamic
-    } else {
-        ContentArrangement::Disabled
-    });
-    let text = |v: &Option<Cow<str>>| sanitize(v.as_deref().unwrap_or("-")).into_owned();
-    for e in r.exports {
-        let f = &e.fields;
-        let mut status = Cell::new(text(&f.status));
-        if ui.color {
-            status = status.fg(match e.state() {
-                Some(State::Ready) => Color::Green,
-                Some(State::Failed) => Color::Red,
-                Some(State::Processing) => Color::Yellow,
-                None => Color::Reset,
-            });
-        }
-        t.add_row(vec![
-            Cell::new(text(&f.id)),
-            status,
-            Cell::new(text(&f.name)),
-            Cell::new(text(&f.project_id)),
-            Cell::new(text(&f.folder_id)),
-            Cell::new(text(&f.created_at)),
-            Cell::new(text(&f.finished_at)),
-            Cell::new(text(&f.src_url)),
-        ]);
-    }
-    for column in t.column_iter_mut() {
-        column.set_padding((0, 2));
-    }
-    for line in t.lines() {
-        writeln!(out, "{}", line.trim_end())?;
+        None
+    };
+    for line in table::render(&EXPORT_COLUMNS, &rows, width, ui.color) {
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }

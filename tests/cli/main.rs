@@ -7,6 +7,7 @@ mod faults;
 mod sandbox;
 mod sandbox_http;
 mod script;
+mod table;
 mod wait;
 
 use std::process::Output;
