@@ -4,6 +4,7 @@ mod config;
 mod download;
 mod exit;
 mod interrupt;
+mod json;
 mod model;
 mod output;
 mod sandbox;
