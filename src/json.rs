@@ -49,7 +49,7 @@ fn err<T>(reason: Reason, at: usize) -> Result<T, Error> {
 /// `raw` (one JSON value) re-indented as `serde_json::to_string_pretty` prints
 /// it, with number and string tokens copied as they are (see [`compact`]).
 pub fn pretty(raw: &str, out: &mut Vec<u8>) -> Result<(), Error> {
-    out.reserve(raw.len());
+    out.reserve(raw.len() + raw.len() / 2);
     document::<PRETTY>(raw, out, 0)
 }
 
@@ -315,9 +315,16 @@ fn value<const M: u8>(
 }
 
 fn newline<const M: u8>(out: &mut Vec<u8>, depth: usize) {
+    // One copy for the usual shallow lines.
+    const LINE: &[u8; 65] = b"\n                                                                ";
     if M == PRETTY {
-        out.push(b'\n');
-        out.resize(out.len() + 2 * depth, b' ');
+        match LINE.get(..1 + 2 * depth) {
+            Some(line) => out.extend_from_slice(line),
+            None => {
+                out.push(b'\n');
+                out.resize(out.len() + 2 * depth, b' ');
+            }
+        }
     }
 }
 
@@ -362,14 +369,39 @@ static STOP: [bool; 256] = {
     t
 };
 
+/// The end of the run of plain string bytes at `i`. Eight bytes at a time
+/// (ASCII text is most of a body): stops at the first byte that is a quote, a
+/// backslash, below 0x20, DEL or non-ASCII, and leaves that byte to `string`.
+fn plain(s: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES * 0x80;
+    // High bit of each byte of `x` that is zero; exact for the lowest such byte.
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x;
+    while let Some(&chunk) = s.get(i..).and_then(|r| r.first_chunk::<8>()) {
+        let x = u64::from_le_bytes(chunk);
+        let stop = (x.wrapping_sub(ONES * 0x20) & !x)
+            | zero(x ^ (ONES * u64::from(b'"')))
+            | zero(x ^ (ONES * u64::from(b'\\')))
+            | zero(x ^ (ONES * 0x7f))
+            | x;
+        let stop = stop & HIGH;
+        if stop != 0 {
+            return i + (stop.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while s.get(i).is_some_and(|&b| !STOP[usize::from(b)]) {
+        i += 1;
+    }
+    i
+}
+
 /// The string token at `i` (on its quote); returns the offset after it.
 fn string<const M: u8>(s: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, Error> {
     let mut copied = i; // bytes before this are written
     let mut i = i + 1;
     loop {
-        while s.get(i).is_some_and(|&b| !STOP[usize::from(b)]) {
-            i += 1;
-        }
+        i = plain(s, i);
         match s.get(i) {
             None => return err(Reason::End, i),
             Some(b'"') => {
@@ -612,6 +644,29 @@ mod tests {
     }
 
     #[test]
+    fn stops_are_found_at_every_offset_of_a_long_string() {
+        for at in 0..20 {
+            let pad = "x".repeat(at);
+            for c in [
+                '"', '\\', '\u{7f}', '\u{85}', '\u{202e}', '\u{feff}', 'é', '\u{7ff}',
+            ] {
+                let raw = serde_json::to_string(&format!("{pad}{c}{pad}")).unwrap();
+                assert_eq!(compact_s(&raw).unwrap(), escaped(&raw), "{raw}");
+            }
+            let raw = format!("\"{pad}\u{1f}{pad}\"");
+            assert_eq!(
+                compact_s(&raw).unwrap_err().to_string(),
+                format!("control character in a string at byte {}", at + 1)
+            );
+            let raw = format!("\"{pad}");
+            assert_eq!(
+                compact_s(&raw).unwrap_err().to_string(),
+                format!("unexpected end of input at byte {}", at + 1)
+            );
+        }
+    }
+
+    #[test]
     fn tokens_are_copied_verbatim() {
         let raw = r#"{"big":12345678901234567890123,"huge":1e400,"e":1E+2,"z":-0.0,"s":"\/\u00e9\ud83d\ude00\udc00"}"#;
         assert_eq!(
@@ -830,7 +885,7 @@ mod tests {
         let special = prop::sample::select(vec![
             '"', '\\', '/', '\n', '\u{1}', '\u{1f}', '\u{7f}', '\u{80}', '\u{9f}', '\u{a0}',
             '\u{200b}', '\u{200f}', '\u{2028}', '\u{202e}', '\u{2066}', '\u{2069}', '\u{feff}',
-            'é', '😀',
+            'é', '😀', '\u{7ff}', '\u{ffff}',
         ]);
         prop::collection::vec(
             prop_oneof![
@@ -930,6 +985,10 @@ mod tests {
             out.len()
         });
         let check = best(&mut || array_items(&body, 1_000_000).unwrap().len());
+        let ignored = best(&mut || {
+            serde_json::from_str::<serde::de::IgnoredAny>(&body).unwrap();
+            0
+        });
         let serde = best(&mut || {
             let v: Value = serde_json::from_str(&body).unwrap();
             serde_json::to_string_pretty(&v).unwrap().len()
@@ -947,7 +1006,7 @@ mod tests {
         );
         eprintln!(
             "body {} MB: pretty {ours:.1} ms, array_items+pretty_array {ours_items:.1} ms, \
-             array_items alone {check:.1} ms, serde Value round trip {serde:.1} ms ({:.1}x)",
+             array_items alone {check:.1} ms, serde IgnoredAny {ignored:.1} ms, serde Value round trip {serde:.1} ms ({:.1}x)",
             body.len() / 1_000_000,
             serde / ours
         );
