@@ -12,6 +12,7 @@ mod cmd;
 mod config;
 mod exit;
 mod interrupt;
+mod json;
 mod model;
 mod output;
 #[allow(
