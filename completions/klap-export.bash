@@ -31,6 +31,9 @@ _klap__export() {
             klap__export,list)
                 cmd="klap__export__subcmd__list"
                 ;;
+            klap__export,projects)
+                cmd="klap__export__subcmd__projects"
+                ;;
             klap__export,sandbox)
                 cmd="klap__export__subcmd__sandbox"
                 ;;
@@ -55,6 +58,9 @@ _klap__export() {
             klap__export__subcmd__help,list)
                 cmd="klap__export__subcmd__help__subcmd__list"
                 ;;
+            klap__export__subcmd__help,projects)
+                cmd="klap__export__subcmd__help__subcmd__projects"
+                ;;
             klap__export__subcmd__help,sandbox)
                 cmd="klap__export__subcmd__help__subcmd__sandbox"
                 ;;
@@ -71,7 +77,7 @@ _klap__export() {
 
     case "${cmd}" in
         klap__export)
-            opts="-q -v -h -V --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help --version create status list wait download sandbox completions help"
+            opts="-q -v -h -V --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help --version create status list wait download projects sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -155,7 +161,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__create)
-            opts="-q -v -h --watermark --watermark-x --watermark-y --watermark-scale --wait --interval --timeout --download --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-q -v -h --watermark --watermark-x --watermark-y --watermark-scale --reuse --wait --interval --timeout --fail-fast --download --force --skip-existing --jobs --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -186,6 +192,10 @@ _klap__export() {
                     return 0
                     ;;
                 --download)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -225,7 +235,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__download)
-            opts="-o -q -v -h --output --force --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-o -q -v -h --output --force --skip-existing --jobs --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -236,6 +246,10 @@ _klap__export() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -275,7 +289,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__help)
-            opts="create status list wait download sandbox completions help"
+            opts="create status list wait download projects sandbox completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -358,6 +372,20 @@ _klap__export() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        klap__export__subcmd__help__subcmd__projects)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         klap__export__subcmd__help__subcmd__sandbox)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -420,6 +448,56 @@ _klap__export() {
                     return 0
                     ;;
                 --limit)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson tsv" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --http-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        klap__export__subcmd__projects)
+            opts="-q -v -h --top --min-virality --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-virality)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -555,7 +633,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__wait)
-            opts="-q -v -h --interval --timeout --download --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-q -v -h --interval --timeout --fail-fast --download --force --skip-existing --jobs --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -570,6 +648,10 @@ _klap__export() {
                     return 0
                     ;;
                 --download)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jobs)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

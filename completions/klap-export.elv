@@ -41,6 +41,7 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand list 'List exports, filtered by folder / project / state'
             cand wait 'Wait until exports are ready (spinner on a terminal)'
             cand download 'Download the MP4 of a ready export'
+            cand projects 'List the projects (shorts) of a folder, best first'
             cand sandbox 'Serve a local emulation of the exports API (offline use, CI)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -52,7 +53,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand --watermark-scale 'Watermark scale, > 0'
             cand --interval 'Time between polls'
             cand --timeout 'Give up after this long (0 waits without a deadline)'
-            cand --download 'Download each ready export to PATH (a directory when there are several)'
+            cand --download 'Download each export as soon as it is ready, to PATH (a directory when there are several)'
+            cand --jobs 'Downloads at once, 1-16'
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
             cand --api-key-file 'File holding the API key (''-'' reads it from stdin) [env: KLAP_API_KEY_FILE]'
             cand --format 'Output format [env: KLAP_FORMAT] [default: table]'
@@ -60,7 +62,11 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]'
             cand --retries 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]'
             cand --profile 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]'
-            cand --wait 'Wait until the export is ready, as `wait` does'
+            cand --reuse 'Take the project''s newest export that has not failed instead of creating one (watermarks are not compared: the API does not return them)'
+            cand --wait 'Wait until the exports are ready, as `wait` does'
+            cand --fail-fast 'Stop at the first failed export (exit 5); the others go on on the server'
+            cand --force 'Replace an existing regular file'
+            cand --skip-existing 'Leave an existing file alone and count it as done (no request for it)'
             cand --json 'Same as --format json'
             cand -q 'Print only export refs, one a line; no progress'
             cand --quiet 'Print only export refs, one a line; no progress'
@@ -114,7 +120,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
         &'klap-export;wait'= {
             cand --interval 'Time between polls'
             cand --timeout 'Give up after this long (0 waits without a deadline)'
-            cand --download 'Download each ready export to PATH (a directory when there are several)'
+            cand --download 'Download each export as soon as it is ready, to PATH (a directory when there are several)'
+            cand --jobs 'Downloads at once, 1-16'
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
             cand --api-key-file 'File holding the API key (''-'' reads it from stdin) [env: KLAP_API_KEY_FILE]'
             cand --format 'Output format [env: KLAP_FORMAT] [default: table]'
@@ -122,6 +129,9 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]'
             cand --retries 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]'
             cand --profile 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]'
+            cand --fail-fast 'Stop at the first failed export (exit 5); the others go on on the server'
+            cand --force 'Replace an existing regular file'
+            cand --skip-existing 'Leave an existing file alone and count it as done (no request for it)'
             cand --json 'Same as --format json'
             cand -q 'Print only export refs, one a line; no progress'
             cand --quiet 'Print only export refs, one a line; no progress'
@@ -133,8 +143,9 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand --help 'Print help'
         }
         &'klap-export;download'= {
-            cand -o 'File or directory to write (''-'' for stdout) [default: ./EXPORT_ID.mp4]'
-            cand --output 'File or directory to write (''-'' for stdout) [default: ./EXPORT_ID.mp4]'
+            cand -o 'File or directory to write (''-'' for stdout; an existing directory for several refs) [default: ./EXPORT_ID.mp4]'
+            cand --output 'File or directory to write (''-'' for stdout; an existing directory for several refs) [default: ./EXPORT_ID.mp4]'
+            cand --jobs 'Downloads at once, 1-16'
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
             cand --api-key-file 'File holding the API key (''-'' reads it from stdin) [env: KLAP_API_KEY_FILE]'
             cand --format 'Output format [env: KLAP_FORMAT] [default: table]'
@@ -142,7 +153,28 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]'
             cand --retries 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]'
             cand --profile 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]'
-            cand --force 'Replace an existing file'
+            cand --force 'Replace an existing regular file'
+            cand --skip-existing 'Leave an existing file alone and count it as done (no request for it)'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'klap-export;projects'= {
+            cand --top 'Keep the N best'
+            cand --min-virality 'Keep projects whose virality_score is at least X'
+            cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin) [env: KLAP_API_KEY_FILE]'
+            cand --format 'Output format [env: KLAP_FORMAT] [default: table]'
+            cand --color 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]'
+            cand --retries 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]'
+            cand --profile 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]'
             cand --json 'Same as --format json'
             cand -q 'Print only export refs, one a line; no progress'
             cand --quiet 'Print only export refs, one a line; no progress'
@@ -198,6 +230,7 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand list 'List exports, filtered by folder / project / state'
             cand wait 'Wait until exports are ready (spinner on a terminal)'
             cand download 'Download the MP4 of a ready export'
+            cand projects 'List the projects (shorts) of a folder, best first'
             cand sandbox 'Serve a local emulation of the exports API (offline use, CI)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
@@ -211,6 +244,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
         &'klap-export;help;wait'= {
         }
         &'klap-export;help;download'= {
+        }
+        &'klap-export;help;projects'= {
         }
         &'klap-export;help;sandbox'= {
         }

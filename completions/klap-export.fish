@@ -48,6 +48,7 @@ complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "status" -d 
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "list" -d 'List exports, filtered by folder / project / state'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "wait" -d 'Wait until exports are ready (spinner on a terminal)'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "download" -d 'Download the MP4 of a ready export'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "projects" -d 'List the projects (shorts) of a folder, best first'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -57,7 +58,8 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l water
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark-scale -d 'Watermark scale, > 0' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l interval -d 'Time between polls' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l timeout -d 'Give up after this long (0 waits without a deadline)' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l download -d 'Download each ready export to PATH (a directory when there are several)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l download -d 'Download each export as soon as it is ready, to PATH (a directory when there are several)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l jobs -d 'Downloads at once, 1-16' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
@@ -70,7 +72,11 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l wait -d 'Wait until the export is ready, as `wait` does'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l reuse -d 'Take the project\'s newest export that has not failed instead of creating one (watermarks are not compared: the API does not return them)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l wait -d 'Wait until the exports are ready, as `wait` does'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l fail-fast -d 'Stop at the first failed export (exit 5); the others go on on the server'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l force -d 'Replace an existing regular file'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l skip-existing -d 'Leave an existing file alone and count it as done (no request for it)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l no-progress -d 'No spinner, no progress lines'
@@ -119,7 +125,8 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l sandbox
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s h -l help -d 'Print help'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l interval -d 'Time between polls' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l timeout -d 'Give up after this long (0 waits without a deadline)' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l download -d 'Download each ready export to PATH (a directory when there are several)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l download -d 'Download each export as soon as it is ready, to PATH (a directory when there are several)' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l jobs -d 'Downloads at once, 1-16' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
@@ -132,13 +139,17 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l fail-fast -d 'Stop at the first failed export (exit 5); the others go on on the server'
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l force -d 'Replace an existing regular file'
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l skip-existing -d 'Leave an existing file alone and count it as done (no request for it)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s h -l help -d 'Print help'
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s o -l output -d 'File or directory to write (\'-\' for stdout) [default: ./EXPORT_ID.mp4]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s o -l output -d 'File or directory to write (\'-\' for stdout; an existing directory for several refs) [default: ./EXPORT_ID.mp4]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l jobs -d 'Downloads at once, 1-16' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
@@ -151,13 +162,34 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l force -d 'Replace an existing file'
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l force -d 'Replace an existing regular file'
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l skip-existing -d 'Leave an existing file alone and count it as done (no request for it)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l top -d 'Keep the N best' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l min-virality -d 'Keep projects whose virality_score is at least X' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -s h -l help -d 'Print help'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l listen -d 'Address to listen on (port 0 picks a free one)' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l ready-after -d 'Time an export stays processing' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l seed -d 'Pre-create N exports in mixed states' -r
@@ -197,12 +229,13 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l 
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "create" -d 'Start an export of a project'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "status" -d 'Show the current state of exports'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "list" -d 'List exports, filtered by folder / project / state'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "wait" -d 'Wait until exports are ready (spinner on a terminal)'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "download" -d 'Download the MP4 of a ready export'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "create" -d 'Start an export of a project'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "status" -d 'Show the current state of exports'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "list" -d 'List exports, filtered by folder / project / state'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "wait" -d 'Wait until exports are ready (spinner on a terminal)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "download" -d 'Download the MP4 of a ready export'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "projects" -d 'List the projects (shorts) of a folder, best first'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions; and not __fish_seen_subcommand_from bash elvish fish powershell zsh" -f -a "bash elvish fish powershell zsh"

@@ -144,6 +144,11 @@ impl Api {
         url
     }
 
+    /// `GET /projects/{folder_id}`: the projects of a folder.
+    pub fn folder_url(&self, folder: &str) -> Url {
+        self.url(&["projects", folder])
+    }
+
     pub fn list_url(&self, folder: Option<&str>, project: Option<&str>) -> Url {
         let mut url = self.url(&["exports"]);
         for (name, value) in [("folder_id", folder), ("project_id", project)] {
@@ -216,16 +221,34 @@ impl Api {
         get(&self.export_url(project, &r.export))
     }
 
+    pub fn retries(&self) -> u32 {
+        self.retries
+    }
+
+    /// One GET that ends by `deadline` (when there is one), for the wait engine's own
+    /// retry loop.
+    pub fn get_until(&self, url: &Url, deadline: Option<Instant>) -> Result<String, AttemptError> {
+        let _ = deadline;
+        self.get_once(url)
+    }
+
     /// One GET, for callers that run their own retry loop (`wait`).
     pub fn get_once(&self, url: &Url) -> Result<String, AttemptError> {
         self.attempt("GET", url, self.http.get(url.clone()), true)
     }
 
     /// GET a file (the export's `src_url`): no API key, and no whole-body deadline.
-    pub fn download(&self, url: &Url) -> anyhow::Result<Response> {
+    /// With `from > 0`, asks for the rest of the file (`Range: bytes=FROM-`).
+    pub fn download(&self, url: &Url, from: u64) -> Result<Response, AttemptError> {
+        let mut req = self.http.get(url.clone());
+        if from > 0 {
+            req = req.header(reqwest::header::RANGE, format!("bytes={from}-"));
+        }
         // Whatever the file host answers, it is a download failure (exit 1), not about our key.
-        self.send("GET", url, self.http.get(url.clone()), false)
-            .map_err(|e| fail(Code::Error, format!("{:#}", e.error)))
+        self.send("GET", url, req, false).map_err(|mut e| {
+            e.error = fail(Code::Error, format!("{:#}", e.error));
+            e
+        })
     }
 
     fn send(
@@ -391,7 +414,7 @@ fn find_in_list(list: &str, id: &str) -> anyhow::Result<String> {
     parse_list(list)?
         .into_iter()
         .find(|e| e.fields.id.as_deref() == Some(id))
-        .map(|e| e.raw.get().to_string())
+        .map(|e| e.raw.to_string())
         .ok_or_else(|| {
             fail(
                 Code::NotFound,

@@ -6,8 +6,12 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use std::io::Read;
+
+use crate::exit::{Code, fail};
 use crate::model::{CreateBody, ExportRef, ProjectRef, State, Watermark};
-use crate::save::Dest;
+use crate::save::{Dest, Exists};
+use crate::text::sanitize;
 use crate::watch::Plan;
 
 const AFTER_HELP: &str = "\
@@ -152,6 +156,13 @@ Examples:
   klap-export download EXPORT_ID -o - | ffprobe -")]
     Download(DownloadArgs),
 
+    /// List the projects (shorts) of a folder, best first
+    #[command(after_help = "\
+Examples:
+  klap-export projects FOLDER_ID --top 5
+  klap-export projects FOLDER_ID -q --top 5 | klap-export create - --reuse --download clips/")]
+    Projects(ProjectsArgs),
+
     /// Serve a local emulation of the exports API (offline use, CI)
     Sandbox(SandboxArgs),
 
@@ -162,40 +173,141 @@ Examples:
     },
 }
 
+/// One ref argument: a ref, or `-` for refs read from stdin, one a line.
+#[derive(Debug, Clone)]
+pub enum RefArg<T> {
+    Stdin,
+    Ref(T),
+}
+
+fn export_ref_arg(s: &str) -> Result<RefArg<ExportRef>, String> {
+    if s == "-" {
+        return Ok(RefArg::Stdin);
+    }
+    ExportRef::parse(s).map(RefArg::Ref)
+}
+
+fn project_ref_arg(s: &str) -> Result<RefArg<ProjectRef>, String> {
+    if s == "-" {
+        return Ok(RefArg::Stdin);
+    }
+    ProjectRef::parse(s).map(RefArg::Ref)
+}
+
+/// The refs given: the arguments, or the lines of stdin for a lone `-` (trimmed; blank
+/// lines and `#` comments skipped). A bad line is a usage error naming its number.
+pub fn refs<T: Clone>(
+    args: &[RefArg<T>],
+    parse: fn(&str) -> Result<T, String>,
+) -> anyhow::Result<Vec<T>> {
+    let given: Vec<T> = args
+        .iter()
+        .filter_map(|a| match a {
+            RefArg::Ref(r) => Some(r.clone()),
+            RefArg::Stdin => None,
+        })
+        .collect();
+    if given.len() == args.len() {
+        return Ok(given);
+    }
+    if args.len() > 1 {
+        return Err(fail(
+            Code::Usage,
+            "'-' (refs from stdin) must be the only ref",
+        ));
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_STDIN)
+        .read_to_string(&mut text)
+        .map_err(|e| fail(Code::Usage, format!("cannot read refs from stdin: {e}")))?;
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        out.push(parse(line).map_err(|e| {
+            fail(
+                Code::Usage,
+                format!("stdin line {}: '{}': {e}", n + 1, sanitize(line)),
+            )
+        })?);
+    }
+    if out.is_empty() {
+        return Err(fail(Code::Usage, "no refs on stdin"));
+    }
+    Ok(out)
+}
+
+/// Refs from stdin are read up to this many bytes (about a million refs).
+const MAX_STDIN: u64 = 256 * 1024 * 1024;
+
+const EXPORT_REF_HELP: &str =
+    "EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID; '-' reads them from stdin";
+
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID
-    #[arg(required = true, value_name = "EXPORT_REF", value_parser = ExportRef::parse)]
-    pub refs: Vec<ExportRef>,
+    #[arg(required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
+    pub refs: Vec<RefArg<ExportRef>>,
 }
 
 #[derive(Debug, Args)]
 pub struct WaitCmdArgs {
-    /// EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID
-    #[arg(required = true, value_name = "EXPORT_REF", value_parser = ExportRef::parse)]
-    pub refs: Vec<ExportRef>,
+    #[arg(required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
+    pub refs: Vec<RefArg<ExportRef>>,
     #[command(flatten)]
     pub wait: WaitArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
-    /// EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID
-    #[arg(value_name = "EXPORT_REF", value_parser = ExportRef::parse)]
-    pub export: ExportRef,
-    /// File or directory to write ('-' for stdout) [default: ./EXPORT_ID.mp4]
+    #[arg(required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
+    pub refs: Vec<RefArg<ExportRef>>,
+    /// File or directory to write ('-' for stdout; an existing directory for several refs)
+    /// [default: ./EXPORT_ID.mp4]
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
-    /// Replace an existing file
-    #[arg(long)]
+    #[command(flatten)]
+    pub files: FileArgs,
+}
+
+/// What to do about files that exist, and how many downloads at once.
+#[derive(Debug, Args)]
+pub struct FileArgs {
+    /// Replace an existing regular file
+    #[arg(long, conflicts_with = "skip_existing")]
     pub force: bool,
+    /// Leave an existing file alone and count it as done (no request for it)
+    #[arg(long)]
+    pub skip_existing: bool,
+    /// Downloads at once, 1-16
+    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=16))]
+    pub jobs: u8,
+}
+
+impl FileArgs {
+    pub fn dest(&self, path: Option<PathBuf>) -> Dest {
+        Dest {
+            path,
+            exists: if self.force {
+                Exists::Replace
+            } else if self.skip_existing {
+                Exists::Skip
+            } else {
+                Exists::Refuse
+            },
+            jobs: usize::from(self.jobs),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
-    /// PROJECT_ID or FOLDER_ID/PROJECT_ID
-    #[arg(value_name = "PROJECT_REF", value_parser = ProjectRef::parse)]
-    pub project: ProjectRef,
+    /// PROJECT_ID or FOLDER_ID/PROJECT_ID; '-' reads them from stdin
+    #[arg(required = true, value_name = "PROJECT_REF", value_parser = project_ref_arg)]
+    pub projects: Vec<RefArg<ProjectRef>>,
     /// Absolute http(s) URL of a watermark image
     #[arg(long, value_name = "URL", value_parser = parse_watermark_url)]
     pub watermark: Option<String>,
@@ -208,7 +320,11 @@ pub struct CreateArgs {
     /// Watermark scale, > 0
     #[arg(long, value_name = "S", requires = "watermark", value_parser = parse_scale)]
     pub watermark_scale: Option<f64>,
-    /// Wait until the export is ready, as `wait` does
+    /// Take the project's newest export that has not failed instead of creating one
+    /// (watermarks are not compared: the API does not return them)
+    #[arg(long)]
+    pub reuse: bool,
+    /// Wait until the exports are ready, as `wait` does
     #[arg(long)]
     pub wait: bool,
     #[command(flatten)]
@@ -236,22 +352,44 @@ pub struct WaitArgs {
     /// Give up after this long (0 waits without a deadline)
     #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
     pub timeout: Duration,
-    /// Download each ready export to PATH (a directory when there are several)
+    /// Stop at the first failed export (exit 5); the others go on on the server
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Download each export as soon as it is ready, to PATH (a directory when there are several)
     #[arg(long, value_name = "PATH")]
     pub download: Option<PathBuf>,
+    #[command(flatten)]
+    pub files: FileArgs,
 }
 
 impl WaitArgs {
-    pub fn plan(&self) -> Plan {
-        Plan {
+    pub fn plan(&self) -> anyhow::Result<Plan> {
+        if self.download.is_none() && (self.files.force || self.files.skip_existing) {
+            return Err(fail(
+                Code::Usage,
+                "--force and --skip-existing go with --download",
+            ));
+        }
+        Ok(Plan {
             interval: self.interval,
             timeout: self.timeout,
-            download: self.download.clone().map(|path| Dest {
-                path: Some(path),
-                force: false,
-            }),
-        }
+            fail_fast: self.fail_fast,
+            download: self.download.clone().map(|p| self.files.dest(Some(p))),
+        })
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ProjectsArgs {
+    /// The folder (the output of a video-to-shorts task)
+    #[arg(value_name = "FOLDER_ID", value_parser = crate::model::parse_id)]
+    pub folder: String,
+    /// Keep the N best
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+    /// Keep projects whose virality_score is at least X
+    #[arg(long, value_name = "X", value_parser = parse_number)]
+    pub min_virality: Option<f64>,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@ use std::ffi::OsString;
 use std::io::{self, IsTerminal};
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use clap::ValueEnum;
@@ -29,7 +30,7 @@ pub struct Ctx {
     pub api: Api,
     pub ui: Ui,
     /// The in-process sandbox the API points at (`--sandbox`); serves until dropped.
-    _sandbox: Option<Sandbox>,
+    _sandbox: Option<Mutex<Sandbox>>,
 }
 
 /// Presentation settings, decided once.
@@ -72,7 +73,7 @@ impl Ctx {
             return Ok(Ctx {
                 api,
                 ui,
-                _sandbox: Some(started),
+                _sandbox: Some(Mutex::new(started)),
             });
         }
         let base_url = s.base_url()?;

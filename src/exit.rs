@@ -100,8 +100,45 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// The outcome of a command that handles several refs: each error is reported when it
+/// happens, and the exit code is the worst by the batch rule.
+#[derive(Debug)]
+pub struct Tally {
+    code: Code,
+}
+
+impl Default for Tally {
+    fn default() -> Self {
+        Tally {
+            code: Code::Success,
+        }
+    }
+}
+
+impl Tally {
+    /// Reports one item's error now; the command goes on with the rest.
+    pub fn error(&mut self, err: &anyhow::Error) {
+        if is_broken_pipe(err) {
+            return;
+        }
+        print(err);
+        self.code = self.code.worst(code_of(err));
+    }
+
+    /// The command's result: `Ok` when nothing went wrong, else an error already reported.
+    pub fn finish(self) -> anyhow::Result<()> {
+        match self.code {
+            Code::Success => Ok(()),
+            code => Err(Fail::new(code, "").into()),
+        }
+    }
+}
+
 /// Prints the error as one line (plus a hint) on stderr.
 pub fn print(err: &anyhow::Error) {
+    if err.to_string().is_empty() {
+        return; // already reported, item by item (`Tally`)
+    }
     crate::say!("klap-export: error: {}", sanitize(&format!("{err:#}")));
     if let Some(hint) = err
         .chain()

@@ -2,7 +2,7 @@
 //! tokens instead of round-tripping through `serde_json::Value` keeps numbers,
 //! escapes and key order exactly as sent, and is several times faster. Nesting
 //! is tracked on a heap bit stack, not the call stack, so depth has no limit.
-#![allow(dead_code)] // until output.rs and model.rs use it
+// until output.rs and model.rs use it
 
 use std::borrow::Cow;
 use std::fmt;
@@ -149,17 +149,6 @@ pub fn members(raw: &str) -> Result<Vec<(Cow<'_, str>, &str)>, Error> {
     Ok(members)
 }
 
-/// A raw JSON string token, decoded. `None` for anything else (`null`, a
-/// number, a bad token) and for escapes that are not valid UTF-16.
-pub fn as_str(raw: &str) -> Option<Cow<'_, str>> {
-    let s = raw.as_bytes();
-    let (start, stop) = (ws(s, 0), ws_back(s));
-    if s.get(start) != Some(&b'"') || string::<CHECK>(s, start, &mut Vec::new()).ok()? != stop {
-        return None;
-    }
-    decode(&raw[start..stop], false)
-}
-
 // What `value` writes: nothing (validation only), compact or pretty text.
 const CHECK: u8 = 0;
 const COMPACT: u8 = 1;
@@ -202,14 +191,6 @@ fn ws(s: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
-}
-
-fn ws_back(s: &[u8]) -> usize {
-    let mut n = s.len();
-    while n > 0 && matches!(s[n - 1], b' ' | b'\n' | b'\r' | b'\t') {
-        n -= 1;
-    }
-    n
 }
 
 /// Open containers, one bit each (1 = object): a 256 MiB body of `[` costs 32 MiB here.
@@ -318,12 +299,11 @@ fn newline<const M: u8>(out: &mut Vec<u8>, depth: usize) {
     // One copy for the usual shallow lines.
     const LINE: &[u8; 65] = b"\n                                                                ";
     if M == PRETTY {
-        match LINE.get(..1 + 2 * depth) {
-            Some(line) => out.extend_from_slice(line),
-            None => {
-                out.push(b'\n');
-                out.resize(out.len() + 2 * depth, b' ');
-            }
+        if let Some(line) = LINE.get(..1 + 2 * depth) {
+            out.extend_from_slice(line)
+        } else {
+            out.push(b'\n');
+            out.resize(out.len() + 2 * depth, b' ');
         }
     }
 }
@@ -417,7 +397,7 @@ fn string<const M: u8>(s: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, E
                     if s.get(i + 2..i + 6)
                         .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
                 {
-                    i += 6
+                    i += 6;
                 }
                 Some(_) => return err(Reason::Escape, i),
                 None => return err(Reason::End, i + 1),
@@ -570,6 +550,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use serde_json::Value;
+    use std::fmt::Write as _;
 
     fn pretty_s(raw: &str) -> Result<String, Error> {
         let mut out = Vec::new();
@@ -589,7 +570,9 @@ mod tests {
         for c in serde_text.chars() {
             let mut buf = [0; 4];
             match unsafe_char(c.encode_utf8(&mut buf).as_bytes()) {
-                Some((_, code)) => s.push_str(&format!("\\u{code:04x}")),
+                Some((_, code)) => {
+                    let _ = write!(s, "\\u{code:04x}");
+                }
                 None => s.push(c),
             }
         }
@@ -849,38 +832,6 @@ mod tests {
         assert!(members(r#"{"a" 1}"#).is_err());
     }
 
-    #[test]
-    fn as_str_decodes_string_tokens_only() {
-        assert_eq!(as_str(r#""plain""#).unwrap(), "plain");
-        assert!(matches!(
-            as_str(r#" "plain" "#),
-            Some(Cow::Borrowed("plain"))
-        ));
-        assert_eq!(
-            as_str(r#""a\"b\\c\/d\b\f\n\r\t\u00e9\u20AC\ud83d\ude00""#).unwrap(),
-            "a\"b\\c/d\u{8}\u{c}\n\r\t\u{e9}\u{20ac}\u{1f600}"
-        );
-        assert_eq!(as_str("\"\u{7f}\"").unwrap(), "\u{7f}");
-        for not in [
-            "null",
-            "1",
-            "true",
-            "[]",
-            "{}",
-            "",
-            "\"",
-            r#""a"b""#,
-            r#""a" 1"#,
-            r#""\x""#,
-            r#""\ud800""#,
-            r#""\ude00""#,
-            r#""\ud800\u0041""#,
-            "\"a\nb\"",
-        ] {
-            assert_eq!(as_str(not), None, "{not:?}");
-        }
-    }
-
     fn any_text() -> impl Strategy<Value = String> {
         let special = prop::sample::select(vec![
             '"', '\\', '/', '\n', '\u{1}', '\u{1f}', '\u{7f}', '\u{80}', '\u{9f}', '\u{a0}',
@@ -943,7 +894,7 @@ mod tests {
 
     /// Timing, not a test: `cargo test --release --bin klap-export json::tests::timing -- --ignored --nocapture`.
     #[test]
-    #[ignore]
+    #[ignore = "a timing, not a test"]
     fn timing() {
         use std::time::Instant;
         let exports: Vec<String> = (0..100_000)

@@ -53,6 +53,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::List(a) => cmd::list::run(a, &ctx()?),
         Command::Wait(a) => cmd::wait::run(a, &ctx()?),
         Command::Download(a) => cmd::download::run(a, &ctx()?),
+        Command::Projects(a) => cmd::projects::run(a, &ctx()?),
         Command::Sandbox(a) => cmd::sandbox::run(a, cli.global.verbose),
         Command::Completions { shell } => cmd::completions::run(*shell),
     }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::exit::{Code, fail};
+use crate::json;
 use crate::text::{sanitize, snippet};
 
 /// Checks one ID: 1-128 characters of `A-Z a-z 0-9 . _ ~ -`, not `.` or `..`.
@@ -158,20 +159,24 @@ pub struct Fields<'a> {
     pub finished_at: Option<Cow<'a, str>>,
     #[serde(borrow, default)]
     pub name: Option<Cow<'a, str>>,
+    /// What the server says about the export (why it failed, for one).
+    #[serde(borrow, default)]
+    pub descriptions: Option<Cow<'a, str>>,
 }
 
 /// One export as the server sent it: its exact JSON text and the fields read from it.
 #[derive(Debug)]
 pub struct Export<'a> {
-    pub raw: &'a RawValue,
+    /// The object's exact JSON text.
+    pub raw: &'a str,
     pub fields: Fields<'a>,
 }
 
 impl<'a> Export<'a> {
-    pub fn from_raw(raw: &'a RawValue) -> Result<Self, serde_json::Error> {
+    pub fn from_raw(raw: &'a str) -> Result<Self, serde_json::Error> {
         Ok(Export {
             raw,
-            fields: serde_json::from_str(raw.get())?,
+            fields: serde_json::from_str(raw)?,
         })
     }
 
@@ -205,17 +210,27 @@ impl<'a> Export<'a> {
             })
     }
 
-    /// The long reference the API gives, `FOLDER/PROJECT/EXPORT` or shorter.
+    /// The long reference the API gives, `FOLDER/PROJECT/EXPORT` or shorter. The server's
+    /// IDs go into paths, file names and printed refs, so each must pass the user's ID rule:
+    /// an export without a valid ID has no reference, a bad folder or project ID is left out.
     pub fn reference(&self) -> Option<ExportRef> {
         let f = &self.fields;
-        let project = f.project_id.as_ref().map(|p| ProjectRef {
-            folder: f.folder_id.as_ref().map(ToString::to_string),
-            project: p.to_string(),
+        let valid = |id: &Option<Cow<str>>| id.as_deref().and_then(|id| parse_id(id).ok());
+        let project = valid(&f.project_id).map(|project| ProjectRef {
+            folder: valid(&f.folder_id),
+            project,
         });
+        // A folder ID that fails the rule makes the whole project part unknown.
+        let project = project.filter(|_| f.folder_id.is_none() || valid(&f.folder_id).is_some());
         Some(ExportRef {
             project,
-            export: f.id.as_ref()?.to_string(),
+            export: valid(&f.id)?,
         })
+    }
+
+    /// When it was created, for "newest first".
+    pub fn created(&self) -> When<'_> {
+        When::of(self.fields.created_at.as_deref())
     }
 
     /// The reference to print: the long form when the server gave its parts,
@@ -240,12 +255,43 @@ fn malformed(expected: &str, why: impl fmt::Display, body: &str) -> anyhow::Erro
     )
 }
 
-fn object<'a>(raw: &'a RawValue, body: &str) -> anyhow::Result<Export<'a>> {
+fn object<'a>(raw: &'a str, body: &str) -> anyhow::Result<Export<'a>> {
     const EXPECTED: &str = "an export object";
-    if !raw.get().starts_with('{') {
+    if !raw.starts_with('{') {
         return Err(malformed(EXPECTED, "not a JSON object", body));
     }
     Export::from_raw(raw).map_err(|e| malformed(EXPECTED, e, body))
+}
+
+/// A timestamp as the server wrote it, ordered as an instant: RFC 3339 in any of its forms
+/// (`Z`, `+00:00`, 0-9 fractional digits) compares by time; text that does not parse
+/// sorts after every instant, by text; a missing one sorts last.
+#[derive(Debug, PartialEq, Eq)]
+pub enum When<'a> {
+    Instant(jiff::Timestamp),
+    Text(&'a str),
+    Missing,
+}
+
+impl<'a> When<'a> {
+    pub fn of(text: Option<&'a str>) -> When<'a> {
+        match text {
+            None => When::Missing,
+            Some(t) => t.parse().map_or(When::Text(t), When::Instant),
+        }
+    }
+
+    /// Newest first: later instants, then unparsed text (descending), then missing ones.
+    pub fn newest_first(a: &When, b: &When) -> std::cmp::Ordering {
+        use When::{Instant, Missing, Text};
+        match (a, b) {
+            (Instant(x), Instant(y)) => y.cmp(x),
+            (Text(x), Text(y)) => y.cmp(x),
+            (Instant(_), _) | (Text(_), Missing) => std::cmp::Ordering::Less,
+            (Missing, Missing) => std::cmp::Ordering::Equal,
+            _ => std::cmp::Ordering::Greater,
+        }
+    }
 }
 
 /// The body of a create: `{}`, or a watermark with the fields that were given.
@@ -270,7 +316,7 @@ pub struct Watermark {
 pub fn parse_export(body: &str) -> anyhow::Result<Export<'_>> {
     let raw: &RawValue =
         serde_json::from_str(body.trim()).map_err(|e| malformed("an export object", e, body))?;
-    object(raw, body)
+    object(raw.get(), body)
 }
 
 /// The current state of one export (status, wait, download): an object with a `status`.
@@ -282,28 +328,28 @@ pub fn parse_current(body: &str) -> anyhow::Result<Export<'_>> {
     Ok(export)
 }
 
+/// Most exports read from one list. Each costs a few hundred bytes of memory whatever its
+/// size in the body (`[{},{},...]` is 3 bytes an export), so this, not the body cap, is
+/// what keeps memory under 1 GiB. A real list at the 256 MiB body cap holds about 880,000.
+pub const MAX_EXPORTS: usize = 1_000_000;
+
 /// The list: a bare array, or one wrapped as `{"exports": [...]}` or `{"data": [...]}`.
 pub fn parse_list(body: &str) -> anyhow::Result<Vec<Export<'_>>> {
-    #[derive(Deserialize)]
-    struct Wrapped<'a> {
-        #[serde(borrow)]
-        exports: Option<Vec<&'a RawValue>>,
-        #[serde(borrow)]
-        data: Option<Vec<&'a RawValue>>,
-    }
     const EXPECTED: &str = "a JSON array of exports";
-    let trimmed = body.trim_start();
-    let items: Vec<&RawValue> = if trimmed.starts_with('{') {
-        let w: Wrapped = serde_json::from_str(trimmed).map_err(|e| malformed(EXPECTED, e, body))?;
-        w.exports
-            .or(w.data)
+    let trimmed = body.trim();
+    let array = if trimmed.starts_with('{') {
+        let members = json::members(trimmed).map_err(|e| malformed(EXPECTED, e, body))?;
+        let find = |name: &str| members.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
+        find("exports")
+            .or_else(|| find("data"))
             .ok_or_else(|| malformed(EXPECTED, "an object without exports", body))?
     } else {
-        serde_json::from_str(trimmed).map_err(|e| malformed(EXPECTED, e, body))?
+        trimmed
     };
-    items
+    json::array_items(array, MAX_EXPORTS)
+        .map_err(|e| malformed(EXPECTED, e, body))?
         .into_iter()
-        .map(|raw| object(raw, raw.get()))
+        .map(|raw| object(raw, raw))
         .collect()
 }
 
@@ -342,14 +388,56 @@ mod tests {
         let raw: &RawValue =
             serde_json::from_str(r#"{"id":"e","status":"ready","src_url":null}"#).unwrap();
         assert_eq!(
-            Export::from_raw(raw).unwrap().state(),
+            Export::from_raw(raw.get()).unwrap().state(),
             Some(State::Processing)
         );
         let raw: &RawValue =
             serde_json::from_str(r#"{"id":"e","status":"COMPLETED","src_url":"u"}"#).unwrap();
-        assert_eq!(Export::from_raw(raw).unwrap().state(), Some(State::Ready));
+        assert_eq!(
+            Export::from_raw(raw.get()).unwrap().state(),
+            Some(State::Ready)
+        );
         assert_eq!(State::of("in_progress"), State::Processing);
         assert_eq!(State::of("canceled"), State::Failed);
+    }
+
+    #[test]
+    fn timestamps_compare_as_instants() {
+        let order = |a: &str, b: &str| When::newest_first(&When::of(Some(a)), &When::of(Some(b)));
+        // As text "…20.5Z" sorts after "…20.55Z"; as instants it is older.
+        assert_eq!(
+            order("2023-12-08T05:03:20.5Z", "2023-12-08T05:03:20.55Z"),
+            std::cmp::Ordering::Greater
+        );
+        assert_eq!(
+            order("2023-12-08T05:03:10.91362+00:00", "2023-12-08T05:03:10Z"),
+            std::cmp::Ordering::Less
+        );
+        assert_eq!(
+            order("2023-12-08T06:00:00+01:00", "2023-12-08T05:00:00Z"),
+            std::cmp::Ordering::Equal
+        );
+        assert_eq!(
+            order("not a time", "2001-01-01T00:00:00Z"),
+            std::cmp::Ordering::Greater
+        );
+        assert_eq!(
+            When::newest_first(&When::Missing, &When::of(Some("x"))),
+            std::cmp::Ordering::Greater
+        );
+    }
+
+    #[test]
+    fn server_ids_that_fail_the_rule_are_not_used() {
+        let raw: &RawValue = serde_json::from_str(
+            r#"{"id":"e1","status":"ready","folder_id":"x --base-url=https://evil.example/v2 f","project_id":"p"}"#,
+        )
+        .unwrap();
+        let r = Export::from_raw(raw.get()).unwrap().reference().unwrap();
+        assert!(r.project.is_none());
+        let raw: &RawValue =
+            serde_json::from_str(r#"{"id":"..","status":"ready","project_id":"p"}"#).unwrap();
+        assert!(Export::from_raw(raw.get()).unwrap().reference().is_none());
     }
 
     proptest::proptest! {

@@ -4,10 +4,10 @@ use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 
 use anstyle::AnsiColor;
-use serde::{Serialize, Serializer};
 
 use crate::cli::Format;
 use crate::config::Ui;
+use crate::json;
 use crate::model::{Export, ExportRef, State};
 use crate::table::{self, Cell, EXPORT_COLUMNS};
 use crate::text::sanitize;
@@ -60,31 +60,51 @@ impl<'a, 'b> Report<'a, 'b> {
     }
 }
 
-/// Serializes an export's exact JSON text, re-read with key order kept, so a
-/// pretty printer can indent it.
-struct Verbatim<'r>(&'r serde_json::value::RawValue);
+/// Pretty JSON: the server's own text re-indented (numbers, escapes and key order
+/// untouched). Built in memory first, so a bad body never leaves half a document on stdout.
+pub fn json_one(out: &mut impl Write, raw: &str) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(raw.len() * 2);
+    json::pretty(raw, &mut buf).map_err(|e| invalid(&e))?;
+    buf.push(b'\n');
+    out.write_all(&buf)
+}
 
-impl Serialize for Verbatim<'_> {
-    fn serialize<S: serde::Serializer>(&self, ser: S) -> Result<S::Ok, S::Error> {
-        let value: serde_json::Value =
-            serde_json::from_str(self.0.get()).map_err(serde::ser::Error::custom)?;
-        value.serialize(ser)
-    }
+/// A pretty JSON array of the server's objects.
+pub fn json_array<'r>(
+    out: &mut impl Write,
+    items: impl IntoIterator<Item = &'r str>,
+) -> io::Result<()> {
+    let mut buf = Vec::new();
+    json::pretty_array(items, &mut buf).map_err(|e| invalid(&e))?;
+    buf.push(b'\n');
+    out.write_all(&buf)
+}
+
+/// One compact object on its own line (ndjson).
+pub fn json_line(out: &mut impl Write, raw: &str) -> io::Result<()> {
+    let mut buf = Vec::with_capacity(raw.len() + 1);
+    json::compact(raw, &mut buf).map_err(|e| invalid(&e))?;
+    buf.push(b'\n');
+    out.write_all(&buf)
+}
+
+fn invalid(e: &json::Error) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!("unexpected response: {e}"),
+    )
 }
 
 fn json(out: &mut impl Write, r: &Report) -> io::Result<()> {
     match r.exports {
-        [one] if r.single => serde_json::to_writer_pretty(&mut *out, &Verbatim(one.raw))?,
-        all => serde_json::Serializer::pretty(&mut *out)
-            .collect_seq(all.iter().map(|e| Verbatim(e.raw)))?,
+        [one] if r.single => json_one(out, one.raw),
+        all => json_array(out, all.iter().map(|e| e.raw)),
     }
-    writeln!(out)
 }
 
 fn ndjson(out: &mut impl Write, r: &Report) -> io::Result<()> {
     for e in r.exports {
-        serde_json::to_writer(&mut *out, &Verbatim(e.raw))?;
-        writeln!(out)?;
+        json_line(out, e.raw)?;
     }
     Ok(())
 }

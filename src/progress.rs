@@ -2,9 +2,10 @@
 //! lines (logs, CI), or indicatif spinners and bars (a terminal). Commands say what
 //! happened to each export; this decides how it looks.
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::interrupt;
 use crate::say;
@@ -56,63 +57,58 @@ impl Progress {
         }
     }
 
+    fn bar(&self, label: &str) -> Option<ProgressBar> {
+        self.multi.as_ref().map(|m| {
+            let bar = m.add(ProgressBar::new(0));
+            bar.set_prefix(label.to_string());
+            bar
+        })
+    }
+
     /// A line for one export, labelled with its ref; a spinner on a terminal.
     pub fn line(&self, label: &str) -> Line {
-        let bar = self.multi.as_ref().map(|m| {
-            let bar = m.add(ProgressBar::new_spinner());
+        let bar = self.bar(label);
+        if let Some(bar) = &bar {
             let template = if self.color {
                 "{spinner:.cyan} {prefix} {msg} [{elapsed}]"
             } else {
                 "{spinner} {prefix} {msg} [{elapsed}]"
             };
             bar.set_style(style(template));
-            bar.set_prefix(label.to_string());
             bar.set_message("waiting");
             bar.enable_steady_tick(Duration::from_millis(100));
-            bar
-        });
+        }
         Line {
-            bar,
-            plain: self.mode == Mode::Plain,
-            label: label.to_string(),
+            bytes: Bytes {
+                bar,
+                plain: self.mode == Mode::Plain,
+                label: label.to_string(),
+            },
             start: self.start,
             said_at: Instant::now(),
             every: self.every,
         }
     }
 
-    /// A byte bar for a download on its own (not tied to a waited-for export).
-    pub fn bytes(&self, total: Option<u64>) -> Line {
-        let bar = self.multi.as_ref().map(|m| {
-            let bar = m.add(ProgressBar::new(0));
-            set_bytes(&bar, total);
-            bar
-        });
-        Line {
-            bar,
-            plain: false,
-            label: String::new(),
-            start: self.start,
-            said_at: Instant::now(),
-            every: self.every,
+    /// A line for one download on its own (not waited for): a byte bar from the start.
+    pub fn download(&self, label: &str) -> Bytes {
+        Bytes {
+            bar: self.bar(label),
+            plain: self.mode == Mode::Plain,
+            label: label.to_string(),
         }
     }
 }
 
 impl Drop for Progress {
     fn drop(&mut self) {
-        if let Some(m) = &self.multi {
-            let _ = m.clear();
-        }
         interrupt::set_progress(None);
     }
 }
 
-/// What the user sees of one export.
+/// What the user sees of one export while it is waited for.
 pub struct Line {
-    bar: Option<ProgressBar>,
-    plain: bool,
-    label: String,
+    bytes: Bytes,
     start: Instant,
     said_at: Instant,
     every: Duration,
@@ -121,26 +117,28 @@ pub struct Line {
 impl Line {
     /// The export's state changed.
     pub fn status(&mut self, shown: &str) {
-        if self.plain {
+        let b = &self.bytes;
+        if b.plain {
             say!(
                 "klap-export: {}: {} ({} elapsed)",
-                self.label,
+                b.label,
                 shown,
                 elapsed(self.start)
             );
             self.said_at = Instant::now();
         }
-        if let Some(bar) = &self.bar {
+        if let Some(bar) = &b.bar {
             bar.set_message(shown.to_string());
         }
     }
 
     /// A poll failed in a way that may pass.
     pub fn retrying(&self, status: Option<&str>, err: &anyhow::Error) {
-        if self.plain {
-            say!("klap-export: {}: {err:#}; retrying", self.label);
+        let b = &self.bytes;
+        if b.plain {
+            say!("klap-export: {}: {err:#}; retrying", b.label);
         }
-        if let Some(bar) = &self.bar {
+        if let Some(bar) = &b.bar {
             let short: String = sanitize(&format!("{err:#}")).chars().take(60).collect();
             bar.set_message(format!(
                 "{} (retrying: {short})",
@@ -151,10 +149,10 @@ impl Line {
 
     /// In plain mode, says the export is still being waited for when nothing was said for a while.
     pub fn still_waiting(&mut self, status: Option<&str>) {
-        if self.plain && self.said_at.elapsed() >= self.every {
+        if self.bytes.plain && self.said_at.elapsed() >= self.every {
             say!(
                 "klap-export: {}: still waiting ({}, {} elapsed)",
-                self.label,
+                self.bytes.label,
                 status.map(sanitize).unwrap_or_default(),
                 elapsed(self.start)
             );
@@ -162,46 +160,83 @@ impl Line {
         }
     }
 
-    /// The download of `total` bytes (when known) starts: the spinner becomes a byte bar.
-    pub fn start_bytes(&self, total: Option<u64>) {
+    /// The handle a download worker reports through.
+    pub fn bytes(&self) -> Bytes {
+        self.bytes.clone()
+    }
+
+    /// The wait is over for this export: its spinner leaves the screen (a saved line stays).
+    pub fn done(&self) {
+        if let Some(bar) = &self.bytes.bar
+            && !bar.is_finished()
+        {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// A download's view of its line: byte counts, then where the file went.
+#[derive(Clone)]
+pub struct Bytes {
+    bar: Option<ProgressBar>,
+    plain: bool,
+    label: String,
+}
+
+impl Bytes {
+    /// The download of `total` bytes (when known) starts: the line becomes a byte bar.
+    pub fn start(&self, total: Option<u64>) {
         if let Some(bar) = &self.bar {
-            set_bytes(bar, total);
+            bar.disable_steady_tick();
+            bar.set_style(style(
+                "{prefix} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {wide_bar}",
+            ));
+            bar.set_length(total.unwrap_or(0));
+            bar.set_position(0);
         }
     }
 
-    pub fn set_bytes(&self, done: u64) {
+    pub fn set(&self, done: u64) {
         if let Some(bar) = &self.bar {
             bar.set_position(done);
         }
     }
 
-    /// Removes the line from the screen.
+    pub fn saved(&self, path: &Path, bytes: u64, took: Duration) {
+        let took = humantime::format_duration(Duration::from_millis(
+            u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
+        ));
+        self.end(&format!(
+            "saved {} ({}, {took})",
+            path.display(),
+            HumanBytes(bytes)
+        ));
+    }
+
+    pub fn skipped(&self, path: &Path) {
+        self.end(&format!("kept {} (--skip-existing)", path.display()));
+    }
+
+    /// The download ended in an error (reported on its own by the caller).
     pub fn clear(&self) {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
     }
 
-    pub fn finish(&self) {
+    fn end(&self, text: &str) {
+        if self.plain {
+            say!("klap-export: {}: {text}", self.label);
+        }
         if let Some(bar) = &self.bar {
-            bar.finish();
+            bar.set_style(style("{prefix} {msg}"));
+            bar.finish_with_message(text.to_string());
         }
     }
 }
 
 fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner())
-}
-
-fn set_bytes(bar: &ProgressBar, total: Option<u64>) {
-    bar.disable_steady_tick();
-    bar.set_style(style(
-        "{bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {wide_bar}",
-    ));
-    if let Some(total) = total {
-        bar.set_length(total);
-    }
-    bar.set_position(0);
 }
 
 fn elapsed(start: Instant) -> humantime::FormattedDuration {

@@ -1,14 +1,21 @@
-//! Waiting: poll exports until each is ready or failed, or the deadline passes.
+//! The wait engine: polls exports grouped by folder or project until each is ready or
+//! failed (or the deadline passes), and downloads each one the moment it is ready, a
+//! bounded number at once, while the rest are still polled.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::api::backoff;
+use reqwest::Url;
+
+use crate::api::{AttemptError, backoff};
 use crate::config::Ctx;
-use crate::exit::{Code, Fail, fail};
-use crate::model::{ExportRef, State, parse_current};
+use crate::exit::{Code, Fail, Tally, code_of, fail};
+use crate::model::{ExportRef, State, parse_current, parse_list};
 use crate::output::Report;
-use crate::progress::{Line, Progress};
-use crate::save::{self, Dest};
+use crate::progress::{Bytes, Line, Progress};
+use crate::save::{self, Dest, Saved};
 use crate::say;
 use crate::text::sanitize;
 
@@ -18,6 +25,7 @@ pub struct Plan {
     pub interval: Duration,
     /// Zero waits without a deadline.
     pub timeout: Duration,
+    pub fail_fast: bool,
     pub download: Option<Dest>,
 }
 
@@ -28,23 +36,40 @@ struct Tracked {
     body: Option<String>,
     status: Option<String>,
     state: State,
+    /// Not found (404, or absent from the list): reported, no longer polled.
+    gone: bool,
+    queued: bool,
     line: Line,
 }
 
-pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan) -> anyhow::Result<()> {
-    if let Some(Dest {
-        path: Some(dir), ..
-    }) = &plan.download
-        && refs.len() > 1
-        && !dir.is_dir()
-    {
-        return Err(fail(
-            Code::Usage,
-            format!(
-                "--download {}: must be an existing directory when waiting for several exports",
-                dir.display()
-            ),
-        ));
+impl Tracked {
+    fn polling(&self) -> bool {
+        self.state == State::Processing && !self.gone
+    }
+}
+
+/// One poll request and the exports it answers for.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum Group {
+    Folder(String),
+    Project(String),
+    /// Bare export IDs: found in the unfiltered list until their project is known.
+    Bare,
+}
+
+struct Job {
+    index: usize,
+    url: Url,
+    id: String,
+    ui: Bytes,
+}
+
+/// Waits for `refs` (and downloads them, as planned); `tally` carries what went wrong
+/// before (a failed create) so the exit code follows the batch rule.
+pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyhow::Result<()> {
+    if let Some(dest) = &plan.download {
+        let ids: Vec<&str> = refs.iter().map(|r| r.export.as_str()).collect();
+        dest.check(Some(&ids), refs.len() > 1, false, ctx.ui.stdout_tty)?;
     }
     let start = Instant::now();
     // No deadline for 0, nor for one too far off to represent.
@@ -60,60 +85,200 @@ pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan) -> anyhow::Result<()> {
             body: None,
             status: None,
             state: State::Processing,
+            gone: false,
+            queued: false,
             line: progress.line(&r.to_string()),
         })
         .collect();
-    let polled = poll_until_done(ctx, &mut tracked, plan.interval, deadline);
+    let saved: Mutex<Vec<Option<anyhow::Result<Saved>>>> =
+        Mutex::new((0..refs.len()).map(|_| None).collect());
+    let workers = plan.download.as_ref().map_or(0, |d| d.jobs.max(1));
+    let work = |job: Job| {
+        let Some(dest) = &plan.download else { return };
+        let result = save::save(
+            &ctx.api,
+            &job.url,
+            &job.id,
+            dest,
+            ctx.api.retries(),
+            &job.ui,
+        );
+        if result.is_err() {
+            job.ui.clear();
+        }
+        if let Ok(mut s) = saved.lock() {
+            s[job.index] = Some(result);
+        }
+    };
+    let polled = save::pipeline(workers, work, |tx| {
+        let mut queue = |t: &mut Tracked, index: usize| -> anyhow::Result<()> {
+            if plan.download.is_none() || t.queued || t.state != State::Ready {
+                return Ok(());
+            }
+            let url = parse_current(t.body.as_deref().unwrap_or_default())?.file_url()?;
+            t.queued = true;
+            let job = Job {
+                index,
+                url,
+                id: t.asked.export.clone(),
+                ui: t.line.bytes(),
+            };
+            tx.send(job)
+                .map_err(|_| fail(Code::Error, "the download workers stopped"))
+        };
+        poll_until_done(ctx, &mut tracked, plan, deadline, &mut tally, &mut queue)
+    });
     for t in &tracked {
-        t.line.finish();
+        t.line.done();
     }
     drop(progress);
     polled?;
-    finish(ctx, &tracked, plan)
+    finish(
+        ctx,
+        &tracked,
+        plan,
+        saved.into_inner().unwrap_or_default(),
+        tally,
+    )
 }
 
-/// Polls until every export is ready or failed, or the deadline passes.
-/// Transient failures back off; any other error ends the wait.
+/// Polls until every export is ready or failed (or gone), the deadline passes, or, with
+/// `--fail-fast`, one fails. Transient failures back off; 401/403 end the wait.
 fn poll_until_done(
     ctx: &Ctx,
     tracked: &mut [Tracked],
-    interval: Duration,
+    plan: &Plan,
     deadline: Option<Instant>,
+    tally: &mut Tally,
+    queue: &mut dyn FnMut(&mut Tracked, usize) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let mut failures = 0;
     loop {
-        let mut retry_after = None;
-        let mut transient = false;
-        for t in tracked.iter_mut().filter(|t| t.state == State::Processing) {
-            // Each round asks afresh, so a bare ID's list is never reused.
-            match ctx.api.export(&t.poll, &mut None, false) {
-                Ok(body) => update(t, body)?,
-                Err(e) if e.transient => {
-                    transient = true;
-                    retry_after = retry_after.max(e.retry_after);
-                    t.line.retrying(t.status.as_deref(), &e.error);
-                }
-                Err(e) => return Err(e.error),
-            }
+        let outcome = poll_round(ctx, tracked, deadline, tally)?;
+        for (i, t) in tracked.iter_mut().enumerate() {
+            queue(t, i)?;
         }
-        if tracked.iter().all(|t| t.state != State::Processing) {
+        let failed = tracked.iter().any(|t| t.state == State::Failed);
+        if !tracked.iter().any(Tracked::polling) || (plan.fail_fast && failed) {
             return Ok(());
         }
-        failures = if transient { failures + 1 } else { 0 };
-        let pause = if transient {
-            interval.max(backoff(failures - 1, retry_after))
+        failures = if outcome.transient { failures + 1 } else { 0 };
+        let pause = if outcome.transient {
+            plan.interval
+                .max(backoff(failures - 1, outcome.retry_after))
         } else {
-            interval
+            plan.interval
         };
         let now = Instant::now();
         if deadline.is_some_and(|d| now >= d) {
             return Ok(());
         }
         std::thread::sleep(deadline.map_or(pause, |d| pause.min(d - now)));
-        for t in tracked.iter_mut().filter(|t| t.state == State::Processing) {
+        for t in tracked.iter_mut().filter(|t| t.polling()) {
             t.line.still_waiting(t.status.as_deref());
         }
     }
+}
+
+#[derive(Default)]
+struct Round {
+    transient: bool,
+    retry_after: Option<Duration>,
+}
+
+/// One round: at most one request per folder, per direct project, and for all bare IDs;
+/// a group of one uses its export's status route.
+fn poll_round(
+    ctx: &Ctx,
+    tracked: &mut [Tracked],
+    deadline: Option<Instant>,
+    tally: &mut Tally,
+) -> anyhow::Result<Round> {
+    let mut groups: BTreeMap<Group, Vec<usize>> = BTreeMap::new();
+    for (i, t) in tracked.iter().enumerate().filter(|(_, t)| t.polling()) {
+        let group = match &t.poll.project {
+            Some(p) => match &p.folder {
+                Some(f) => Group::Folder(f.clone()),
+                None => Group::Project(p.project.clone()),
+            },
+            None => Group::Bare,
+        };
+        groups.entry(group).or_default().push(i);
+    }
+    let mut round = Round::default();
+    let api = &ctx.api;
+    for (group, members) in groups {
+        let list_url = match (&group, members.as_slice()) {
+            (Group::Bare, _) => Some(api.list_url(None, None)),
+            (_, [_]) => None,
+            (Group::Folder(f), _) => Some(api.list_url(Some(f), None)),
+            (Group::Project(p), _) => Some(api.list_url(None, Some(p))),
+        };
+        let listed = match list_url {
+            Some(url) => match api.get_until(&url, deadline) {
+                Ok(body) => Some(body),
+                Err(e) => {
+                    for &i in &members {
+                        note_failure(&mut tracked[i], &e, &mut round, tally)?;
+                    }
+                    continue;
+                }
+            },
+            None => None,
+        };
+        for i in members {
+            let t = &mut tracked[i];
+            let found = match &listed {
+                Some(list) => find(list, &t.poll.export)?,
+                None => None,
+            };
+            let answer = match (found, &t.poll.project) {
+                (Some(body), _) => Ok(body),
+                // Missing from its group's list (or a group of one): ask its status route.
+                (None, Some(p)) => api.get_until(&api.export_url(p, &t.poll.export), deadline),
+                (None, None) => Err(AttemptError::fatal(fail(
+                    Code::NotFound,
+                    format!("export '{}' not found in GET /exports", t.poll.export),
+                ))),
+            };
+            match answer {
+                Ok(body) => update(t, body)?,
+                Err(e) => note_failure(t, &e, &mut round, tally)?,
+            }
+        }
+    }
+    Ok(round)
+}
+
+/// The export with this ID in a list body, as its own JSON text.
+fn find(list: &str, id: &str) -> anyhow::Result<Option<String>> {
+    Ok(parse_list(list)?
+        .into_iter()
+        .find(|e| e.fields.id.as_deref() == Some(id))
+        .map(|e| e.raw.to_string()))
+}
+
+/// A failed request for one export: transient ones are retried next round, a 404 takes
+/// the export out (reported now), anything else ends the wait.
+fn note_failure(
+    t: &mut Tracked,
+    e: &AttemptError,
+    round: &mut Round,
+    tally: &mut Tally,
+) -> anyhow::Result<()> {
+    if e.transient {
+        round.transient = true;
+        round.retry_after = round.retry_after.max(e.retry_after);
+        t.line.retrying(t.status.as_deref(), &e.error);
+        return Ok(());
+    }
+    if code_of(&e.error) == Code::NotFound {
+        t.gone = true;
+        t.line.done();
+        tally.error(&fail(Code::NotFound, format!("{}: {:#}", t.asked, e.error)));
+        return Ok(());
+    }
+    Err(fail(code_of(&e.error), format!("{:#}", e.error)))
 }
 
 fn update(t: &mut Tracked, body: String) -> anyhow::Result<()> {
@@ -141,8 +306,14 @@ fn update(t: &mut Tracked, body: String) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Prints the final exports, downloads the ready ones, and picks the exit code.
-fn finish(ctx: &Ctx, tracked: &[Tracked], plan: &Plan) -> anyhow::Result<()> {
+/// Prints the final exports and the summary, and picks the exit code by the batch rule.
+fn finish(
+    ctx: &Ctx,
+    tracked: &[Tracked],
+    plan: &Plan,
+    saved: Vec<Option<anyhow::Result<Saved>>>,
+    mut tally: Tally,
+) -> anyhow::Result<()> {
     let seen: Vec<&Tracked> = tracked.iter().filter(|t| t.body.is_some()).collect();
     let exports = seen
         .iter()
@@ -155,42 +326,94 @@ fn finish(ctx: &Ctx, tracked: &[Tracked], plan: &Plan) -> anyhow::Result<()> {
     }
     .print(ctx.ui)?;
 
-    if let Some(dest) = &plan.download {
-        let progress = Progress::new(ctx.ui.progress, ctx.ui.color_stderr);
-        for (export, r) in exports.iter().zip(&asked) {
-            if export.state() == Some(State::Ready) {
-                let saved = save::save(&ctx.api, export, &r.export, dest, &progress.bytes(None))?;
-                if let Some(path) = saved
-                    && ctx.ui.progress != crate::progress::Mode::Off
-                {
-                    say!("klap-export: saved {}", path.display());
-                }
+    let (mut files, mut bytes) = (0, 0);
+    for (t, result) in tracked.iter().zip(saved) {
+        match result {
+            Some(Ok(s)) => {
+                files += 1;
+                bytes += s.bytes();
             }
+            Some(Err(e)) => tally.error(&e.context(format!("{}", t.asked))),
+            None => {}
         }
     }
-    let refs_in = |state| {
+    for (t, export) in seen.iter().zip(&exports) {
+        if t.state == State::Failed {
+            let why = export
+                .fields
+                .descriptions
+                .as_deref()
+                .map(|d| format!(": {}", sanitize(d)))
+                .unwrap_or_default();
+            tally.error(&fail(
+                Code::ExportFailed,
+                format!(
+                    "export {} failed ({}){why}",
+                    t.asked,
+                    sanitize(t.status.as_deref().unwrap_or_default())
+                ),
+            ));
+        }
+    }
+    let count = |state| {
         tracked
             .iter()
-            .filter(|t| t.state == state)
-            .map(|t| t.asked.to_string())
-            .collect::<Vec<_>>()
-            .join(", ")
+            .filter(|t| !t.gone && t.state == state)
+            .count()
     };
-    let failed = refs_in(State::Failed);
-    if !failed.is_empty() {
-        return Err(fail(Code::ExportFailed, format!("export failed: {failed}")));
+    let (ready, failed, pending) = (
+        count(State::Ready),
+        count(State::Failed),
+        count(State::Processing),
+    );
+    if tracked.len() > 1 && ctx.ui.progress != crate::progress::Mode::Off {
+        let gone = tracked.iter().filter(|t| t.gone).count();
+        let mut line =
+            format!("klap-export: {ready} ready, {failed} failed, {pending} in progress");
+        if gone > 0 {
+            let _ = write!(line, ", {gone} not found");
+        }
+        if plan.download.is_some() {
+            let _ = write!(
+                line,
+                "; {files} downloaded ({})",
+                indicatif::HumanBytes(bytes)
+            );
+        }
+        say!("{line}");
     }
-    let pending = refs_in(State::Processing);
-    if !pending.is_empty() {
-        return Err(Fail::new(
-            Code::Deadline,
-            format!(
-                "gave up after {}: still in progress: {pending}",
-                humantime::format_duration(plan.timeout)
-            ),
-        )
-        .hint("the export goes on on the server; run `klap-export wait` again later")
-        .into());
+    if pending > 0 {
+        let refs: Vec<String> = tracked
+            .iter()
+            .filter(|t| t.polling())
+            .map(|t| t.poll.to_string())
+            .collect();
+        let why = if plan.fail_fast && failed > 0 {
+            "stopped at the first failed export (--fail-fast)".to_string()
+        } else {
+            format!("gave up after {}", humantime::format_duration(plan.timeout))
+        };
+        let code = if failed > 0 {
+            Code::ExportFailed
+        } else {
+            Code::Deadline
+        };
+        tally.error(
+            &Fail::new(
+                code,
+                format!("{why}: still in progress: {}", refs.join(", ")),
+            )
+            .hint(format!(
+                "{} on the server; pick up again with: klap-export wait {}",
+                if refs.len() == 1 {
+                    "the export goes on"
+                } else {
+                    "the exports go on"
+                },
+                refs.join(" ")
+            ))
+            .into(),
+        );
     }
-    Ok(())
+    tally.finish()
 }

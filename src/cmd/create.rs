@@ -1,22 +1,92 @@
-//! `create`: start an export of a project, then optionally wait and download.
+//! `create`: start exports of projects (or, with `--reuse`, take the newest one that has
+//! not failed), then optionally wait and download.
 
-use crate::cli::CreateArgs;
+use std::collections::BTreeMap;
+
+use crate::cli::{self, CreateArgs};
 use crate::config::Ctx;
-use crate::exit::{Code, Fail, fail};
-use crate::model::{ExportRef, ProjectRef, parse_export, parse_id};
+use crate::exit::{Code, Fail, Tally, code_of, fail};
+use crate::model::{
+    Export, ExportRef, ProjectRef, State, When, parse_export, parse_id, parse_list,
+};
 use crate::output::Report;
+use crate::say;
+use crate::text::sanitize;
 use crate::watch;
 
 pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
-    let text = ctx.api.create(&a.project, &a.body()).map_err(|e| {
-        if e.ambiguous {
-            may_have_created(&a.project, &e.error)
-        } else {
-            e.error
+    let projects = cli::refs(&a.projects, ProjectRef::parse)?;
+    let plan = a.wait_args.plan()?;
+    if let Some(dest) = &plan.download {
+        dest.check(None, projects.len() > 1, false, ctx.ui.stdout_tty)?;
+    }
+    let mut tally = Tally::default();
+    let lists = if a.reuse {
+        lookup(ctx, &projects)?
+    } else {
+        BTreeMap::new()
+    };
+    let body = a.body();
+    let mut bodies: Vec<String> = Vec::new();
+    let mut refs: Vec<ExportRef> = Vec::new();
+    for p in &projects {
+        if a.reuse {
+            match lists.get(&scope(p)) {
+                Some(Ok(list)) => {
+                    if let Some((text, r, status)) = newest_alive(list, p)? {
+                        say!("klap-export: reusing {r} ({})", sanitize(&status));
+                        bodies.push(text);
+                        refs.push(r);
+                        continue;
+                    }
+                }
+                // Without the list we cannot know: creating might make a duplicate.
+                Some(Err(e)) => {
+                    tally.error(&fail(code_of(e), format!("{p}: {e:#}")));
+                    continue;
+                }
+                None => {}
+            }
         }
-    })?;
-    let export = parse_export(&text)?;
-    // The ID names the downloaded file, so it must be one we would accept from the user.
+        let created = ctx.api.create(p, &body).map_err(|e| {
+            let error = e.error.context(format!("create {p}"));
+            if e.ambiguous {
+                may_have_created(p, &error)
+            } else {
+                error
+            }
+        });
+        match created.and_then(|text| created_ref(&text, p).map(|r| (text, r))) {
+            Ok((text, r)) => {
+                bodies.push(text);
+                refs.push(r);
+            }
+            Err(e) if code_of(&e) == Code::Auth => return Err(e),
+            Err(e) => tally.error(&e),
+        }
+    }
+    if !(a.wait || plan.download.is_some()) {
+        let exports = bodies
+            .iter()
+            .map(|b| parse_export(b))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        match exports.as_slice() {
+            [one] if projects.len() == 1 => Report::one(one, refs.first()),
+            all => Report::many(all, Some(&refs)),
+        }
+        .print(ctx.ui)?;
+        return tally.finish();
+    }
+    if refs.is_empty() {
+        return tally.finish();
+    }
+    watch::run(ctx, &refs, &plan, tally)
+}
+
+/// The created export's ref. Its ID names the downloaded file, so it must pass the user's
+/// ID rule; the API may leave out the project, which we know.
+fn created_ref(text: &str, p: &ProjectRef) -> anyhow::Result<ExportRef> {
+    let export = parse_export(text).map_err(|e| may_have_created(p, &e))?;
     let id = export.fields.id.as_deref().unwrap_or_default();
     let id = parse_id(id).map_err(|e| {
         fail(
@@ -24,19 +94,64 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
             format!("unexpected response: the created export's id: {e}"),
         )
     })?;
-    // The API may leave out the project of the new export; we know it.
-    let created = ExportRef {
+    Ok(ExportRef {
         project: export
             .reference()
             .and_then(|r| r.project)
-            .or(Some(a.project.clone())),
+            .filter(|got| got.project == p.project)
+            .or(Some(p.clone())),
         export: id,
-    };
-    if !(a.wait || a.wait_args.download.is_some()) {
-        Report::one(&export, Some(&created)).print(ctx.ui)?;
-        return Ok(());
+    })
+}
+
+/// What one `GET /exports` covers: a folder, or a direct project.
+fn scope(p: &ProjectRef) -> (Option<String>, Option<String>) {
+    match &p.folder {
+        Some(f) => (Some(f.clone()), None),
+        None => (None, Some(p.project.clone())),
     }
-    watch::run(ctx, &[created], &a.wait_args.plan())
+}
+
+type Lists = BTreeMap<(Option<String>, Option<String>), Result<String, anyhow::Error>>;
+
+/// One `GET /exports` per distinct folder or direct project. 401/403 stop at once.
+fn lookup(ctx: &Ctx, projects: &[ProjectRef]) -> anyhow::Result<Lists> {
+    let mut lists = Lists::new();
+    for p in projects {
+        let key = scope(p);
+        if lists.contains_key(&key) {
+            continue;
+        }
+        let url = ctx.api.list_url(key.0.as_deref(), key.1.as_deref());
+        let list = ctx.api.get(&url);
+        if let Err(e) = &list
+            && code_of(e) == Code::Auth
+        {
+            return Err(list.unwrap_err());
+        }
+        lists.insert(key, list);
+    }
+    Ok(lists)
+}
+
+/// The project's newest export that has not failed: its JSON, ref and status.
+fn newest_alive(list: &str, p: &ProjectRef) -> anyhow::Result<Option<(String, ExportRef, String)>> {
+    let exports = parse_list(list)?;
+    let mine = |e: &&Export| {
+        e.reference().is_some_and(|r| {
+            r.project.is_some_and(|rp| {
+                rp.project == p.project && (p.folder.is_none() || rp.folder == p.folder)
+            })
+        }) && matches!(e.state(), Some(State::Ready | State::Processing))
+    };
+    let best = exports
+        .iter()
+        .filter(mine)
+        .min_by(|x, y| When::newest_first(&x.created(), &y.created()));
+    Ok(best.and_then(|e| {
+        let r = e.reference()?;
+        Some((e.raw.to_string(), r, e.status()?.to_string()))
+    }))
 }
 
 /// A create that failed after it may have reached the server: say how to check.
@@ -52,6 +167,8 @@ fn may_have_created(project: &ProjectRef, error: &anyhow::Error) -> anyhow::Erro
         Code::Error,
         format!("{error:#}; the export may have been created"),
     )
-    .hint(format!("check before creating again: {check}"))
+    .hint(format!(
+        "check before creating again (or use --reuse): {check}"
+    ))
     .into()
 }

@@ -4,6 +4,7 @@ pub mod completions;
 pub mod create;
 pub mod download;
 pub mod list;
+pub mod projects;
 pub mod sandbox;
 pub mod status;
 pub mod wait;

@@ -1,25 +1,76 @@
-//! `status`: the current state of exports.
+//! `status`: the current state of exports. What is found is printed; the rest is reported.
 
-use crate::cli::StatusArgs;
+use crate::cli::{self, StatusArgs};
 use crate::config::Ctx;
-use crate::model::parse_current;
+use crate::exit::{Code, Fail, Tally, code_of};
+use crate::model::{ExportRef, parse_current, parse_list};
 use crate::output::Report;
 
 pub fn run(a: &StatusArgs, ctx: &Ctx) -> anyhow::Result<()> {
+    let refs = cli::refs(&a.refs, ExportRef::parse)?;
+    let mut tally = Tally::default();
     let mut list = None;
-    let bodies = a
-        .refs
-        .iter()
-        .map(|r| Ok(ctx.api.export(r, &mut list, true)?))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut bodies = Vec::new();
+    let mut found = Vec::new();
+    for r in &refs {
+        let body = ctx
+            .api
+            .export(r, &mut list, true)
+            .map_err(anyhow::Error::from)
+            .and_then(|b| {
+                parse_current(&b)?;
+                Ok(b)
+            });
+        match body {
+            Ok(b) => {
+                bodies.push(b);
+                found.push(r.clone());
+            }
+            Err(e) if code_of(&e) == Code::Auth => {
+                tally.error(&e);
+                break;
+            }
+            Err(e) if code_of(&e) == Code::NotFound => tally.error(&with_hint(ctx, r, e)),
+            Err(e) => tally.error(&e),
+        }
+    }
     let exports = bodies
         .iter()
         .map(|b| parse_current(b))
         .collect::<anyhow::Result<Vec<_>>>()?;
     match exports.as_slice() {
-        [one] => Report::one(one, a.refs.first()),
-        all => Report::many(all, Some(&a.refs)),
+        [one] if refs.len() == 1 => Report::one(one, found.first()),
+        [] if refs.len() == 1 => return tally.finish(),
+        all => Report::many(all, Some(&found)),
     }
     .print(ctx.ui)?;
-    Ok(())
+    tally.finish()
+}
+
+/// `PROJECT/EXPORT` is 404 when the project lives in a folder: look the export up in the
+/// project's list and, when it is there, say its full ref.
+fn with_hint(ctx: &Ctx, r: &ExportRef, err: anyhow::Error) -> anyhow::Error {
+    let Some(p) = r.project.as_ref().filter(|p| p.folder.is_none()) else {
+        return err;
+    };
+    let full = ctx
+        .api
+        .get(&ctx.api.list_url(None, Some(&p.project)))
+        .ok()
+        .and_then(|list| {
+            parse_list(&list)
+                .ok()?
+                .iter()
+                .find(|e| e.fields.id.as_deref() == Some(r.export.as_str()))
+                .and_then(super::super::model::Export::reference)
+        })
+        .filter(|full| full.project.as_ref().is_some_and(|fp| fp.folder.is_some()));
+    match full {
+        Some(full) => Fail::new(Code::NotFound, format!("{err:#}"))
+            .hint(format!(
+                "the export is in a folder: use its full ref {full}"
+            ))
+            .into(),
+        None => err,
+    }
 }

@@ -168,8 +168,19 @@ fn only_a_ready_export_is_downloaded() {
 #[test]
 fn wait_download_saves_each_ready_export_in_a_directory() {
     let server = MockServer::start();
-    status_mock(&server, "e1", "ready", &server.url("/files/e1.mp4"));
-    status_mock(&server, "e2", "ready", &server.url("/files/e2.mp4"));
+    // Two exports of one direct project: one poll of the project's list, no status route.
+    let listed: Vec<_> = ["e1", "e2"]
+        .iter()
+        .map(|id| {
+            let mut e = export(id, "ready", None, "p", "2023-10-02T09:00:00Z");
+            e["src_url"] = json!(server.url(format!("/files/{id}.mp4")));
+            e
+        })
+        .collect();
+    let list = server.mock(|when, then| {
+        when.path("/v2/exports").query_param("project_id", "p");
+        then.status(200).json_body(json!(listed));
+    });
     let (f1, f2) = (file_mock(&server, "e1"), file_mock(&server, "e2"));
     let dir = tempfile::tempdir().unwrap();
     let r = run(api(&server.base_url())
@@ -178,6 +189,7 @@ fn wait_download_saves_each_ready_export_in_a_directory() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "p/e1\np/e2\n");
     assert_eq!(files(dir.path()), ["e1.mp4", "e2.mp4"]);
+    list.assert_calls(1);
     f1.assert();
     f2.assert();
 
@@ -209,12 +221,12 @@ fn ctrl_c_during_a_download_removes_the_part_file() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let part = dir.path().join("e.mp4.part");
+    let started = || files(dir.path()).iter().any(|f| f.ends_with(".part"));
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !part.exists() && std::time::Instant::now() < deadline {
+    while !started() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
-    assert!(part.exists(), "the download started");
+    assert!(started(), "the download started");
     std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

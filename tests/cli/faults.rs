@@ -105,7 +105,7 @@ fn a_create_is_sent_once_even_when_it_fails() {
     );
     assert!(
         r.stderr
-            .contains("hint: check before creating again: klap-export list --project p --folder f"),
+            .contains("hint: check before creating again (or use --reuse): klap-export list --project p --folder f"),
         "{}",
         r.stderr
     );

@@ -58,8 +58,9 @@ fn an_error_ends_the_wait_with_exit_5() {
         let r = waiting(&server, &[]);
         assert_eq!(r.code, 5, "{status}: {}", r.stderr);
         assert!(
-            r.stderr
-                .contains("klap-export: error: export failed: f/p/e"),
+            r.stderr.contains(&format!(
+                "klap-export: error: export f/p/e failed ({status}): d"
+            )),
             "{}",
             r.stderr
         );
@@ -171,11 +172,22 @@ fn auth_and_not_found_end_the_wait_at_once() {
 #[test]
 fn several_exports_print_in_the_order_given_and_failure_beats_deadline() {
     let server = MockServer::start();
-    for (id, status) in [("e1", "ready"), ("e2", "failed"), ("e3", "processing")] {
+    let listed: Vec<_> = [("e1", "ready"), ("e2", "failed"), ("e3", "processing")]
+        .iter()
+        .map(|(id, status)| export(id, status, None, "p", "2023-10-02T09:00:00Z"))
+        .collect();
+    server.mock(|when, then| {
+        when.path("/v2/exports").query_param("project_id", "p");
+        then.status(200).json_body(json!(listed));
+    });
+    // Once alone, an export is polled on its status route.
+    for e in &listed {
         server.mock(|when, then| {
-            when.path(format!("/v2/projects/p/exports/{id}"));
-            then.status(200)
-                .json_body(export(id, status, None, "p", "2023-10-02T09:00:00Z"));
+            when.path(format!(
+                "/v2/projects/p/exports/{}",
+                e["id"].as_str().unwrap()
+            ));
+            then.status(200).json_body(e.clone());
         });
     }
     let r = run(api(&server.base_url()).args([
@@ -191,7 +203,7 @@ fn several_exports_print_in_the_order_given_and_failure_beats_deadline() {
     ]));
     assert_eq!(r.code, 5, "{}", r.stderr);
     assert_eq!(r.stdout, "p/e3\np/e1\np/e2\n");
-    r.stderr_has(&["export failed: p/e2"]);
+    r.stderr_has(&["export p/e2 failed (failed): d"]);
 
     let r = run(api(&server.base_url()).args([
         "wait",
