@@ -300,7 +300,7 @@ fn newline<const M: u8>(out: &mut Vec<u8>, depth: usize) {
     const LINE: &[u8; 65] = b"\n                                                                ";
     if M == PRETTY {
         if let Some(line) = LINE.get(..1 + 2 * depth) {
-            out.extend_from_slice(line)
+            out.extend_from_slice(line);
         } else {
             out.push(b'\n');
             out.resize(out.len() + 2 * depth, b' ');

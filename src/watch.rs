@@ -367,20 +367,11 @@ fn finish(
         count(State::Processing),
     );
     if tracked.len() > 1 && ctx.ui.progress != crate::progress::Mode::Off {
-        let gone = tracked.iter().filter(|t| t.gone).count();
-        let mut line =
-            format!("klap-export: {ready} ready, {failed} failed, {pending} in progress");
-        if gone > 0 {
-            let _ = write!(line, ", {gone} not found");
-        }
-        if plan.download.is_some() {
-            let _ = write!(
-                line,
-                "; {files} downloaded ({})",
-                indicatif::HumanBytes(bytes)
-            );
-        }
-        say!("{line}");
+        summary(
+            tracked,
+            [ready, failed, pending],
+            plan.download.is_some().then_some((files, bytes)),
+        );
     }
     if pending > 0 {
         let refs: Vec<String> = tracked
@@ -416,4 +407,25 @@ fn finish(
         );
     }
     tally.finish()
+}
+
+/// The last line of a batch: how many ready, failed, in progress, not found, downloaded.
+fn summary(
+    tracked: &[Tracked],
+    [ready, failed, pending]: [usize; 3],
+    downloaded: Option<(usize, u64)>,
+) {
+    let gone = tracked.iter().filter(|t| t.gone).count();
+    let mut line = format!("klap-export: {ready} ready, {failed} failed, {pending} in progress");
+    if gone > 0 {
+        let _ = write!(line, ", {gone} not found");
+    }
+    if let Some((files, bytes)) = downloaded {
+        let _ = write!(
+            line,
+            "; {files} downloaded ({})",
+            indicatif::HumanBytes(bytes)
+        );
+    }
+    say!("{line}");
 }
