@@ -14,10 +14,6 @@ mod exit;
 mod interrupt;
 mod model;
 mod output;
-#[allow(
-    dead_code,
-    reason = "the auth command is being built on its own branch"
-)]
 mod profile;
 mod progress;
 mod sandbox;
@@ -54,5 +50,6 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Download(a) => cmd::download::run(a, &ctx()?),
         Command::Sandbox(a) => cmd::sandbox::run(a, cli.global.verbose),
         Command::Completions { shell } => cmd::completions::run(*shell),
+        Command::Auth(a) => cmd::auth::run(a, &cli.global),
     }
 }
