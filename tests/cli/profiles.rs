@@ -789,6 +789,70 @@ fn login_notes_a_source_that_comes_before_the_stored_key() {
     r.stderr_has(&["klap-export: note: KLAP_API_KEY is set and comes before the stored key\n"]);
 }
 
+#[test]
+fn login_on_a_terminal_prompts_without_echo() {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    use std::sync::mpsc;
+
+    const PROMPT: &str = "API key for profile 'default': ";
+    let home = Home::new("");
+    let bin = assert_cmd::cargo::cargo_bin("klap-export");
+    // script(1) runs it under a pseudo-terminal fed from our pipe.
+    let mut script = std::process::Command::new("script");
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("KLAP_") {
+            script.env_remove(name);
+        }
+    }
+    let mut child = script
+        .args([
+            "-qec",
+            &format!("{} auth login --no-verify", bin.display()),
+            "/dev/null",
+        ])
+        .env("HOME", home.path())
+        .env_remove("XDG_CONFIG_HOME")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux");
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut buf = [0; 256];
+        while let Ok(n @ 1..) = stdout.read(&mut buf) {
+            if tx.send(buf[..n].to_vec()).is_err() {
+                break;
+            }
+        }
+    });
+    let mut screen = Vec::new();
+    while !String::from_utf8_lossy(&screen).contains(PROMPT) {
+        screen.extend(
+            rx.recv_timeout(Duration::from_secs(10))
+                .expect("the prompt"),
+        );
+    }
+    // Echo goes off just after the prompt is written; typing earlier would be echoed.
+    std::thread::sleep(Duration::from_millis(200));
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"k-typed-XYZW\r").unwrap();
+    assert!(child.wait().unwrap().success());
+    screen.extend(rx.iter().flatten());
+    drop(stdin);
+    let screen = String::from_utf8_lossy(&screen);
+    assert!(!screen.contains("XYZW"), "the key was echoed: {screen}");
+    assert!(
+        screen.contains("klap-export: stored the key for profile 'default' in "),
+        "{screen}"
+    );
+    assert_eq!(
+        stored(&home)["default"]["api_key"].as_str(),
+        Some("k-typed-XYZW")
+    );
+}
+
 // ---- auth status ----
 
 const SECRET: &str = "Zq8vWx3mA1Lp";
