@@ -44,6 +44,7 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand projects 'List the projects (shorts) of a folder, best first'
             cand sandbox 'Serve a local emulation of the exports API (offline use, CI)'
             cand completions 'Print a shell completion script'
+            cand auth 'Store, check and remove the API key of a profile'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'klap-export;create'= {
@@ -224,6 +225,97 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'klap-export;auth'= {
+            cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin) [env: KLAP_API_KEY_FILE]'
+            cand --format 'Output format [env: KLAP_FORMAT] [default: table]'
+            cand --color 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]'
+            cand --retries 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]'
+            cand --profile 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand login 'Check and store the profile''s API key (read from stdin when piped, else prompted for)'
+            cand status 'Show the profile, base URL, where the key comes from and whether the API accepts it'
+            cand logout 'Remove the profile''s stored key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'klap-export;auth;login'= {
+            cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin) [env: KLAP_API_KEY_FILE]'
+            cand --format 'Output format [env: KLAP_FORMAT] [default: table]'
+            cand --color 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]'
+            cand --retries 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]'
+            cand --profile 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]'
+            cand --no-verify 'Store the key without checking it with the API'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'klap-export;auth;status'= {
+            cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin) [env: KLAP_API_KEY_FILE]'
+            cand --format 'Output format [env: KLAP_FORMAT] [default: table]'
+            cand --color 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]'
+            cand --retries 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]'
+            cand --profile 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'klap-export;auth;logout'= {
+            cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
+            cand --api-key-file 'File holding the API key (''-'' reads it from stdin) [env: KLAP_API_KEY_FILE]'
+            cand --format 'Output format [env: KLAP_FORMAT] [default: table]'
+            cand --color 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]'
+            cand --http-timeout 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]'
+            cand --retries 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]'
+            cand --profile 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]'
+            cand --json 'Same as --format json'
+            cand -q 'Print only export refs, one a line; no progress'
+            cand --quiet 'Print only export refs, one a line; no progress'
+            cand --no-progress 'No spinner, no progress lines'
+            cand -v 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
+            cand --sandbox 'Run this one command against an in-process sandbox'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'klap-export;auth;help'= {
+            cand login 'Check and store the profile''s API key (read from stdin when piped, else prompted for)'
+            cand status 'Show the profile, base URL, where the key comes from and whether the API accepts it'
+            cand logout 'Remove the profile''s stored key'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'klap-export;auth;help;login'= {
+        }
+        &'klap-export;auth;help;status'= {
+        }
+        &'klap-export;auth;help;logout'= {
+        }
+        &'klap-export;auth;help;help'= {
+        }
         &'klap-export;help'= {
             cand create 'Start an export of a project'
             cand status 'Show the current state of exports'
@@ -233,6 +325,7 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand projects 'List the projects (shorts) of a folder, best first'
             cand sandbox 'Serve a local emulation of the exports API (offline use, CI)'
             cand completions 'Print a shell completion script'
+            cand auth 'Store, check and remove the API key of a profile'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'klap-export;help;create'= {
@@ -250,6 +343,17 @@ set edit:completion:arg-completer[klap-export] = {|@words|
         &'klap-export;help;sandbox'= {
         }
         &'klap-export;help;completions'= {
+        }
+        &'klap-export;help;auth'= {
+            cand login 'Check and store the profile''s API key (read from stdin when piped, else prompted for)'
+            cand status 'Show the profile, base URL, where the key comes from and whether the API accepts it'
+            cand logout 'Remove the profile''s stored key'
+        }
+        &'klap-export;help;auth;login'= {
+        }
+        &'klap-export;help;auth;status'= {
+        }
+        &'klap-export;help;auth;logout'= {
         }
         &'klap-export;help;help'= {
         }

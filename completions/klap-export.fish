@@ -51,6 +51,7 @@ complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "download" -
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "projects" -d 'List the projects (shorts) of a folder, best first'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "auth" -d 'Store, check and remove the API key of a profile'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark -d 'Absolute http(s) URL of a watermark image' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark-x -d 'Watermark horizontal position, 0..1' -r
@@ -229,13 +230,98 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l 
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "create" -d 'Start an export of a project'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "status" -d 'Show the current state of exports'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "list" -d 'List exports, filtered by folder / project / state'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "wait" -d 'Wait until exports are ready (spinner on a terminal)'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "download" -d 'Download the MP4 of a ready export'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "projects" -d 'List the projects (shorts) of a folder, best first'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "login" -d 'Check and store the profile\'s API key (read from stdin when piped, else prompted for)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "status" -d 'Show the profile, base URL, where the key comes from and whether the API accepts it'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "logout" -d 'Remove the profile\'s stored key'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-verify -d 'Store the key without checking it with the API'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "login" -d 'Check and store the profile\'s API key (read from stdin when piped, else prompted for)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the profile, base URL, where the key comes from and whether the API accepts it'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Remove the profile\'s stored key'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "create" -d 'Start an export of a project'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "status" -d 'Show the current state of exports'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "list" -d 'List exports, filtered by folder / project / state'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "wait" -d 'Wait until exports are ready (spinner on a terminal)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "download" -d 'Download the MP4 of a ready export'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "projects" -d 'List the projects (shorts) of a folder, best first'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "completions" -d 'Print a shell completion script'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "auth" -d 'Store, check and remove the API key of a profile'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Check and store the profile\'s API key (read from stdin when piped, else prompted for)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show the profile, base URL, where the key comes from and whether the API accepts it'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Remove the profile\'s stored key'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions; and not __fish_seen_subcommand_from bash elvish fish powershell zsh" -f -a "bash elvish fish powershell zsh"

@@ -171,6 +171,38 @@ Examples:
         /// The shell to write the script for
         shell: clap_complete::Shell,
     },
+
+    /// Store, check and remove the API key of a profile
+    #[command(after_help = "\
+Examples:
+  pass show klap | klap-export auth login --profile staging
+  klap-export auth status --profile staging
+  klap-export auth logout --profile staging
+
+The key is stored in credentials.toml beside the config file (mode 0600). It is the
+last source of the key: --api-key-file, KLAP_API_KEY, KLAP_API_KEY_FILE and the
+profile's api_key_command and api_key_file come before it.")]
+    Auth(AuthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AuthArgs {
+    #[command(subcommand)]
+    pub action: AuthAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuthAction {
+    /// Check and store the profile's API key (read from stdin when piped, else prompted for)
+    Login {
+        /// Store the key without checking it with the API
+        #[arg(long)]
+        no_verify: bool,
+    },
+    /// Show the profile, base URL, where the key comes from and whether the API accepts it
+    Status,
+    /// Remove the profile's stored key
+    Logout,
 }
 
 /// One ref argument: a ref, or `-` for refs read from stdin, one a line.

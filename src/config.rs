@@ -229,10 +229,6 @@ impl<'g> Settings<'g> {
     }
 
     /// The stored-key file of `auth login` (beside the config file).
-    #[allow(
-        dead_code,
-        reason = "the auth command is being built on its own branch"
-    )]
     pub fn credentials_path(&self) -> anyhow::Result<PathBuf> {
         self.config_path
             .as_deref()
@@ -248,6 +244,35 @@ impl<'g> Settings<'g> {
     /// The key: `--api-key-file`, `KLAP_API_KEY`, `KLAP_API_KEY_FILE`, then the profile's
     /// `api_key_command`, its `api_key_file`, and the key `auth login` stored.
     pub fn key(&self) -> anyhow::Result<Key> {
+        self.find_key()?.ok_or_else(|| {
+            Fail::new(Code::Auth, "no API key")
+                .hint("set KLAP_API_KEY, run `klap-export auth login`, or see `klap-export --help`")
+                .into()
+        })
+    }
+
+    /// The source that `auth login`'s stored key comes after, when one is set: a stored key
+    /// does not apply while it is, and the user should hear so.
+    pub fn key_source_before_stored(&self) -> Option<String> {
+        let name = &self.profile_name;
+        if self.g.api_key_file.is_some() {
+            Some("--api-key-file".into())
+        } else if let Some(variable) = ["KLAP_API_KEY", "KLAP_API_KEY_FILE"]
+            .into_iter()
+            .find(|v| var(v).is_some())
+        {
+            Some(variable.into())
+        } else if self.profile.api_key_command.is_some() {
+            Some(format!("the api_key_command of profile '{name}'"))
+        } else if self.profile.api_key_file.is_some() {
+            Some(format!("the api_key_file of profile '{name}'"))
+        } else {
+            None
+        }
+    }
+
+    /// As [`Settings::key`], with `None` when no source gives a key.
+    pub fn find_key(&self) -> anyhow::Result<Option<Key>> {
         let p = &self.profile;
         let name = &self.profile_name;
         let (key, source) = if let Some(path) = &self.g.api_key_file {
@@ -267,7 +292,7 @@ impl<'g> Settings<'g> {
                 format!("KLAP_API_KEY_FILE ({})", path.display()),
             )
         } else if let Some(cmd) = &p.api_key_command {
-            let key = profile::run_key_command(cmd, profile::KEY_COMMAND_LIMIT)?;
+            let key = profile::run_key_command(cmd, key_command_limit())?;
             (key, format!("the api_key_command of profile '{name}'"))
         } else if let Some(path) = &p.api_key_file {
             let source = format!("the api_key_file of profile '{name}' ({})", path.display());
@@ -284,9 +309,7 @@ impl<'g> Settings<'g> {
         };
         let key = key.trim();
         if key.is_empty() {
-            return Err(Fail::new(Code::Auth, "no API key")
-                .hint("set KLAP_API_KEY, run `klap-export auth login`, or see `klap-export --help`")
-                .into());
+            return Ok(None);
         }
         if self.named
             && self.g.api_key_file.is_none()
@@ -295,11 +318,25 @@ impl<'g> Settings<'g> {
         {
             say!("klap-export: {source} overrides the key of profile '{name}'");
         }
-        Ok(Key {
+        Ok(Some(Key {
             secret: Secret::new(key),
             source,
-        })
+        }))
     }
+}
+
+/// How long `api_key_command` may take. Debug builds (the tests) may shorten it with
+/// `KLAP_TEST_KEY_COMMAND_LIMIT` (a DURATION); release builds never read it.
+fn key_command_limit() -> Duration {
+    #[cfg(debug_assertions)]
+    if let Some(limit) = var_text("KLAP_TEST_KEY_COMMAND_LIMIT")
+        .ok()
+        .flatten()
+        .and_then(|v| crate::cli::parse_positive_duration(&v).ok())
+    {
+        return limit.min(profile::KEY_COMMAND_LIMIT);
+    }
+    profile::KEY_COMMAND_LIMIT
 }
 
 /// A key file: private (no group or other access), at most 4 KiB; `-` is stdin.

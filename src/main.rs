@@ -15,10 +15,6 @@ mod interrupt;
 mod json;
 mod model;
 mod output;
-#[allow(
-    dead_code,
-    reason = "the auth command is being built on its own branch"
-)]
 mod profile;
 mod progress;
 mod sandbox;
@@ -56,5 +52,6 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Projects(a) => cmd::projects::run(a, &ctx()?),
         Command::Sandbox(a) => cmd::sandbox::run(a, cli.global.verbose),
         Command::Completions { shell } => cmd::completions::run(*shell),
+        Command::Auth(a) => cmd::auth::run(a, &cli.global),
     }
 }

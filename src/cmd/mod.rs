@@ -1,5 +1,6 @@
 //! One module per subcommand, each with `run(args, &Ctx)`.
 
+pub mod auth;
 pub mod completions;
 pub mod create;
 pub mod download;

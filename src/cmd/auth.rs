@@ -1,0 +1,212 @@
+//! `auth login|status|logout`: the key `auth login` stores for a profile, and a check of
+//! whichever key applies. Messages go to stderr; only `status` prints data on stdout.
+
+use std::io::{self, IsTerminal, Write};
+use std::path::Path;
+
+use serde_json::json;
+
+use crate::api::{Api, Secret};
+use crate::cli::{AuthAction, AuthArgs, Format, Global};
+use crate::config::{Key, Settings};
+use crate::exit::{Code, Fail, code_of, fail};
+use crate::profile;
+use crate::say;
+use crate::text::sanitize;
+
+/// A project ID no export has: listing its exports costs the API one empty answer, and tells
+/// whether it accepts the key.
+const CHECK_PROJECT: &str = "klap-export-auth-check";
+
+pub fn run(a: &AuthArgs, g: &Global) -> anyhow::Result<()> {
+    let s = Settings::load(g)?;
+    match a.action {
+        AuthAction::Login { no_verify } => login(&s, no_verify),
+        AuthAction::Status => status(&s),
+        AuthAction::Logout => logout(&s),
+    }
+}
+
+/// What the API said of a key. The texts are the error without the request's method and URL,
+/// with the key blanked should the server have echoed it.
+enum Check {
+    Accepted,
+    /// 401 or 403: `HTTP 401: message`.
+    Refused(String),
+    /// Network, 5xx, anything else: the key was not checked.
+    Failed(String),
+}
+
+/// One GET, not retried: a check should answer at once, and `status` says what failed.
+fn check(api: &Api, key: &Secret) -> Check {
+    let url = api.list_url(None, Some(CHECK_PROJECT));
+    let Err(e) = api.get_once(&url) else {
+        return Check::Accepted;
+    };
+    let text = format!("{:#}", e.error);
+    let prefix = format!("GET {url}: ");
+    let text = text.strip_prefix(&prefix).unwrap_or(&text);
+    let text = if key.expose().is_empty() {
+        text.to_string()
+    } else {
+        text.replace(key.expose(), "***")
+    };
+    if code_of(&e.error) == Code::Auth {
+        Check::Refused(text)
+    } else {
+        Check::Failed(text)
+    }
+}
+
+fn login(s: &Settings, no_verify: bool) -> anyhow::Result<()> {
+    // Everything that can be wrong with the settings is found before the user types a key.
+    let path = s.credentials_path()?;
+    let base_url = s.base_url()?;
+    let name = sanitize(&s.profile_name);
+    let key = read_new_key(&name)?;
+    if key.is_empty() {
+        return Err(fail(Code::Auth, "no key given; nothing was stored"));
+    }
+    let secret = Secret::new(key.as_str());
+    // Built even with --no-verify: it refuses a key that cannot go in a header.
+    let api = s.api(base_url, secret.clone())?;
+    if !no_verify {
+        match check(&api, &secret) {
+            Check::Accepted => {}
+            Check::Refused(why) => {
+                return Err(fail(
+                    Code::Auth,
+                    format!("the API refused the key ({why}); nothing was stored"),
+                ));
+            }
+            Check::Failed(why) => {
+                return Err(Fail::new(
+                    Code::Error,
+                    format!("could not check the key: {why}; nothing was stored"),
+                )
+                .hint("`klap-export auth login --no-verify` stores it without the check")
+                .into());
+            }
+        }
+    }
+    profile::store_key(&path, &s.profile_name, &key)?;
+    say!(
+        "klap-export: stored the key for profile '{name}' in {}",
+        sanitize(&path.display().to_string())
+    );
+    if let Some(source) = s.key_source_before_stored() {
+        say!("klap-export: note: {source} is set and comes before the stored key");
+    }
+    Ok(())
+}
+
+/// The key from stdin when it is piped (trimmed, at most 4 KiB, as key files), else typed
+/// at a prompt without echo.
+fn read_new_key(profile_name: &str) -> anyhow::Result<String> {
+    if !io::stdin().is_terminal() {
+        return profile::read_key_file(Path::new("-"));
+    }
+    let config = rpassword::ConfigBuilder::new()
+        .output_writer(io::stderr())
+        .build();
+    let key = rpassword::prompt_password_with_config(
+        format!("API key for profile '{profile_name}': "),
+        config,
+    )
+    .map_err(|e| fail(Code::Auth, format!("cannot read the key: {e}")))?;
+    if key.len() > profile::KEY_CAP {
+        return Err(fail(Code::Auth, "the key is larger than 4 KiB"));
+    }
+    Ok(key.trim().to_string())
+}
+
+fn status(s: &Settings) -> anyhow::Result<()> {
+    let ui = s.ui()?;
+    let base_url = s.base_url()?;
+    let key: Option<Key> = s.find_key()?;
+    let checked = match &key {
+        Some(key) => Some(check(
+            &s.api(base_url.clone(), key.secret.clone())?,
+            &key.secret,
+        )),
+        None => None,
+    };
+    let config = s.config_path.as_deref();
+    let found = config.is_some_and(Path::exists);
+    let (api, detail) = match &checked {
+        Some(Check::Accepted) => ("accepted", None),
+        Some(Check::Refused(why)) => ("refused", Some(why.as_str())),
+        Some(Check::Failed(why)) => ("not checked", Some(why.as_str())),
+        None => ("not checked", Some("no key")),
+    };
+    let source = key.as_ref().map(|k| k.source.as_str());
+    let mut out = io::stdout().lock();
+    match ui.format {
+        Format::Json | Format::Ndjson => {
+            let value = json!({
+                "profile": s.profile_name,
+                "config_file": config.map(|p| p.display().to_string()),
+                "config_file_found": found,
+                "base_url": base_url.as_str(),
+                "key_source": source,
+                "api": api,
+                "detail": detail,
+            });
+            let text = if ui.format == Format::Json {
+                serde_json::to_string_pretty(&value)?
+            } else {
+                value.to_string()
+            };
+            writeln!(out, "{text}")?;
+        }
+        Format::Table | Format::Tsv => {
+            let config = match config {
+                Some(p) if found => p.display().to_string(),
+                Some(p) => format!("{} (not found)", p.display()),
+                None => "none".into(),
+            };
+            let api = match (&checked, detail) {
+                (Some(Check::Failed(_)), Some(why)) => format!("{api}: {why}"),
+                (_, Some(why)) => format!("{api} ({why})"),
+                (_, None) => api.to_string(),
+            };
+            let lines = [
+                ("profile", s.profile_name.as_str()),
+                ("config file", &config),
+                ("base URL", base_url.as_str()),
+                ("key source", source.unwrap_or("none")),
+                ("API", &api),
+            ];
+            for (label, value) in lines {
+                let label = format!("{label}:");
+                writeln!(out, "{label:<12} {}", sanitize(value))?;
+            }
+        }
+        // `-q`: the exit code says it all.
+        Format::Refs => {}
+    }
+    out.flush()?;
+    drop(out);
+    match checked {
+        Some(Check::Accepted) => Ok(()),
+        Some(Check::Refused(_)) => Err(fail(Code::Auth, "the API refused the key")),
+        Some(Check::Failed(why)) => {
+            Err(fail(Code::Error, format!("could not check the key: {why}")))
+        }
+        None => Err(Fail::new(Code::Auth, "no API key")
+            .hint("set KLAP_API_KEY, or run `klap-export auth login`")
+            .into()),
+    }
+}
+
+fn logout(s: &Settings) -> anyhow::Result<()> {
+    let path = s.credentials_path()?;
+    let shown = sanitize(&path.display().to_string()).into_owned();
+    let name = sanitize(&s.profile_name);
+    if profile::remove_key(&path, &s.profile_name)? {
+        say!("klap-export: removed the stored key of profile '{name}' from {shown}");
+    } else {
+        say!("klap-export: no stored key for profile '{name}' in {shown}");
+    }
+    Ok(())
+}
