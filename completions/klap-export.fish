@@ -33,7 +33,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_needs_command" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_needs_command" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_needs_command" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_needs_command" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_needs_command" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_needs_command" -l json -d 'Same as --format json'
@@ -55,8 +55,8 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l water
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark-x -d 'Watermark horizontal position, 0..1' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark-y -d 'Watermark vertical position, 0..1' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark-scale -d 'Watermark scale, > 0' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l interval -d 'Time between polls' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l timeout -d 'Give up after this long (0 waits without a deadline)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l interval -d 'Time between polls, at least 100ms' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l timeout -d 'Give up waiting after this long, 0 for no deadline (each request: --http-timeout)' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l download -d 'Download each ready export to PATH (a directory when there are several)' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
@@ -67,7 +67,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l wait -d 'Wait until the export is ready, as `wait` does'
@@ -86,7 +86,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l json -d 'Same as --format json'
@@ -108,7 +108,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l json -d 'Same as --format json'
@@ -117,8 +117,8 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l no-prog
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s h -l help -d 'Print help'
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l interval -d 'Time between polls' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l timeout -d 'Give up after this long (0 waits without a deadline)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l interval -d 'Time between polls, at least 100ms' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l timeout -d 'Give up waiting after this long, 0 for no deadline (each request: --http-timeout)' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l download -d 'Download each ready export to PATH (a directory when there are several)' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
@@ -129,7 +129,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l json -d 'Same as --format json'
@@ -148,7 +148,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l force -d 'Replace an existing file'
@@ -170,7 +170,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l json -d 'Same as --format json'
@@ -188,7 +188,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l json -d 'Same as --format json'
