@@ -8,6 +8,7 @@ mod sandbox;
 mod sandbox_http;
 mod script;
 mod table;
+mod ux;
 mod wait;
 
 use std::process::Output;
