@@ -21,6 +21,8 @@ Environment:
   KLAP_FORMAT        output format: table, json, ndjson, tsv
   KLAP_HTTP_TIMEOUT  per-request timeout (default 30s)
   KLAP_RETRIES       retries of a failed safe request (default 3)
+  KLAP_PROFILE       profile of the config file (default: default)
+  KLAP_CONFIG        config file (default: klap-export/config.toml in $XDG_CONFIG_HOME or ~/.config)
   NO_COLOR, CLICOLOR_FORCE  turn colour off / force it on
 
 Exit codes:
