@@ -33,7 +33,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_needs_command" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_needs_command" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_needs_command" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_needs_command" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_needs_command" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_needs_command" -l json -d 'Same as --format json'
@@ -43,7 +43,7 @@ complete -c klap-export -n "__fish_klap_export_needs_command" -s v -l verbose -d
 complete -c klap-export -n "__fish_klap_export_needs_command" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_needs_command" -s h -l help -d 'Print help'
 complete -c klap-export -n "__fish_klap_export_needs_command" -s V -l version -d 'Print version'
-complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "create" -d 'Start an export of a project'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "create" -d 'Start exports of projects (then wait and download with --wait / --download)'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "status" -d 'Show the current state of exports'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "list" -d 'List exports, filtered by folder / project / state'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "wait" -d 'Wait until exports are ready (spinner on a terminal)'
@@ -57,8 +57,8 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l water
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark-x -d 'Watermark horizontal position, 0..1' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark-y -d 'Watermark vertical position, 0..1' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark-scale -d 'Watermark scale, > 0' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l interval -d 'Time between polls' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l timeout -d 'Give up after this long (0 waits without a deadline)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l interval -d 'Time between polls, at least 100ms' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l timeout -d 'Give up waiting after this long, 0 for no deadline (each request: --http-timeout)' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l download -d 'Download each export as soon as it is ready, to PATH (a directory when there are several)' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l jobs -d 'Downloads at once, 1-16' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
@@ -70,7 +70,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l reuse -d 'Take the project\'s newest export that has not failed instead of creating one (watermarks are not compared: the API does not return them)'
@@ -93,7 +93,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l json -d 'Same as --format json'
@@ -115,7 +115,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l json -d 'Same as --format json'
@@ -124,8 +124,8 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l no-prog
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s h -l help -d 'Print help'
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l interval -d 'Time between polls' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l timeout -d 'Give up after this long (0 waits without a deadline)' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l interval -d 'Time between polls, at least 100ms' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l timeout -d 'Give up waiting after this long, 0 for no deadline (each request: --http-timeout)' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l download -d 'Download each export as soon as it is ready, to PATH (a directory when there are several)' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l jobs -d 'Downloads at once, 1-16' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
@@ -137,7 +137,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l fail-fast -d 'Stop at the first failed export (exit 5); the others go on on the server'
@@ -160,7 +160,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l force -d 'Replace an existing regular file'
@@ -182,7 +182,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l json -d 'Same as --format json'
@@ -203,7 +203,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l json -d 'Same as --format json'
@@ -221,7 +221,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l json -d 'Same as --format json'
@@ -239,7 +239,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l json -d 'Same as --format json'
@@ -261,7 +261,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-verify -d 'Store the key without checking it with the API'
@@ -280,7 +280,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l json -d 'Same as --format json'
@@ -298,7 +298,7 @@ tsv\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l http-timeout -d 'Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l json -d 'Same as --format json'
@@ -311,7 +311,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the profile, base URL, where the key comes from and whether the API accepts it'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Remove the profile\'s stored key'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "create" -d 'Start an export of a project'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "create" -d 'Start exports of projects (then wait and download with --wait / --download)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "status" -d 'Show the current state of exports'
 complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "list" -d 'List exports, filtered by folder / project / state'
 complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "wait" -d 'Wait until exports are ready (spinner on a terminal)'

@@ -4,7 +4,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::ffi::OsString;
+
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use std::io::Read;
 
@@ -22,13 +25,29 @@ Environment:
   KLAP_FORMAT        output format: table, json, ndjson, tsv
   KLAP_HTTP_TIMEOUT  per-request timeout (default 30s)
   KLAP_RETRIES       retries of a failed safe request (default 3)
+  KLAP_PROFILE       profile of the config file (default: default)
+  KLAP_CONFIG        config file (default: klap-export/config.toml in $XDG_CONFIG_HOME or ~/.config)
   NO_COLOR, CLICOLOR_FORCE  turn colour off / force it on
 
 Exit codes:
   0 success          1 error (network, server, response, I/O)
   2 usage            3 not found           4 authentication
   5 export failed    6 wait deadline passed
-  130 interrupted";
+  130 interrupted
+
+Examples:
+  # try it offline: create, wait and download against an in-process sandbox
+  klap-export --sandbox create demo/clip --download .
+  # export the five most viral shorts of a folder, download them to clips/
+  klap-export projects FOLDER_ID -q --top 5 | klap-export create - --reuse --download clips/
+  # wait for everything still processing
+  klap-export list --status processing -q | klap-export wait -
+  # the video URL of one export
+  klap-export status FOLDER_ID/PROJECT_ID/EXPORT_ID --json | jq -r .src_url";
+
+/// The one line that stands for the global options in a subcommand's help.
+const SEE_GLOBAL: &str =
+    "Global options (--json, -q, --format, --base-url, --sandbox, ...): see `klap-export --help`";
 
 /// Start, check, list, wait for and download Klap video exports.
 #[derive(Debug, Parser)]
@@ -38,6 +57,88 @@ pub struct Cli {
     pub global: Global,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The tree as it is parsed and its help shown (completions use `Cli::command()`, which
+/// keeps every option). `color` also governs clap's own errors and help.
+pub fn command(color: clap::ColorChoice) -> clap::Command {
+    let cmd = Cli::command().color(color);
+    // A subcommand that already has an argument does not get the global one again, so
+    // hidden copies keep the global options working there but out of its help, which
+    // gets one line pointing to the top-level help instead.
+    let hidden: Vec<clap::Arg> = cmd
+        .get_arguments()
+        .filter(|a| a.is_global_set())
+        .map(|a| a.clone().hide(true))
+        .collect();
+    cmd.mut_subcommands(|sc| {
+        let after = match sc.get_after_help() {
+            Some(text) => format!("{SEE_GLOBAL}\n\n{text}"),
+            None => SEE_GLOBAL.to_string(),
+        };
+        sc.args(hidden.iter().cloned()).after_help(after)
+    })
+}
+
+/// Parses the command line, with the checks clap cannot express.
+pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Error> {
+    let args: Vec<OsString> = args.into_iter().collect();
+    let color = match crate::text::color_arg(args.iter().skip(1).cloned()).as_deref() {
+        Some("always") => clap::ColorChoice::Always,
+        Some("never") => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    };
+    let mut cmd = command(color);
+    let matches = cmd.try_get_matches_from_mut(args)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))?;
+    let usage = |name: &str, message: String| {
+        let mut sc = cmd
+            .find_subcommand(name)
+            .cloned()
+            .unwrap_or_else(|| cmd.clone());
+        Err(sc.error(clap::error::ErrorKind::ArgumentConflict, message))
+    };
+    let g = &cli.global;
+    // clap checks conflicts among the options of one level only (`list -q --json`),
+    // not across levels (`-q list --json`).
+    let flags = [
+        ("--quiet", g.quiet),
+        ("--json", g.json),
+        ("--format <FORMAT>", g.format.is_some()),
+    ];
+    if let [(a, _), (b, _), ..] = flags.iter().filter(|(_, on)| *on).collect::<Vec<_>>()[..] {
+        let name = matches.subcommand_name().unwrap_or_default().to_string();
+        return usage(
+            &name,
+            format!("the argument '{a}' cannot be used with '{b}'"),
+        );
+    }
+    match (&cli.command, matches.subcommand()) {
+        (Command::Sandbox(_), _) if cli.global.sandbox => usage(
+            "sandbox",
+            "--sandbox runs one command against its own sandbox; \
+             the sandbox command serves one: leave out --sandbox"
+                .into(),
+        ),
+        (Command::Create(a), Some((_, m))) if !a.wait && a.wait_args.download.is_none() => {
+            // Options of `wait` mean nothing to `create` unless it waits.
+            let given = WaitArgs::augment_args(clap::Command::new("wait"))
+                .get_arguments()
+                .map(|arg| arg.get_id().as_str().to_string())
+                .filter(|id| {
+                    id != "download" && m.value_source(id) == Some(ValueSource::CommandLine)
+                })
+                .collect::<Vec<_>>();
+            match given.first() {
+                Some(id) => usage(
+                    "create",
+                    format!("--{} needs --wait (or --download)", id.replace('_', "-")),
+                ),
+                None => Ok(cli),
+            }
+        }
+        _ => Ok(cli),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -60,11 +161,11 @@ pub struct Global {
     pub format: Option<Format>,
 
     /// Same as --format json
-    #[arg(long, global = true)]
+    #[arg(long, global = true, conflicts_with = "format")]
     pub json: bool,
 
     /// Print only export refs, one a line; no progress
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, conflicts_with_all = ["json", "format"])]
     pub quiet: bool,
 
     /// Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]
@@ -79,12 +180,14 @@ pub struct Global {
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
-    /// Per-request timeout (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]
-    #[arg(long, global = true, value_name = "DURATION", value_parser = parse_positive_duration)]
+    /// Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]
+    #[arg(long, global = true, value_name = "DURATION", allow_hyphen_values = true,
+          value_parser = parse_positive_duration)]
     pub http_timeout: Option<Duration>,
 
     /// Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true,
+          value_parser = parse_count::<u32>)]
     pub retries: Option<u32>,
 
     /// Run this one command against an in-process sandbox
@@ -116,7 +219,7 @@ pub enum ColorChoice {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Start an export of a project
+    /// Start exports of projects (then wait and download with --wait / --download)
     #[command(after_help = "\
 Examples:
   klap-export create FOLDER_ID/PROJECT_ID
@@ -344,13 +447,16 @@ pub struct CreateArgs {
     #[arg(long, value_name = "URL", value_parser = parse_watermark_url)]
     pub watermark: Option<String>,
     /// Watermark horizontal position, 0..1
-    #[arg(long, value_name = "X", requires = "watermark", value_parser = parse_unit)]
+    #[arg(long, value_name = "X", requires = "watermark", allow_negative_numbers = true,
+          value_parser = parse_unit)]
     pub watermark_x: Option<f64>,
     /// Watermark vertical position, 0..1
-    #[arg(long, value_name = "Y", requires = "watermark", value_parser = parse_unit)]
+    #[arg(long, value_name = "Y", requires = "watermark", allow_negative_numbers = true,
+          value_parser = parse_unit)]
     pub watermark_y: Option<f64>,
     /// Watermark scale, > 0
-    #[arg(long, value_name = "S", requires = "watermark", value_parser = parse_scale)]
+    #[arg(long, value_name = "S", requires = "watermark", allow_negative_numbers = true,
+          value_parser = parse_scale)]
     pub watermark_scale: Option<f64>,
     /// Take the project's newest export that has not failed instead of creating one
     /// (watermarks are not compared: the API does not return them)
@@ -378,11 +484,13 @@ impl CreateArgs {
 
 #[derive(Debug, Args)]
 pub struct WaitArgs {
-    /// Time between polls
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_positive_duration)]
+    /// Time between polls, at least 100ms
+    #[arg(long, value_name = "DURATION", default_value = "5s", allow_hyphen_values = true,
+          value_parser = parse_interval)]
     pub interval: Duration,
-    /// Give up after this long (0 waits without a deadline)
-    #[arg(long, value_name = "DURATION", default_value = "30m", value_parser = parse_duration)]
+    /// Give up waiting after this long, 0 for no deadline (each request: --http-timeout)
+    #[arg(long, value_name = "DURATION", default_value = "30m", allow_hyphen_values = true,
+          value_parser = parse_duration)]
     pub timeout: Duration,
     /// Stop at the first failed export (exit 5); the others go on on the server
     #[arg(long)]
@@ -436,7 +544,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "STATE", value_parser = parse_state)]
     pub status: Vec<State>,
     /// Keep the first N exports (newest first)
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
     pub limit: Option<usize>,
 }
 
@@ -448,12 +556,12 @@ pub struct SandboxArgs {
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787", value_parser = parse_listen)]
     pub listen: SocketAddr,
     /// Time an export stays processing
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5s", allow_hyphen_values = true,
+          value_parser = parse_duration)]
     pub ready_after: Duration,
     /// Pre-create N exports in mixed states
-    #[arg(long, value_name = "N", default_value_t = 0,
-          value_parser = clap::builder::RangedU64ValueParser::<usize>::new()
-              .range(0..=crate::sandbox::MAX_SEED as u64))]
+    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true,
+          value_parser = parse_seed)]
     pub seed: usize,
 }
 
@@ -471,12 +579,30 @@ fn parse_listen(s: &str) -> Result<SocketAddr, String> {
 }
 
 /// Plain seconds (`90`, `0.2`) or humantime units (`500ms`, `1h30m`).
+/// The messages follow clap's "invalid value 'V' for '--ARG'", so they say only why.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    const FORMS: &str = "expected seconds (90, 0.5) or units (500ms, 30s, 5m, 1h30m)";
     let s = s.trim();
-    if let Ok(secs) = s.parse::<f64>() {
-        return Duration::try_from_secs_f64(secs).map_err(|_| format!("invalid duration '{s}'"));
+    if is_negative(s) {
+        return Err("cannot be negative".into());
     }
-    humantime::parse_duration(s).map_err(|e| format!("invalid duration '{s}': {e}"))
+    if let Ok(secs) = s.parse::<f64>() {
+        return Duration::try_from_secs_f64(secs)
+            .map_err(|_| if secs.is_finite() { "too long" } else { FORMS }.to_string());
+    }
+    humantime::parse_duration(s).map_err(|e| match e {
+        humantime::DurationError::UnknownUnit { unit, .. } if !unit.is_empty() => {
+            format!("unknown unit '{unit}': {FORMS}")
+        }
+        humantime::DurationError::NumberOverflow => "too long".into(),
+        _ => FORMS.into(),
+    })
+}
+
+/// `-5`, `-0.5s`: a minus sign before a number (not `--json`, a flag taken as the value).
+fn is_negative(s: &str) -> bool {
+    s.strip_prefix('-')
+        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
 }
 
 pub fn parse_positive_duration(s: &str) -> Result<Duration, String> {
@@ -484,6 +610,40 @@ pub fn parse_positive_duration(s: &str) -> Result<Duration, String> {
         Duration::ZERO => Err("must be greater than 0".into()),
         d => Ok(d),
     }
+}
+
+/// The shortest poll interval: anything faster only floods the API.
+pub const MIN_INTERVAL: Duration = Duration::from_millis(100);
+
+fn parse_interval(s: &str) -> Result<Duration, String> {
+    let d = parse_duration(s)?;
+    if d < MIN_INTERVAL {
+        return Err("must be at least 100ms (polling faster only floods the API)".into());
+    }
+    Ok(d)
+}
+
+/// A whole number >= 0, saying why when it is not one.
+pub fn parse_count<T>(s: &str) -> Result<T, String>
+where
+    T: std::str::FromStr<Err = std::num::ParseIntError>,
+{
+    let s = s.trim();
+    if is_negative(s) {
+        return Err("cannot be negative".into());
+    }
+    s.parse::<T>().map_err(|e| match e.kind() {
+        std::num::IntErrorKind::PosOverflow => "too large".to_string(),
+        _ => "expected a whole number (0, 1, 2, ...)".to_string(),
+    })
+}
+
+fn parse_seed(s: &str) -> Result<usize, String> {
+    let n = parse_count::<usize>(s)?;
+    if n > crate::sandbox::MAX_SEED {
+        return Err(format!("at most {}", crate::sandbox::MAX_SEED));
+    }
+    Ok(n)
 }
 
 fn parse_number(s: &str) -> Result<f64, String> {

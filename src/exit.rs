@@ -1,10 +1,10 @@
 //! Exit codes and the one place an error becomes one.
 
 use std::fmt;
-use std::io;
+use std::io::{self, IsTerminal};
 use std::process::ExitCode;
 
-use crate::text::sanitize;
+use crate::text::{color_arg, color_wanted, sanitize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Code {
@@ -134,12 +134,30 @@ impl Tally {
     }
 }
 
+/// `error:`, bold red as clap writes it when stderr takes colour (by --color,
+/// NO_COLOR and CLICOLOR_FORCE, read here as the error may come before the settings).
+fn error_label() -> String {
+    let choice = color_arg(std::env::args_os().skip(1));
+    if color_wanted(choice.as_deref(), io::stderr().is_terminal()) {
+        let style = anstyle::Style::new()
+            .bold()
+            .fg_color(Some(anstyle::AnsiColor::Red.into()));
+        format!("{style}error:{style:#}")
+    } else {
+        "error:".to_string()
+    }
+}
+
 /// Prints the error as one line (plus a hint) on stderr.
 pub fn print(err: &anyhow::Error) {
     if err.to_string().is_empty() {
         return; // already reported, item by item (`Tally`)
     }
-    crate::say!("klap-export: error: {}", sanitize(&format!("{err:#}")));
+    crate::say!(
+        "klap-export: {} {}",
+        error_label(),
+        sanitize(&format!("{err:#}"))
+    );
     if let Some(hint) = err
         .chain()
         .find_map(|e| e.downcast_ref::<Fail>())

@@ -25,13 +25,19 @@ mod watch;
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use crate::cli::{Cli, Command};
 use crate::config::Ctx;
 
 fn main() -> ExitCode {
-    match run(&Cli::parse()) {
+    let cli = match cli::parse(std::env::args_os()) {
+        Ok(cli) => cli,
+        // Help, version (exit 0) or a usage error (exit 2), written as clap writes them.
+        Err(err) => {
+            let _ = err.print();
+            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+        }
+    };
+    match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => exit::report(&err),
     }

@@ -1,6 +1,7 @@
 //! Server and user text made safe for a terminal, and stderr writes that never fail.
 
 use std::borrow::Cow;
+use std::ffi::OsString;
 use std::fmt;
 use std::io::Write;
 
@@ -46,6 +47,38 @@ macro_rules! say {
     ($($arg:tt)*) => { $crate::text::stderr_line(format_args!($($arg)*)) };
 }
 
+/// The value of the last `--color WHEN` or `--color=WHEN` before `--`, read from the raw
+/// arguments (without the program name) so that clap's own errors, which come before
+/// anything is parsed, and the `error:` prefix follow it too.
+pub fn color_arg(args: impl IntoIterator<Item = OsString>) -> Option<String> {
+    let mut args = args.into_iter();
+    let mut found = None;
+    while let Some(arg) = args.next() {
+        match arg.to_str() {
+            Some("--") => break,
+            Some("--color") => found = args.next().and_then(|v| v.into_string().ok()),
+            Some(arg) => {
+                if let Some(value) = arg.strip_prefix("--color=") {
+                    found = Some(value.to_string());
+                }
+            }
+            None => {}
+        }
+    }
+    found
+}
+
+/// Whether a stream gets colour: `always` and `never` decide; otherwise NO_COLOR turns
+/// it off, CLICOLOR_FORCE (not `0`) turns it on, and else a terminal gets colour.
+pub fn color_wanted(choice: Option<&str>, tty: bool) -> bool {
+    let set = |name| std::env::var_os(name).filter(|v| !v.is_empty());
+    match choice {
+        Some("always") => true,
+        Some("never") => false,
+        _ => set("NO_COLOR").is_none() && (tty || set("CLICOLOR_FORCE").is_some_and(|v| v != "0")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +91,21 @@ mod tests {
             "x y z    "
         );
         assert!(matches!(sanitize("plain é"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn the_last_color_flag_before_a_double_dash_counts() {
+        let args = |line: &str| line.split(' ').map(OsString::from).collect::<Vec<_>>();
+        assert_eq!(
+            color_arg(args("list --color never")).as_deref(),
+            Some("never")
+        );
+        assert_eq!(
+            color_arg(args("--color=always list --color=never")).as_deref(),
+            Some("never")
+        );
+        assert_eq!(color_arg(args("list -- --color always")), None);
+        assert_eq!(color_arg(args("list --color")), None);
+        assert_eq!(color_arg(args("list --colour never")), None);
     }
 }

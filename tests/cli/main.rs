@@ -9,6 +9,7 @@ mod sandbox;
 mod sandbox_http;
 mod script;
 mod table;
+mod ux;
 mod wait;
 
 use std::process::Output;

@@ -128,14 +128,9 @@ fn create_status_list_wait_download_end_to_end() {
 #[test]
 fn fail_projects_end_in_error_and_keys_are_required() {
     let sb = Sandbox::start(&["--ready-after", "0.1"]);
-    let r = run(sb.cmd().args([
-        "create",
-        "fail-render",
-        "--wait",
-        "--interval",
-        "0.05",
-        "-q",
-    ]));
+    let r = run(sb
+        .cmd()
+        .args(["create", "fail-render", "--wait", "--interval", "0.1", "-q"]));
     assert_eq!(r.code, 5, "{}", r.stderr);
 
     let r = run(bin().env("KLAP_BASE_URL", &sb.url).args(["list"]));

@@ -19,7 +19,7 @@ fn state(status: &str) -> Step {
 fn waiting(server: &Script, extra: &[&str]) -> crate::Run {
     let mut cmd = api(&server.base);
     cmd.env("CI", "true")
-        .args(["wait", "f/p/e", "--interval", "0.02", "--timeout", "5"])
+        .args(["wait", "f/p/e", "--interval", "0.1", "--timeout", "5"])
         .args(extra);
     run(&mut cmd)
 }
@@ -74,7 +74,7 @@ fn the_deadline_gives_exit_6_and_names_the_ref() {
     let server = Script::serve(vec![state("processing")]);
     let mut cmd = api(&server.base);
     cmd.env("CI", "1")
-        .args(["wait", "f/p/e", "--interval", "0.05", "--timeout", "0.3"]);
+        .args(["wait", "f/p/e", "--interval", "0.1", "--timeout", "0.3"]);
     let r = run(&mut cmd);
     assert_eq!(r.code, 6, "{}", r.stderr);
     r.stderr_has(&["still in progress: f/p/e"]);
@@ -89,7 +89,7 @@ fn plain_progress_says_it_is_still_waiting() {
     let r = run(api(&server.base)
         .env("CI", "1")
         .env("KLAP_TEST_STILL_WAITING", "0.1")
-        .args(["wait", "f/p/e", "--interval", "0.05", "--timeout", "0.5"]));
+        .args(["wait", "f/p/e", "--interval", "0.1", "--timeout", "0.5"]));
     assert_eq!(r.code, 6);
     let still = r
         .stderr
@@ -197,7 +197,7 @@ fn several_exports_print_in_the_order_given_and_failure_beats_deadline() {
         "p/e2",
         "-q",
         "--interval",
-        "0.05",
+        "0.1",
         "--timeout",
         "0.2",
     ]));
@@ -211,7 +211,7 @@ fn several_exports_print_in_the_order_given_and_failure_beats_deadline() {
         "p/e1",
         "-q",
         "--interval",
-        "0.05",
+        "0.1",
         "--timeout",
         "0.2",
     ]));
@@ -246,7 +246,7 @@ fn a_bare_id_is_found_in_the_list_then_polled_directly() {
         state("ready"),
     ]);
     let mut cmd = api(&server.base);
-    cmd.args(["wait", "e", "--interval", "0.02", "-q"]);
+    cmd.args(["wait", "e", "--interval", "0.1", "-q"]);
     let r = run(&mut cmd);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "f/p/e\n", "-q prints the long form");
@@ -262,7 +262,7 @@ fn create_wait_continues_into_the_same_wait() {
         state("ready"),
     ]);
     let mut cmd = api(&server.base);
-    cmd.args(["create", "f/p", "--wait", "--interval", "0.02", "-q"]);
+    cmd.args(["create", "f/p", "--wait", "--interval", "0.1", "-q"]);
     let r = run(&mut cmd);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "f/p/e\n");
@@ -284,7 +284,7 @@ fn ctrl_c_exits_130() {
     let server = Script::serve(vec![state("processing")]);
     let mut child = crate::process_api(&server.base)
         .env("CI", "1")
-        .args(["wait", "f/p/e", "--interval", "0.05"])
+        .args(["wait", "f/p/e", "--interval", "0.1"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
