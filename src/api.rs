@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::io::Read;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
@@ -12,6 +13,7 @@ use reqwest::Url;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
+use crate::config::is_loopback;
 use crate::exit::{Code, fail};
 use crate::model::{CreateBody, ExportRef, ProjectRef, parse_list};
 use crate::say;
@@ -85,7 +87,11 @@ impl AttemptError {
 }
 
 pub struct Api {
-    http: Client,
+    /// For loopback hosts: never through a proxy (see `client`). Built on first use,
+    /// as building a client costs tens of milliseconds and most runs need only one.
+    direct: OnceLock<Client>,
+    /// For every other host: honours the proxy variables (`HTTPS_PROXY`, `NO_PROXY`, ...).
+    proxied: OnceLock<Client>,
     base: Url,
     /// `Bearer <key>`, marked sensitive so no `Debug` of a request shows it.
     auth: HeaderValue,
@@ -97,11 +103,6 @@ pub struct Api {
 
 impl Api {
     pub fn new(o: Options) -> anyhow::Result<Api> {
-        let http = Client::builder()
-            .user_agent(concat!("klap-export/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(o.timeout)
-            .timeout(o.timeout)
-            .build()?;
         let mut auth =
             HeaderValue::from_str(&format!("Bearer {}", o.key.expose())).map_err(|_| {
                 fail(
@@ -111,7 +112,8 @@ impl Api {
             })?;
         auth.set_sensitive(true);
         Ok(Api {
-            http,
+            direct: OnceLock::new(),
+            proxied: OnceLock::new(),
             base: o.base_url,
             auth,
             verbose: o.verbose,
@@ -119,6 +121,28 @@ impl Api {
             timeout: o.timeout,
             max_body: max_body(),
         })
+    }
+
+    /// The client for a URL. A loopback host is never reached through a proxy: plain http
+    /// is allowed only there, so a proxy would see the key in clear text (and a proxy on
+    /// another host cannot reach our loopback anyway). Any other host may use the proxy:
+    /// the base URL is then https, which goes through a CONNECT tunnel, TLS end to end,
+    /// and the proxy never sees the request's headers.
+    fn client(&self, url: &Url) -> Result<&Client, AttemptError> {
+        let direct = is_loopback(url);
+        let cell = if direct { &self.direct } else { &self.proxied };
+        if let Some(client) = cell.get() {
+            return Ok(client);
+        }
+        let builder = Client::builder()
+            .user_agent(concat!("klap-export/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(self.timeout)
+            .timeout(self.timeout);
+        let builder = if direct { builder.no_proxy() } else { builder };
+        let client = builder
+            .build()
+            .map_err(|e| AttemptError::fatal(fail(Code::Error, format!("{e:#}"))))?;
+        Ok(cell.get_or_init(|| client))
     }
 
     fn url(&self, segments: &[&str]) -> Url {
@@ -160,7 +184,7 @@ impl Api {
         let url = self.project_url(project);
         let body = serde_json::to_string(body).map_err(|e| AttemptError::fatal(e.into()))?;
         let req = self
-            .http
+            .client(&url)?
             .post(url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body);
@@ -218,13 +242,14 @@ impl Api {
 
     /// One GET, for callers that run their own retry loop (`wait`).
     pub fn get_once(&self, url: &Url) -> Result<String, AttemptError> {
-        self.attempt("GET", url, self.http.get(url.clone()), true)
+        self.attempt("GET", url, self.client(url)?.get(url.clone()), true)
     }
 
     /// GET a file (the export's `src_url`): no API key, and no whole-body deadline.
     pub fn download(&self, url: &Url) -> anyhow::Result<Response> {
         // Whatever the file host answers, it is a download failure (exit 1), not about our key.
-        self.send("GET", url, self.http.get(url.clone()), false)
+        self.client(url)
+            .and_then(|c| self.send("GET", url, c.get(url.clone()), false))
             .map_err(|e| fail(Code::Error, format!("{:#}", e.error)))
     }
 

@@ -341,7 +341,8 @@ fn parse_base_url(s: &str) -> anyhow::Result<Url> {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// `127.0.0.0/8`, `::1` or `localhost`: the only hosts the key may reach over plain http.
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
