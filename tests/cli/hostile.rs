@@ -67,3 +67,25 @@ fn an_https_base_url_is_tunnelled_and_the_proxy_never_sees_the_key() {
     );
     assert!(!seen.contains(KEY));
 }
+
+#[test]
+fn a_base_url_with_userinfo_is_refused_and_the_password_never_shown() {
+    let server = MockServer::start();
+    let any = server.mock(|_, then| {
+        then.status(200);
+    });
+    let base = server.base_url().replace("http://", "http://user:hunter2@");
+    for flag in [false, true] {
+        let mut cmd = api("unused");
+        if flag {
+            cmd.args(["--base-url", &format!("{base}/v2")]);
+        } else {
+            cmd.env("KLAP_BASE_URL", format!("{base}/v2"));
+        }
+        let r = run(cmd.args(["-v", "status", "p/e"]));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        r.stderr_has(&["the base URL must not contain user:password@"]);
+        assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
+    }
+    any.assert_calls(0);
+}
