@@ -14,7 +14,7 @@ use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
 use crate::config::is_loopback;
-use crate::exit::{Code, fail};
+use crate::exit::{Code, Fail, fail};
 use crate::model::{CreateBody, ExportRef, ProjectRef, parse_list};
 use crate::say;
 use crate::text::snippet;
@@ -306,8 +306,15 @@ impl Api {
             status.as_u16(),
             error_message(&body)
         );
+        let mut error = Fail::new(code, message);
+        if code == Code::NotFound
+            && with_key
+            && !self.base.path().trim_end_matches('/').ends_with("/v2")
+        {
+            error = error.hint("the base URL probably lacks /v2");
+        }
         Err(AttemptError {
-            error: fail(code, message),
+            error: error.into(),
             transient: is_transient(status),
             retry_after,
             ambiguous: status.is_server_error(),
@@ -391,24 +398,74 @@ impl Api {
                 humantime::format_duration(self.timeout)
             )
         } else if e.is_connect() {
-            "cannot connect".to_string()
+            connect_cause(e, url)
         } else {
-            "the connection failed".to_string()
+            format!("the connection failed: {}", innermost(e))
         };
-        let source = std::error::Error::source(&e)
-            .map(|s| format!(": {s}"))
-            .unwrap_or_default();
+        // Trying again cannot make a certificate trusted.
+        let untrusted = what.starts_with("TLS certificate not trusted");
         AttemptError {
-            error: fail(
-                Code::Error,
-                format!("{method} {}: {what}{source}", url.as_str()),
-            ),
-            transient: true,
+            error: fail(Code::Error, format!("{method} {}: {what}", url.as_str())),
+            transient: !untrusted,
             retry_after: None,
             // A failed connect sent nothing; anything later may have reached the server.
             ambiguous: !e.is_connect(),
         }
     }
+}
+
+/// An error and its causes, looking inside `io::Error`s too (their `source` skips
+/// the error they wrap, which is where rustls puts its certificate verdict).
+fn causes<'e>(
+    e: &'e (dyn std::error::Error + 'static),
+    out: &mut Vec<&'e (dyn std::error::Error + 'static)>,
+) {
+    out.push(e);
+    if let Some(inner) = e
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
+        causes(inner, out);
+    } else if let Some(next) = e.source() {
+        causes(next, out);
+    }
+}
+
+/// The last cause's text: "client error (Connect)" says nothing, "Connection reset" does.
+fn innermost(e: &reqwest::Error) -> String {
+    let mut all = Vec::new();
+    causes(e, &mut all);
+    all.last().map(ToString::to_string).unwrap_or_default()
+}
+
+/// Why a connection could not be made, named: refused, no such host, TLS.
+fn connect_cause(e: &reqwest::Error, url: &Url) -> String {
+    let mut all = Vec::new();
+    causes(e, &mut all);
+    let io_kind = |kind| {
+        all.iter()
+            .filter_map(|c| c.downcast_ref::<std::io::Error>())
+            .any(|io| io.kind() == kind)
+    };
+    let texts: Vec<String> = all.iter().map(ToString::to_string).collect();
+    if io_kind(std::io::ErrorKind::ConnectionRefused) {
+        return "cannot connect: connection refused".into();
+    }
+    // hyper-util's connector names its resolver failure "dns error".
+    if texts.iter().any(|t| t == "dns error") {
+        return format!("cannot resolve host {}", url.host_str().unwrap_or_default());
+    }
+    if let Some(why) = texts
+        .iter()
+        .find_map(|t| t.strip_prefix("invalid peer certificate: "))
+    {
+        return format!("TLS certificate not trusted: {why}");
+    }
+    // rustls reports any other handshake failure as invalid data.
+    if url.scheme() == "https" && io_kind(std::io::ErrorKind::InvalidData) {
+        return format!("TLS handshake failed: {}", innermost(e));
+    }
+    format!("cannot connect: {}", innermost(e))
 }
 
 /// The JSON of the export with this ID in a list body; exit 3 when absent.

@@ -323,6 +323,17 @@ fn use_color(choice: ColorChoice, tty: bool) -> bool {
 /// An absolute http(s) URL; plain http only to a loopback host, since the key goes there.
 /// A password in it is never echoed, and never sent (it would be a second Authorization).
 fn parse_base_url(s: &str) -> anyhow::Result<Url> {
+    // `localhost:8787` parses with the scheme "localhost", `127.0.0.1:8787/v2` not at all:
+    // either way the fix is the same.
+    if !s.contains("://") {
+        return Err(fail(
+            Code::Usage,
+            format!(
+                "invalid base URL '{}': add http:// or https://",
+                without_userinfo(s)
+            ),
+        ));
+    }
     let url = Url::parse(s).map_err(|e| {
         fail(
             Code::Usage,
