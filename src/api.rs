@@ -22,6 +22,9 @@ use crate::text::snippet;
 /// Largest response body read from the API (a list of 100,000 exports is about 29 MB).
 pub const MAX_BODY: u64 = 256 * 1024 * 1024;
 const BACKOFF_BASE: Duration = Duration::from_millis(500);
+/// No retry comes sooner than this, whatever the jitter or `Retry-After: 0` says:
+/// a server answering "now" on every attempt must not get a tight loop.
+pub const BACKOFF_FLOOR: Duration = Duration::from_millis(250);
 const BACKOFF_CAP: Duration = Duration::from_secs(10);
 const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
 
@@ -499,16 +502,14 @@ fn is_transient(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
-/// Full jitter on an exponential step, or the server's `Retry-After` when it sent one.
+/// Full jitter on an exponential step, or the server's `Retry-After` when it sent one;
+/// never below `BACKOFF_FLOOR`.
 pub fn backoff(retry: u32, retry_after: Option<Duration>) -> Duration {
     let step = BACKOFF_BASE
         .saturating_mul(1 << retry.min(16))
         .min(BACKOFF_CAP);
     let jitter = step.mul_f64(fastrand::f64());
-    match retry_after {
-        Some(after) => after,
-        None => jitter,
-    }
+    retry_after.unwrap_or(jitter).max(BACKOFF_FLOOR)
 }
 
 /// `Retry-After` as delay-seconds or an HTTP date, capped.
@@ -567,6 +568,18 @@ mod tests {
             backoff(0, Some(Duration::from_secs(7))),
             Duration::from_secs(7)
         );
+    }
+
+    #[test]
+    fn backoff_never_goes_below_the_floor() {
+        assert_eq!(backoff(0, Some(Duration::ZERO)), BACKOFF_FLOOR);
+        assert_eq!(
+            backoff(3, parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT")),
+            BACKOFF_FLOOR
+        );
+        for retry in 0..1000 {
+            assert!(backoff(retry % 8, None) >= BACKOFF_FLOOR);
+        }
     }
 
     #[test]

@@ -157,6 +157,19 @@ fn a_404_from_a_base_url_without_v2_hints_at_it() {
     assert!(!r.stderr.contains("hint"), "{}", r.stderr);
 }
 
+#[test]
+fn retry_after_zero_still_retries_only_as_often_as_asked() {
+    // The floor under `Retry-After: 0` is checked in api.rs's unit tests (no timed tests).
+    let server = MockServer::start();
+    let busy = server.mock(|when, then| {
+        when.method(GET).path("/v2/projects/p/exports/e");
+        then.status(503).header("Retry-After", "0");
+    });
+    let r = run(api(&server.base_url()).args(["status", "p/e", "--retries", "3"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    busy.assert_calls(4);
+}
+
 /// A TLS server on loopback whose certificate (self-signed, for 127.0.0.1) nobody trusts.
 /// Returns its port.
 fn untrusted_tls_server() -> u16 {
