@@ -191,7 +191,7 @@ impl Api {
             .post(url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body);
-        self.attempt("POST", &url, req, true)
+        self.attempt("POST", &url, req, true, self.timeout)
     }
 
     /// GET with the retry policy for safe requests.
@@ -245,14 +245,39 @@ impl Api {
 
     /// One GET, for callers that run their own retry loop (`wait`).
     pub fn get_once(&self, url: &Url) -> Result<String, AttemptError> {
-        self.attempt("GET", url, self.client(url)?.get(url.clone()), true)
+        self.get_once_until(url, None)
+    }
+
+    /// One GET that also ends by `deadline`: the whole request, body included, gets the
+    /// time left before it when that is shorter than `--http-timeout`, so a stalled
+    /// server cannot carry `wait` past its `--timeout`. The error is then a transient
+    /// timeout, like any other.
+    pub fn get_once_until(
+        &self,
+        url: &Url,
+        deadline: Option<Instant>,
+    ) -> Result<String, AttemptError> {
+        let limit = deadline.map_or(self.timeout, |d| {
+            d.saturating_duration_since(Instant::now())
+                .min(self.timeout)
+        });
+        if limit.is_zero() {
+            return Err(AttemptError {
+                error: fail(Code::Error, format!("GET {url}: {}", self.timed_out(limit))),
+                transient: true,
+                retry_after: None,
+                ambiguous: false,
+            });
+        }
+        let req = self.client(url)?.get(url.clone()).timeout(limit);
+        self.attempt("GET", url, req, true, limit)
     }
 
     /// GET a file (the export's `src_url`): no API key, and no whole-body deadline.
     pub fn download(&self, url: &Url) -> anyhow::Result<Response> {
         // Whatever the file host answers, it is a download failure (exit 1), not about our key.
         self.client(url)
-            .and_then(|c| self.send("GET", url, c.get(url.clone()), false))
+            .and_then(|c| self.send("GET", url, c.get(url.clone()), false, self.timeout))
             .map_err(|e| fail(Code::Error, format!("{:#}", e.error)))
     }
 
@@ -262,6 +287,7 @@ impl Api {
         url: &Url,
         req: RequestBuilder,
         with_key: bool,
+        limit: Duration,
     ) -> Result<Response, AttemptError> {
         let req = if with_key {
             req.header(AUTHORIZATION, self.auth.clone())
@@ -281,7 +307,7 @@ impl Api {
             if self.verbose {
                 say!("< {method} {url} failed after {} ms", elapsed.as_millis());
             }
-            self.network_error(method, url, &e)
+            self.network_error(method, url, &e, limit)
         })?;
         if self.verbose {
             say!(
@@ -298,7 +324,7 @@ impl Api {
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| parse_retry_after(v.to_str().ok()?));
-        let body = self.read_body(resp, start).unwrap_or_default();
+        let body = self.read_body(resp, start, limit).unwrap_or_default();
         let code = match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Code::Auth,
             StatusCode::NOT_FOUND => Code::NotFound,
@@ -330,15 +356,18 @@ impl Api {
         url: &Url,
         req: RequestBuilder,
         with_key: bool,
+        limit: Duration,
     ) -> Result<String, AttemptError> {
         let start = Instant::now();
-        let resp = self.send(method, url, req, with_key)?;
-        let body = self.read_body(resp, start).map_err(|e| AttemptError {
-            error: e.context(format!("{method} {url}")),
-            transient: true,
-            retry_after: None,
-            ambiguous: true,
-        })?;
+        let resp = self.send(method, url, req, with_key, limit)?;
+        let body = self
+            .read_body(resp, start, limit)
+            .map_err(|e| AttemptError {
+                error: e.context(format!("{method} {url}")),
+                transient: true,
+                retry_after: None,
+                ambiguous: true,
+            })?;
         String::from_utf8(body).map_err(|_| {
             AttemptError::fatal(fail(
                 Code::Error,
@@ -347,8 +376,13 @@ impl Api {
         })
     }
 
-    /// Reads a body up to the size cap, within the timeout counted from `start`.
-    fn read_body(&self, mut resp: Response, start: Instant) -> anyhow::Result<Vec<u8>> {
+    /// Reads a body up to the size cap, within `limit` counted from `start`.
+    fn read_body(
+        &self,
+        mut resp: Response,
+        start: Instant,
+        limit: Duration,
+    ) -> anyhow::Result<Vec<u8>> {
         if resp.content_length().is_some_and(|n| n > self.max_body) {
             return Err(self.too_large());
         }
@@ -357,19 +391,18 @@ impl Api {
         let mut body = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
         let mut chunk = vec![0; 64 * 1024];
         loop {
-            if start.elapsed() > self.timeout {
+            if start.elapsed() >= limit {
                 return Err(fail(
                     Code::Error,
-                    format!(
-                        "timed out after {} reading the response (--http-timeout)",
-                        humantime::format_duration(self.timeout)
-                    ),
+                    format!("{} reading the response", self.timed_out(limit)),
                 ));
             }
             let n = match resp.read(&mut chunk) {
                 Ok(0) => return Ok(body),
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                // reqwest ends a body at the request's timeout with an unspecific error.
+                Err(_) if start.elapsed() >= limit => continue,
                 Err(e) => {
                     return Err(fail(
                         Code::Error,
@@ -394,12 +427,27 @@ impl Api {
         )
     }
 
-    fn network_error(&self, method: &str, url: &Url, e: &reqwest::Error) -> AttemptError {
+    /// "timed out after 5s (--http-timeout)", naming what set the limit.
+    fn timed_out(&self, limit: Duration) -> String {
+        let by = if limit < self.timeout {
+            "the deadline"
+        } else {
+            "--http-timeout"
+        };
+        // Whole milliseconds: the time left before a deadline is never a round number.
+        let ms = Duration::from_millis(u64::try_from(limit.as_millis()).unwrap_or(u64::MAX));
+        format!("timed out after {} ({by})", humantime::format_duration(ms))
+    }
+
+    fn network_error(
+        &self,
+        method: &str,
+        url: &Url,
+        e: &reqwest::Error,
+        limit: Duration,
+    ) -> AttemptError {
         let what = if e.is_timeout() {
-            format!(
-                "timed out after {} (--http-timeout)",
-                humantime::format_duration(self.timeout)
-            )
+            self.timed_out(limit)
         } else if e.is_connect() {
             connect_cause(e, url)
         } else {
@@ -600,6 +648,62 @@ mod tests {
         assert_eq!(error_message(b"plain\x1b[1m text"), "plain [1m text");
         assert_eq!(error_message(b""), "(empty body)");
         assert_eq!(error_message("x".repeat(500).as_bytes()).len(), 200);
+    }
+
+    /// A loopback server that answers every request with `head`, then never more.
+    fn stalling_server(head: &'static [u8]) -> Url {
+        use std::io::Write;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/v2/exports", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let mut open = Vec::new();
+            for mut stream in listener.incoming().flatten() {
+                let _ = stream.write_all(head);
+                open.push(stream);
+            }
+        });
+        Url::parse(&url).unwrap()
+    }
+
+    #[test]
+    fn a_request_ends_by_the_deadline() {
+        let api = Api::new(Options {
+            base_url: Url::parse("http://127.0.0.1:1/v2").unwrap(),
+            key: Secret::new("k"),
+            verbose: false,
+            retries: 0,
+            timeout: Duration::from_secs(10),
+        })
+        .unwrap();
+        // No answer at all; then a head and part of the body.
+        for head in [
+            &b""[..],
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n[{}",
+        ] {
+            let url = stalling_server(head);
+            let start = Instant::now();
+            let deadline = start + Duration::from_millis(300);
+            let e = api.get_once_until(&url, Some(deadline)).unwrap_err();
+            assert!(
+                start.elapsed() < Duration::from_secs(3),
+                "{:?}",
+                start.elapsed()
+            );
+            assert!(e.transient);
+            let text = format!("{:#}", e.error);
+            assert!(
+                text.contains("timed out after") && text.contains("(the deadline)"),
+                "{text}"
+            );
+        }
+        // A deadline already past sends nothing.
+        let e = api
+            .get_once_until(
+                &Url::parse("http://127.0.0.1:1/").unwrap(),
+                Some(Instant::now()),
+            )
+            .unwrap_err();
+        assert!(e.transient && !e.ambiguous);
     }
 
     #[test]
