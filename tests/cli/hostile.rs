@@ -170,6 +170,33 @@ fn retry_after_zero_still_retries_only_as_often_as_asked() {
     busy.assert_calls(4);
 }
 
+#[test]
+fn a_closed_stderr_is_never_a_panic() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/v2/projects/p/exports/e");
+        then.status(200)
+            .json_body(export("e", "processing", None, "p", "2023-10-02T09:00:00Z"));
+    });
+    // Verbose lines on success, then an error and its hint (404 without /v2).
+    for (base, code) in [
+        (format!("{}/v2", server.base_url()), 0),
+        (server.base_url(), 3),
+    ] {
+        let mut child = crate::process()
+            .env("KLAP_BASE_URL", base)
+            .env("KLAP_API_KEY", KEY)
+            .args(["-v", "status", "p/e"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Nobody reads stderr: every write to it fails (EPIPE).
+        drop(child.stderr.take());
+        assert_eq!(child.wait().unwrap().code(), Some(code));
+    }
+}
+
 /// A TLS server on loopback whose certificate (self-signed, for 127.0.0.1) nobody trusts.
 /// Returns its port.
 fn untrusted_tls_server() -> u16 {
