@@ -3,11 +3,12 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use httpmock::Method::GET;
 use httpmock::MockServer;
 
-use crate::script::Recorder;
+use crate::script::{Recorder, Script, Step};
 use crate::{KEY, api, bin, export, run};
 
 const PROXY_VARS: [&str; 6] = [
@@ -194,6 +195,62 @@ fn a_closed_stderr_is_never_a_panic() {
         // Nobody reads stderr: every write to it fails (EPIPE).
         drop(child.stderr.take());
         assert_eq!(child.wait().unwrap().code(), Some(code));
+    }
+}
+
+/// The names in a directory, sorted.
+fn files(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn sigterm_and_sighup_clean_up_like_ctrl_c() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        // The file server sends 300 kB of 1 MB (more than any write buffer), then stalls.
+        let mut head = crate::script::raw(200, &[], &[7u8; 1_000_000]);
+        head.truncate(head.len() - 700_000);
+        let stall = Script::serve(vec![Step::Stall(head)]);
+        let server = MockServer::start();
+        let mut body = export("e", "ready", None, "p", "2023-10-02T09:00:00Z");
+        body["src_url"] = format!("{}/files/e.mp4", stall.base).into();
+        server.mock(|when, then| {
+            when.path("/v2/projects/p/exports/e");
+            then.status(200).json_body(body);
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let mut child = crate::process_api(&server.base_url())
+            .args(["download", "p/e", "-o"])
+            .arg(dir.path())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Whatever the temporary file is called: wait until some file has bytes in it.
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let started = || {
+            std::fs::read_dir(dir.path())
+                .unwrap()
+                .any(|e| e.unwrap().metadata().is_ok_and(|m| m.len() > 0))
+        };
+        while !started() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        assert!(started(), "the download started");
+        std::process::Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert_eq!(child.wait().unwrap().code(), Some(code), "SIG{signal}");
+        assert!(
+            files(dir.path()).is_empty(),
+            "SIG{signal}: {:?}",
+            files(dir.path())
+        );
     }
 }
 
