@@ -21,6 +21,10 @@ use crate::text::snippet;
 
 /// Largest response body read from the API (a list of 100,000 exports is about 29 MB).
 pub const MAX_BODY: u64 = 256 * 1024 * 1024;
+/// Largest export file downloaded (16 GiB; a long 4K export is a few GiB). A file
+/// announced larger is refused before its first byte; one sent without `Content-Length`
+/// must be stopped at this size by the reader.
+pub const MAX_FILE: u64 = 16 << 30;
 const BACKOFF_BASE: Duration = Duration::from_millis(500);
 /// No retry comes sooner than this, whatever the jitter or `Retry-After: 0` says:
 /// a server answering "now" on every attempt must not get a tight loop.
@@ -274,11 +278,23 @@ impl Api {
     }
 
     /// GET a file (the export's `src_url`): no API key, and no whole-body deadline.
+    /// Refused when it announces more than `MAX_FILE` bytes.
     pub fn download(&self, url: &Url) -> anyhow::Result<Response> {
         // Whatever the file host answers, it is a download failure (exit 1), not about our key.
-        self.client(url)
+        let resp = self
+            .client(url)
             .and_then(|c| self.send("GET", url, c.get(url.clone()), false, self.timeout))
-            .map_err(|e| fail(Code::Error, format!("{:#}", e.error)))
+            .map_err(|e| fail(Code::Error, format!("{:#}", e.error)))?;
+        if resp.content_length().is_some_and(|n| n > MAX_FILE) {
+            return Err(fail(
+                Code::Error,
+                format!(
+                    "GET {url}: the file is larger than the {} GiB limit",
+                    MAX_FILE >> 30
+                ),
+            ));
+        }
+        Ok(resp)
     }
 
     fn send(

@@ -254,6 +254,29 @@ fn sigterm_and_sighup_clean_up_like_ctrl_c() {
     }
 }
 
+#[test]
+fn a_file_announced_past_16_gib_is_refused() {
+    let huge = format!(
+        "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n0123456789",
+        (16u64 << 30) + 1
+    );
+    let files_host = Script::serve(vec![Step::Stall(huge.into_bytes())]);
+    let server = MockServer::start();
+    let mut body = export("e", "ready", None, "p", "2023-10-02T09:00:00Z");
+    body["src_url"] = format!("{}/files/e.mp4", files_host.base).into();
+    server.mock(|when, then| {
+        when.path("/v2/projects/p/exports/e");
+        then.status(200).json_body(body);
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(api(&server.base_url())
+        .args(["download", "p/e", "-o"])
+        .arg(dir.path()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&["the file is larger than the 16 GiB limit"]);
+    assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
+}
+
 /// A TLS server on loopback whose certificate (self-signed, for 127.0.0.1) nobody trusts.
 /// Returns its port.
 fn untrusted_tls_server() -> u16 {
