@@ -5,6 +5,7 @@
 
 use std::fmt;
 use std::io::Read;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
@@ -12,14 +13,22 @@ use reqwest::Url;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
-use crate::exit::{Code, fail};
+use crate::config::is_loopback;
+use crate::exit::{Code, Fail, fail};
 use crate::model::{CreateBody, ExportRef, ProjectRef, parse_list};
 use crate::say;
 use crate::text::snippet;
 
 /// Largest response body read from the API (a list of 100,000 exports is about 29 MB).
 pub const MAX_BODY: u64 = 256 * 1024 * 1024;
+/// Largest export file downloaded (16 GiB; a long 4K export is a few GiB). A file
+/// announced larger is refused before its first byte; one sent without `Content-Length`
+/// must be stopped at this size by the reader.
+pub const MAX_FILE: u64 = 16 << 30;
 const BACKOFF_BASE: Duration = Duration::from_millis(500);
+/// No retry comes sooner than this, whatever the jitter or `Retry-After: 0` says:
+/// a server answering "now" on every attempt must not get a tight loop.
+pub const BACKOFF_FLOOR: Duration = Duration::from_millis(250);
 const BACKOFF_CAP: Duration = Duration::from_secs(10);
 const RETRY_AFTER_CAP: Duration = Duration::from_secs(60);
 
@@ -85,7 +94,11 @@ impl AttemptError {
 }
 
 pub struct Api {
-    http: Client,
+    /// For loopback hosts: never through a proxy (see `client`). Built on first use,
+    /// as building a client costs tens of milliseconds and most runs need only one.
+    direct: OnceLock<Client>,
+    /// For every other host: honours the proxy variables (`HTTPS_PROXY`, `NO_PROXY`, ...).
+    proxied: OnceLock<Client>,
     base: Url,
     /// `Bearer <key>`, marked sensitive so no `Debug` of a request shows it.
     auth: HeaderValue,
@@ -97,11 +110,6 @@ pub struct Api {
 
 impl Api {
     pub fn new(o: Options) -> anyhow::Result<Api> {
-        let http = Client::builder()
-            .user_agent(concat!("klap-export/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(o.timeout)
-            .timeout(o.timeout)
-            .build()?;
         let mut auth =
             HeaderValue::from_str(&format!("Bearer {}", o.key.expose())).map_err(|_| {
                 fail(
@@ -111,7 +119,8 @@ impl Api {
             })?;
         auth.set_sensitive(true);
         Ok(Api {
-            http,
+            direct: OnceLock::new(),
+            proxied: OnceLock::new(),
             base: o.base_url,
             auth,
             verbose: o.verbose,
@@ -119,6 +128,28 @@ impl Api {
             timeout: o.timeout,
             max_body: max_body(),
         })
+    }
+
+    /// The client for a URL. A loopback host is never reached through a proxy: plain http
+    /// is allowed only there, so a proxy would see the key in clear text (and a proxy on
+    /// another host cannot reach our loopback anyway). Any other host may use the proxy:
+    /// the base URL is then https, which goes through a CONNECT tunnel, TLS end to end,
+    /// and the proxy never sees the request's headers.
+    fn client(&self, url: &Url) -> Result<&Client, AttemptError> {
+        let direct = is_loopback(url);
+        let cell = if direct { &self.direct } else { &self.proxied };
+        if let Some(client) = cell.get() {
+            return Ok(client);
+        }
+        let builder = Client::builder()
+            .user_agent(concat!("klap-export/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(self.timeout)
+            .timeout(self.timeout);
+        let builder = if direct { builder.no_proxy() } else { builder };
+        let client = builder
+            .build()
+            .map_err(|e| AttemptError::fatal(fail(Code::Error, format!("{e:#}"))))?;
+        Ok(cell.get_or_init(|| client))
     }
 
     fn url(&self, segments: &[&str]) -> Url {
@@ -165,11 +196,11 @@ impl Api {
         let url = self.project_url(project);
         let body = serde_json::to_string(body).map_err(|e| AttemptError::fatal(e.into()))?;
         let req = self
-            .http
+            .client(&url)?
             .post(url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body);
-        self.attempt("POST", &url, req, true)
+        self.attempt("POST", &url, req, true, self.timeout)
     }
 
     /// GET with the retry policy for safe requests.
@@ -225,30 +256,62 @@ impl Api {
         self.retries
     }
 
-    /// One GET that ends by `deadline` (when there is one), for the wait engine's own
-    /// retry loop.
-    pub fn get_until(&self, url: &Url, deadline: Option<Instant>) -> Result<String, AttemptError> {
-        let _ = deadline;
-        self.get_once(url)
-    }
-
     /// One GET, for callers that run their own retry loop (`wait`).
     pub fn get_once(&self, url: &Url) -> Result<String, AttemptError> {
-        self.attempt("GET", url, self.http.get(url.clone()), true)
+        self.get_once_until(url, None)
+    }
+
+    /// One GET that also ends by `deadline`: the whole request, body included, gets the
+    /// time left before it when that is shorter than `--http-timeout`, so a stalled
+    /// server cannot carry `wait` past its `--timeout`. The error is then a transient
+    /// timeout, like any other.
+    pub fn get_once_until(
+        &self,
+        url: &Url,
+        deadline: Option<Instant>,
+    ) -> Result<String, AttemptError> {
+        let limit = deadline.map_or(self.timeout, |d| {
+            d.saturating_duration_since(Instant::now())
+                .min(self.timeout)
+        });
+        if limit.is_zero() {
+            return Err(AttemptError {
+                error: fail(Code::Error, format!("GET {url}: {}", self.timed_out(limit))),
+                transient: true,
+                retry_after: None,
+                ambiguous: false,
+            });
+        }
+        let req = self.client(url)?.get(url.clone()).timeout(limit);
+        self.attempt("GET", url, req, true, limit)
     }
 
     /// GET a file (the export's `src_url`): no API key, and no whole-body deadline.
-    /// With `from > 0`, asks for the rest of the file (`Range: bytes=FROM-`).
+    /// With `from > 0`, asks for the rest of the file (`Range: bytes=FROM-`). Refused when
+    /// it announces more than `MAX_FILE` bytes.
     pub fn download(&self, url: &Url, from: u64) -> Result<Response, AttemptError> {
-        let mut req = self.http.get(url.clone());
+        // Whatever the file host answers, it is a download failure (exit 1), not about our key.
+        let as_download = |mut e: AttemptError| {
+            e.error = fail(Code::Error, format!("{:#}", e.error));
+            e
+        };
+        let mut req = self.client(url).map_err(as_download)?.get(url.clone());
         if from > 0 {
             req = req.header(reqwest::header::RANGE, format!("bytes={from}-"));
         }
-        // Whatever the file host answers, it is a download failure (exit 1), not about our key.
-        self.send("GET", url, req, false).map_err(|mut e| {
-            e.error = fail(Code::Error, format!("{:#}", e.error));
-            e
-        })
+        let resp = self
+            .send("GET", url, req, false, self.timeout)
+            .map_err(as_download)?;
+        if resp.content_length().is_some_and(|n| n > MAX_FILE) {
+            return Err(AttemptError::fatal(fail(
+                Code::Error,
+                format!(
+                    "GET {url}: the file is larger than the {} GiB limit",
+                    MAX_FILE >> 30
+                ),
+            )));
+        }
+        Ok(resp)
     }
 
     fn send(
@@ -257,6 +320,7 @@ impl Api {
         url: &Url,
         req: RequestBuilder,
         with_key: bool,
+        limit: Duration,
     ) -> Result<Response, AttemptError> {
         let req = if with_key {
             req.header(AUTHORIZATION, self.auth.clone())
@@ -276,7 +340,7 @@ impl Api {
             if self.verbose {
                 say!("< {method} {url} failed after {} ms", elapsed.as_millis());
             }
-            self.network_error(method, url, &e)
+            self.network_error(method, url, &e, limit)
         })?;
         if self.verbose {
             say!(
@@ -293,7 +357,7 @@ impl Api {
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| parse_retry_after(v.to_str().ok()?));
-        let body = self.read_body(resp, start).unwrap_or_default();
+        let body = self.read_body(resp, start, limit).unwrap_or_default();
         let code = match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Code::Auth,
             StatusCode::NOT_FOUND => Code::NotFound,
@@ -304,8 +368,15 @@ impl Api {
             status.as_u16(),
             error_message(&body)
         );
+        let mut error = Fail::new(code, message);
+        if code == Code::NotFound
+            && with_key
+            && !self.base.path().trim_end_matches('/').ends_with("/v2")
+        {
+            error = error.hint("the base URL probably lacks /v2");
+        }
         Err(AttemptError {
-            error: fail(code, message),
+            error: error.into(),
             transient: is_transient(status),
             retry_after,
             ambiguous: status.is_server_error(),
@@ -318,15 +389,18 @@ impl Api {
         url: &Url,
         req: RequestBuilder,
         with_key: bool,
+        limit: Duration,
     ) -> Result<String, AttemptError> {
         let start = Instant::now();
-        let resp = self.send(method, url, req, with_key)?;
-        let body = self.read_body(resp, start).map_err(|e| AttemptError {
-            error: e.context(format!("{method} {url}")),
-            transient: true,
-            retry_after: None,
-            ambiguous: true,
-        })?;
+        let resp = self.send(method, url, req, with_key, limit)?;
+        let body = self
+            .read_body(resp, start, limit)
+            .map_err(|e| AttemptError {
+                error: e.context(format!("{method} {url}")),
+                transient: true,
+                retry_after: None,
+                ambiguous: true,
+            })?;
         String::from_utf8(body).map_err(|_| {
             AttemptError::fatal(fail(
                 Code::Error,
@@ -335,8 +409,13 @@ impl Api {
         })
     }
 
-    /// Reads a body up to the size cap, within the timeout counted from `start`.
-    fn read_body(&self, mut resp: Response, start: Instant) -> anyhow::Result<Vec<u8>> {
+    /// Reads a body up to the size cap, within `limit` counted from `start`.
+    fn read_body(
+        &self,
+        mut resp: Response,
+        start: Instant,
+        limit: Duration,
+    ) -> anyhow::Result<Vec<u8>> {
         if resp.content_length().is_some_and(|n| n > self.max_body) {
             return Err(self.too_large());
         }
@@ -345,19 +424,18 @@ impl Api {
         let mut body = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
         let mut chunk = vec![0; 64 * 1024];
         loop {
-            if start.elapsed() > self.timeout {
+            if start.elapsed() >= limit {
                 return Err(fail(
                     Code::Error,
-                    format!(
-                        "timed out after {} reading the response (--http-timeout)",
-                        humantime::format_duration(self.timeout)
-                    ),
+                    format!("{} reading the response", self.timed_out(limit)),
                 ));
             }
             let n = match resp.read(&mut chunk) {
                 Ok(0) => return Ok(body),
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                // reqwest ends a body at the request's timeout with an unspecific error.
+                Err(_) if start.elapsed() >= limit => continue,
                 Err(e) => {
                     return Err(fail(
                         Code::Error,
@@ -382,31 +460,96 @@ impl Api {
         )
     }
 
-    fn network_error(&self, method: &str, url: &Url, e: &reqwest::Error) -> AttemptError {
-        let what = if e.is_timeout() {
-            format!(
-                "timed out after {} (--http-timeout)",
-                humantime::format_duration(self.timeout)
-            )
-        } else if e.is_connect() {
-            "cannot connect".to_string()
+    /// "timed out after 5s (--http-timeout)", naming what set the limit.
+    fn timed_out(&self, limit: Duration) -> String {
+        let by = if limit < self.timeout {
+            "the deadline"
         } else {
-            "the connection failed".to_string()
+            "--http-timeout"
         };
-        let source = std::error::Error::source(&e)
-            .map(|s| format!(": {s}"))
-            .unwrap_or_default();
+        // Whole milliseconds: the time left before a deadline is never a round number.
+        let ms = Duration::from_millis(u64::try_from(limit.as_millis()).unwrap_or(u64::MAX));
+        format!("timed out after {} ({by})", humantime::format_duration(ms))
+    }
+
+    fn network_error(
+        &self,
+        method: &str,
+        url: &Url,
+        e: &reqwest::Error,
+        limit: Duration,
+    ) -> AttemptError {
+        let what = if e.is_timeout() {
+            self.timed_out(limit)
+        } else if e.is_connect() {
+            connect_cause(e, url)
+        } else {
+            format!("the connection failed: {}", innermost(e))
+        };
+        // Trying again cannot make a certificate trusted.
+        let untrusted = what.starts_with("TLS certificate not trusted");
         AttemptError {
-            error: fail(
-                Code::Error,
-                format!("{method} {}: {what}{source}", url.as_str()),
-            ),
-            transient: true,
+            error: fail(Code::Error, format!("{method} {}: {what}", url.as_str())),
+            transient: !untrusted,
             retry_after: None,
             // A failed connect sent nothing; anything later may have reached the server.
             ambiguous: !e.is_connect(),
         }
     }
+}
+
+/// An error and its causes, looking inside `io::Error`s too (their `source` skips
+/// the error they wrap, which is where rustls puts its certificate verdict).
+fn causes<'e>(
+    e: &'e (dyn std::error::Error + 'static),
+    out: &mut Vec<&'e (dyn std::error::Error + 'static)>,
+) {
+    out.push(e);
+    if let Some(inner) = e
+        .downcast_ref::<std::io::Error>()
+        .and_then(|io| io.get_ref())
+    {
+        causes(inner, out);
+    } else if let Some(next) = e.source() {
+        causes(next, out);
+    }
+}
+
+/// The last cause's text: "client error (Connect)" says nothing, "Connection reset" does.
+fn innermost(e: &reqwest::Error) -> String {
+    let mut all = Vec::new();
+    causes(e, &mut all);
+    all.last().map(ToString::to_string).unwrap_or_default()
+}
+
+/// Why a connection could not be made, named: refused, no such host, TLS.
+fn connect_cause(e: &reqwest::Error, url: &Url) -> String {
+    let mut all = Vec::new();
+    causes(e, &mut all);
+    let io_kind = |kind| {
+        all.iter()
+            .filter_map(|c| c.downcast_ref::<std::io::Error>())
+            .any(|io| io.kind() == kind)
+    };
+    let texts: Vec<String> = all.iter().map(ToString::to_string).collect();
+    if io_kind(std::io::ErrorKind::ConnectionRefused) {
+        return "cannot connect: connection refused".into();
+    }
+    // hyper-util's connector names its resolver failure "dns error".
+    if texts.iter().any(|t| t == "dns error") {
+        return format!("cannot resolve host {}", url.host_str().unwrap_or_default());
+    }
+    if let Some(why) = texts
+        .iter()
+        .find_map(|t| t.strip_prefix("invalid peer certificate: "))
+    {
+        return format!("TLS certificate not trusted: {why}");
+    }
+    // rustls reports any other handshake failure as invalid data.
+    if url.scheme() == "https" && io_kind(std::io::ErrorKind::InvalidData) {
+        return format!("TLS handshake failed: {}", innermost(e));
+    }
+    format!("cannot connect: {}", innermost(e))
 }
 
 /// The JSON of the export with this ID in a list body; exit 3 when absent.
@@ -440,16 +583,14 @@ fn is_transient(status: StatusCode) -> bool {
     matches!(status.as_u16(), 408 | 429 | 500 | 502 | 503 | 504)
 }
 
-/// Full jitter on an exponential step, or the server's `Retry-After` when it sent one.
+/// Full jitter on an exponential step, or the server's `Retry-After` when it sent one;
+/// never below `BACKOFF_FLOOR`.
 pub fn backoff(retry: u32, retry_after: Option<Duration>) -> Duration {
     let step = BACKOFF_BASE
         .saturating_mul(1 << retry.min(16))
         .min(BACKOFF_CAP);
     let jitter = step.mul_f64(fastrand::f64());
-    match retry_after {
-        Some(after) => after,
-        None => jitter,
-    }
+    retry_after.unwrap_or(jitter).max(BACKOFF_FLOOR)
 }
 
 /// `Retry-After` as delay-seconds or an HTTP date, capped.
@@ -511,6 +652,18 @@ mod tests {
     }
 
     #[test]
+    fn backoff_never_goes_below_the_floor() {
+        assert_eq!(backoff(0, Some(Duration::ZERO)), BACKOFF_FLOOR);
+        assert_eq!(
+            backoff(3, parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT")),
+            BACKOFF_FLOOR
+        );
+        for retry in 0..1000 {
+            assert!(backoff(retry % 8, None) >= BACKOFF_FLOOR);
+        }
+    }
+
+    #[test]
     fn retry_after_is_read_and_capped() {
         assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
         assert_eq!(parse_retry_after("86400"), Some(RETRY_AFTER_CAP));
@@ -528,6 +681,70 @@ mod tests {
         assert_eq!(error_message(b"plain\x1b[1m text"), "plain [1m text");
         assert_eq!(error_message(b""), "(empty body)");
         assert_eq!(error_message("x".repeat(500).as_bytes()).len(), 200);
+    }
+
+    /// A loopback server that answers every request with `head`, then never more.
+    fn stalling_server(head: &'static [u8]) -> Url {
+        use std::io::Write;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/v2/exports", listener.local_addr().unwrap());
+        std::thread::spawn(move || {
+            let mut open = Vec::new();
+            for mut stream in listener.incoming().flatten() {
+                // Answer only after the request: bytes before it confuse the client.
+                let mut seen = Vec::new();
+                let mut byte = [0u8; 1];
+                while !seen.ends_with(b"\r\n\r\n")
+                    && std::io::Read::read(&mut stream, &mut byte).is_ok_and(|n| n == 1)
+                {
+                    seen.push(byte[0]);
+                }
+                let _ = stream.write_all(head);
+                open.push(stream);
+            }
+        });
+        Url::parse(&url).unwrap()
+    }
+
+    #[test]
+    fn a_request_ends_by_the_deadline() {
+        let api = Api::new(Options {
+            base_url: Url::parse("http://127.0.0.1:1/v2").unwrap(),
+            key: Secret::new("k"),
+            verbose: false,
+            retries: 0,
+            timeout: Duration::from_secs(10),
+        })
+        .unwrap();
+        // No answer at all; then a head and part of the body.
+        for head in [
+            &b""[..],
+            b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n[{}",
+        ] {
+            let url = stalling_server(head);
+            let start = Instant::now();
+            let deadline = start + Duration::from_millis(300);
+            let e = api.get_once_until(&url, Some(deadline)).unwrap_err();
+            assert!(
+                start.elapsed() < Duration::from_secs(3),
+                "{:?}",
+                start.elapsed()
+            );
+            assert!(e.transient);
+            let text = format!("{:#}", e.error);
+            assert!(
+                text.contains("timed out after") && text.contains("(the deadline)"),
+                "{text}"
+            );
+        }
+        // A deadline already past sends nothing.
+        let e = api
+            .get_once_until(
+                &Url::parse("http://127.0.0.1:1/").unwrap(),
+                Some(Instant::now()),
+            )
+            .unwrap_err();
+        assert!(e.transient && !e.ambiguous);
     }
 
     #[test]

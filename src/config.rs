@@ -359,9 +359,31 @@ fn use_color(choice: ColorChoice, tty: bool) -> bool {
 }
 
 /// An absolute http(s) URL; plain http only to a loopback host, since the key goes there.
+/// A password in it is never echoed, and never sent (it would be a second Authorization).
 fn parse_base_url(s: &str) -> anyhow::Result<Url> {
-    let url =
-        Url::parse(s).map_err(|e| fail(Code::Usage, format!("invalid base URL '{s}': {e}")))?;
+    // `localhost:8787` parses with the scheme "localhost", `127.0.0.1:8787/v2` not at all:
+    // either way the fix is the same.
+    if !s.contains("://") {
+        return Err(fail(
+            Code::Usage,
+            format!(
+                "invalid base URL '{}': add http:// or https://",
+                without_userinfo(s)
+            ),
+        ));
+    }
+    let url = Url::parse(s).map_err(|e| {
+        fail(
+            Code::Usage,
+            format!("invalid base URL '{}': {e}", without_userinfo(s)),
+        )
+    })?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(fail(
+            Code::Usage,
+            "the base URL must not contain user:password@",
+        ));
+    }
     match url.scheme() {
         "https" => Ok(url),
         "http" if is_loopback(&url) => Ok(url),
@@ -374,16 +396,56 @@ fn parse_base_url(s: &str) -> anyhow::Result<Url> {
         )),
         other => Err(fail(
             Code::Usage,
-            format!("invalid base URL '{s}': scheme '{other}' is not http(s)"),
+            format!(
+                "invalid base URL '{}': scheme '{other}' is not http(s)",
+                without_userinfo(s)
+            ),
         )),
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+/// The URL text with any `user:password@` in its authority replaced by `***@`.
+fn without_userinfo(s: &str) -> String {
+    let start = s.find("://").map_or(0, |i| i + 3);
+    let end = s[start..]
+        .find(['/', '?', '#'])
+        .map_or(s.len(), |i| start + i);
+    match s[start..end].rfind('@') {
+        Some(at) => format!("{}***{}", &s[..start], &s[start + at..]),
+        None => s.to_string(),
+    }
+}
+
+/// `127.0.0.0/8`, `::1` or `localhost`: the only hosts the key may reach over plain http.
+pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
         Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
         None => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn userinfo_is_never_echoed() {
+        assert_eq!(
+            without_userinfo("https://u:pw@h/v2?x@y"),
+            "https://***@h/v2?x@y"
+        );
+        assert_eq!(without_userinfo("u:pw@h:1/v2"), "***@h:1/v2");
+        assert_eq!(without_userinfo("https://h/v2/a@b"), "https://h/v2/a@b");
+        for text in [
+            "https://u:pw@h/v2",
+            "https://u@h/v2",
+            "u:pw@h/v2",
+            "ftp://u:pw@h",
+        ] {
+            let e = format!("{:#}", parse_base_url(text).unwrap_err());
+            assert!(!e.contains("pw") && !e.contains("u@"), "{e}");
+        }
     }
 }

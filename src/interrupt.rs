@@ -1,11 +1,11 @@
-//! Ctrl-C: clear the progress display, remove partial downloads, exit 130.
+//! Ctrl-C, SIGTERM and SIGHUP: clear the progress display, remove partial downloads,
+//! exit 128 + the signal number (130, 143, 129), as a shell reports a death by signal.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use indicatif::MultiProgress;
 
-use crate::exit::Code;
 use crate::say;
 
 struct Cleanup {
@@ -18,20 +18,44 @@ static CLEANUP: Mutex<Cleanup> = Mutex::new(Cleanup {
     progress: None,
 });
 
+// The same numbers on every Unix (and what Windows's C runtime uses for SIGINT).
+const SIGINT: i32 = 2;
+const SIGHUP: i32 = 1;
+const SIGTERM: i32 = 15;
+
 pub fn install() {
+    // signal-hook (not ctrlc) on Unix: it says which signal came, for the exit code.
+    // Registering fails only for forbidden signals, which these are not; if it ever
+    // did, the default action (die at once) would still apply.
+    #[cfg(unix)]
+    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+        std::thread::spawn(move || {
+            if let Some(signal) = signals.forever().next() {
+                clean_up_and_exit(signal);
+            }
+        });
+    }
     // Fails only when a handler is already set, which this program never does twice.
-    let _ = ctrlc::set_handler(|| {
-        if let Ok(c) = CLEANUP.lock() {
-            if let Some(progress) = &c.progress {
-                let _ = progress.clear();
-            }
-            for part in &c.parts {
-                let _ = std::fs::remove_file(part);
-            }
+    #[cfg(not(unix))]
+    let _ = ctrlc::set_handler(|| clean_up_and_exit(SIGINT));
+}
+
+fn clean_up_and_exit(signal: i32) -> ! {
+    if let Ok(c) = CLEANUP.lock() {
+        if let Some(progress) = &c.progress {
+            let _ = progress.clear();
         }
-        say!("klap-export: interrupted");
-        std::process::exit(Code::Interrupted as i32);
-    });
+        for part in &c.parts {
+            let _ = std::fs::remove_file(part);
+        }
+    }
+    let what = match signal {
+        SIGTERM => "terminated",
+        SIGHUP => "hung up",
+        _ => "interrupted",
+    };
+    say!("klap-export: {what}");
+    std::process::exit(128 + signal);
 }
 
 fn with(f: impl FnOnce(&mut Cleanup)) {

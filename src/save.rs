@@ -12,13 +12,10 @@ use reqwest::StatusCode;
 use reqwest::header::CONTENT_RANGE;
 use tempfile::NamedTempFile;
 
-use crate::api::{Api, backoff};
+use crate::api::{Api, MAX_FILE, backoff};
 use crate::exit::{Code, Fail, fail};
 use crate::interrupt;
 use crate::progress::Bytes;
-
-/// Largest file written (a file host that sends no length is stopped here).
-pub const MAX_FILE: u64 = 16 << 30;
 
 /// What to do about a file already at the target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

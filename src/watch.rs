@@ -215,7 +215,7 @@ fn poll_round(
             (Group::Project(p), _) => Some(api.list_url(None, Some(p))),
         };
         let listed = match list_url {
-            Some(url) => match api.get_until(&url, deadline) {
+            Some(url) => match api.get_once_until(&url, deadline) {
                 Ok(body) => Some(body),
                 Err(e) => {
                     for &i in &members {
@@ -235,7 +235,7 @@ fn poll_round(
             let answer = match (found, &t.poll.project) {
                 (Some(body), _) => Ok(body),
                 // Missing from its group's list (or a group of one): ask its status route.
-                (None, Some(p)) => api.get_until(&api.export_url(p, &t.poll.export), deadline),
+                (None, Some(p)) => api.get_once_until(&api.export_url(p, &t.poll.export), deadline),
                 (None, None) => Err(AttemptError::fatal(fail(
                     Code::NotFound,
                     format!("export '{}' not found in GET /exports", t.poll.export),

@@ -81,7 +81,7 @@ fn retry_after_is_honoured_in_seconds_and_as_a_date() {
     let r = run(api(&server.base).args(["list", "-v"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     r.stderr_has(&["retry 1/3 in 1000 ms"]);
-    r.stderr_has(&["retry 2/3 in 0 ms"]);
+    r.stderr_has(&["retry 2/3 in 250 ms"]); // the backoff floor
     assert!(start.elapsed() >= Duration::from_millis(1000));
 }
 

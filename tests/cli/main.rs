@@ -4,6 +4,7 @@ mod completions;
 mod core;
 mod download;
 mod faults;
+mod hostile;
 mod profiles;
 mod sandbox;
 mod sandbox_http;

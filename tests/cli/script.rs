@@ -138,3 +138,42 @@ fn answer(mut stream: TcpStream, step: &Step) {
     }
     let _ = stream.flush();
 }
+
+/// A loopback listener that records every byte sent to it: a stand-in proxy, or a server
+/// that answers a TLS hello with garbage. It reads up to the end of a request head (or
+/// 100 ms of silence), answers `answer` and closes.
+pub struct Recorder {
+    pub url: String,
+    bytes: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Recorder {
+    pub fn start(answer: &'static [u8]) -> Recorder {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let bytes = Arc::new(Mutex::new(Vec::new()));
+        let log = bytes.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(mut stream) = stream else { continue };
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
+                let mut got = Vec::new();
+                let mut buf = [0; 4096];
+                while let Ok(n @ 1..) = stream.read(&mut buf) {
+                    got.extend_from_slice(&buf[..n]);
+                    if got.windows(4).any(|w| w == b"\r\n\r\n") {
+                        break;
+                    }
+                }
+                log.lock().unwrap().extend_from_slice(&got);
+                let _ = stream.write_all(answer);
+            }
+        });
+        Recorder { url, bytes }
+    }
+
+    /// Everything received so far, as text.
+    pub fn received(&self) -> String {
+        String::from_utf8_lossy(&self.bytes.lock().unwrap()).into_owned()
+    }
+}
