@@ -4,6 +4,7 @@ mod config;
 mod download;
 mod exit;
 mod interrupt;
+mod jq;
 mod model;
 mod output;
 mod sandbox;
