@@ -34,6 +34,9 @@ _klap__export() {
             klap__export,list)
                 cmd="klap__export__subcmd__list"
                 ;;
+            klap__export,manpage)
+                cmd="klap__export__subcmd__manpage"
+                ;;
             klap__export,projects)
                 cmd="klap__export__subcmd__projects"
                 ;;
@@ -88,6 +91,9 @@ _klap__export() {
             klap__export__subcmd__help,list)
                 cmd="klap__export__subcmd__help__subcmd__list"
                 ;;
+            klap__export__subcmd__help,manpage)
+                cmd="klap__export__subcmd__help__subcmd__manpage"
+                ;;
             klap__export__subcmd__help,projects)
                 cmd="klap__export__subcmd__help__subcmd__projects"
                 ;;
@@ -116,7 +122,7 @@ _klap__export() {
 
     case "${cmd}" in
         klap__export)
-            opts="-q -v -h -V --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help --version create status list wait download projects sandbox completions auth help"
+            opts="-q -v -h -V --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help --version create status list wait download projects sandbox completions manpage auth help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -150,6 +156,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -158,7 +168,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__auth)
-            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help login status logout help"
+            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help login status logout help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -189,6 +199,10 @@ _klap__export() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -270,7 +284,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__auth__subcmd__login)
-            opts="-q -v -h --no-verify --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-q -v -h --no-verify --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -301,6 +315,10 @@ _klap__export() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -312,7 +330,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__auth__subcmd__logout)
-            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -343,6 +361,10 @@ _klap__export() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -354,7 +376,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__auth__subcmd__status)
-            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -388,6 +410,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -396,7 +422,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__completions)
-            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help bash elvish fish powershell zsh"
+            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -430,6 +456,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -438,7 +468,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__create)
-            opts="-q -v -h --watermark --watermark-x --watermark-y --watermark-scale --reuse --wait --interval --timeout --fail-fast --download --force --skip-existing --jobs --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-q -v -h --watermark --watermark-x --watermark-y --watermark-scale --reuse --wait --interval --timeout --fail-fast --download --force --skip-existing --jobs --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,6 +534,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -512,7 +546,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__download)
-            opts="-o -q -v -h --output --force --skip-existing --jobs --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-o -q -v -h --output --force --skip-existing --jobs --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -558,6 +592,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -566,7 +604,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__help)
-            opts="create status list wait download projects sandbox completions auth help"
+            opts="create status list wait download projects sandbox completions manpage auth help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -705,6 +743,20 @@ _klap__export() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        klap__export__subcmd__help__subcmd__manpage)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         klap__export__subcmd__help__subcmd__projects)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -762,7 +814,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__list)
-            opts="-q -v -h --folder --project --status --limit --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-q -v -h --folder --project --status --limit --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -812,6 +864,56 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        klap__export__subcmd__manpage)
+            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --base-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "table json ndjson tsv" -- "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --http-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --retries)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -820,7 +922,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__projects)
-            opts="-q -v -h --top --min-virality --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-q -v -h --top --min-virality --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -862,6 +964,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -870,7 +976,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__sandbox)
-            opts="-q -v -h --listen --ready-after --seed --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-q -v -h --listen --ready-after --seed --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -916,6 +1022,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -924,7 +1034,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__status)
-            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-q -v -h --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -958,6 +1068,10 @@ _klap__export() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -966,7 +1080,7 @@ _klap__export() {
             return 0
             ;;
         klap__export__subcmd__wait)
-            opts="-q -v -h --interval --timeout --fail-fast --download --force --skip-existing --jobs --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --help"
+            opts="-q -v -h --interval --timeout --fail-fast --download --force --skip-existing --jobs --base-url --api-key-file --format --json --quiet --color --no-progress --verbose --http-timeout --retries --sandbox --profile --jq --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1013,6 +1127,10 @@ _klap__export() {
                     return 0
                     ;;
                 --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

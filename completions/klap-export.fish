@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_klap_export_global_optspecs
-    string join \n base-url= api-key-file= format= json q/quiet color= no-progress v/verbose http-timeout= retries= sandbox profile= h/help V/version
+    string join \n base-url= api-key-file= format= json q/quiet color= no-progress v/verbose http-timeout= retries= sandbox profile= jq= h/help V/version
 end
 
 function __fish_klap_export_needs_command
@@ -36,6 +36,7 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_needs_command" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_needs_command" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_needs_command" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_needs_command" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_needs_command" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_needs_command" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_needs_command" -l no-progress -d 'No spinner, no progress lines'
@@ -51,6 +52,7 @@ complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "download" -
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "projects" -d 'List the projects (shorts) of a folder, best first'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "manpage" -d 'Print the man page (roff): klap-export manpage > ~/.local/share/man/man1/klap-export.1'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "auth" -d 'Store, check and remove the API key of a profile'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark -d 'Absolute http(s) URL of a watermark image' -r
@@ -73,6 +75,7 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l reuse -d 'Take the project\'s newest export that has not failed instead of creating one (watermarks are not compared: the API does not return them)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l wait -d 'Wait until the exports are ready, as `wait` does'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l fail-fast -d 'Stop at the first failed export (exit 5); the others go on on the server'
@@ -96,6 +99,7 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l no-progress -d 'No spinner, no progress lines'
@@ -118,6 +122,7 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l no-progress -d 'No spinner, no progress lines'
@@ -140,6 +145,7 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l fail-fast -d 'Stop at the first failed export (exit 5); the others go on on the server'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l force -d 'Replace an existing regular file'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l skip-existing -d 'Leave an existing file alone and count it as done (no request for it)'
@@ -163,6 +169,7 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l force -d 'Replace an existing regular file'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l skip-existing -d 'Leave an existing file alone and count it as done (no request for it)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l json -d 'Same as --format json'
@@ -185,6 +192,7 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l no-progress -d 'No spinner, no progress lines'
@@ -206,6 +214,7 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l no-progress -d 'No spinner, no progress lines'
@@ -224,12 +233,32 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
+json\t''
+ndjson\t''
+tsv\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l color -d 'Colour on stdout and stderr [default: auto; NO_COLOR, CLICOLOR_FORCE apply]' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l json -d 'Same as --format json'
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -s q -l quiet -d 'Print only export refs, one a line; no progress'
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l sandbox -d 'Run this one command against an in-process sandbox'
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -s h -l help -d 'Print help'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
@@ -242,6 +271,7 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-progress -d 'No spinner, no progress lines'
@@ -264,6 +294,7 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-verify -d 'Store the key without checking it with the API'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print only export refs, one a line; no progress'
@@ -283,6 +314,7 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-progress -d 'No spinner, no progress lines'
@@ -301,6 +333,7 @@ never\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l http-timeout -d 'Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -s q -l quiet -d 'Print only export refs, one a line; no progress'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-progress -d 'No spinner, no progress lines'
@@ -311,16 +344,17 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the profile, base URL, where the key comes from and whether the API accepts it'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Remove the profile\'s stored key'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "create" -d 'Start exports of projects (then wait and download with --wait / --download)'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "status" -d 'Show the current state of exports'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "list" -d 'List exports, filtered by folder / project / state'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "wait" -d 'Wait until exports are ready (spinner on a terminal)'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "download" -d 'Download the MP4 of a ready export'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "projects" -d 'List the projects (shorts) of a folder, best first'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "completions" -d 'Print a shell completion script'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "auth" -d 'Store, check and remove the API key of a profile'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions auth help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "create" -d 'Start exports of projects (then wait and download with --wait / --download)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "status" -d 'Show the current state of exports'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "list" -d 'List exports, filtered by folder / project / state'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "wait" -d 'Wait until exports are ready (spinner on a terminal)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "download" -d 'Download the MP4 of a ready export'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "projects" -d 'List the projects (shorts) of a folder, best first'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "completions" -d 'Print a shell completion script'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "manpage" -d 'Print the man page (roff): klap-export manpage > ~/.local/share/man/man1/klap-export.1'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "auth" -d 'Store, check and remove the API key of a profile'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Check and store the profile\'s API key (read from stdin when piped, else prompted for)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "status" -d 'Show the profile, base URL, where the key comes from and whether the API accepts it'
 complete -c klap-export -n "__fish_klap_export_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "logout" -d 'Remove the profile\'s stored key'

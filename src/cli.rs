@@ -113,6 +113,17 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Erro
             format!("the argument '{a}' cannot be used with '{b}'"),
         );
     }
+    if let Some(conflict) = g.jq.as_ref().and_then(|_| match (g.quiet, g.format) {
+        (true, _) => Some("--quiet".to_string()),
+        (false, Some(f)) if f != Format::Json => Some(format!("--format {f:?}").to_lowercase()),
+        _ => None,
+    }) {
+        let name = matches.subcommand_name().unwrap_or_default().to_string();
+        return usage(
+            &name,
+            format!("--jq filters the JSON output: it cannot be used with {conflict}"),
+        );
+    }
     match (&cli.command, matches.subcommand()) {
         (Command::Sandbox(_), _) if cli.global.sandbox => usage(
             "sandbox",
@@ -197,6 +208,10 @@ pub struct Global {
     /// Profile of the config file to use [env: KLAP_PROFILE] [default: default]
     #[arg(long, global = true, value_name = "NAME", value_parser = crate::model::parse_id)]
     pub profile: Option<String>,
+
+    /// Filter the JSON output with a jq expression (jaq): a result a line, strings raw
+    #[arg(long, global = true, value_name = "EXPR")]
+    pub jq: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -274,6 +289,9 @@ Examples:
         /// The shell to write the script for
         shell: clap_complete::Shell,
     },
+
+    /// Print the man page (roff): klap-export manpage > ~/.local/share/man/man1/klap-export.1
+    Manpage,
 
     /// Store, check and remove the API key of a profile
     #[command(after_help = "\

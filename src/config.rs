@@ -16,6 +16,7 @@ use url::Host;
 use crate::api::{self, Api, Secret};
 use crate::cli::{ColorChoice, Format, Global};
 use crate::exit::{Code, Fail, fail};
+use crate::jq;
 use crate::profile::{self, Profile};
 use crate::progress::Mode;
 use crate::sandbox::{self, Sandbox};
@@ -34,7 +35,7 @@ pub struct Ctx {
 }
 
 /// Presentation settings, decided once.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct Ui {
     /// What stdout gets: a format, or refs only (`-q`).
     pub format: Format,
@@ -44,6 +45,8 @@ pub struct Ui {
     pub color_stderr: bool,
     pub stdout_tty: bool,
     pub progress: Mode,
+    /// `--jq`: compiled once, before any request (it lives as long as the process).
+    pub jq: Option<&'static jq::Filter>,
 }
 
 /// The settings of one run: flags, then environment variables, then the profile, then defaults.
@@ -188,12 +191,21 @@ impl<'g> Settings<'g> {
         } else {
             Mode::Plain
         };
+        let jq =
+            g.jq.as_deref()
+                .map(|expr| {
+                    jq::Filter::compile(expr)
+                        .map(|f| &*Box::leak(Box::new(f)))
+                        .map_err(|e| fail(Code::Usage, format!("--jq: {e}")))
+                })
+                .transpose()?;
         Ok(Ui {
-            format: match (g.quiet, g.json) {
+            format: match (g.quiet, g.json || jq.is_some()) {
                 (true, _) => Format::Refs,
                 (false, true) => Format::Json,
                 (false, false) => format,
             },
+            jq,
             color: use_color(color, stdout_tty),
             color_stderr: use_color(color, stderr_tty),
             stdout_tty,

@@ -12,6 +12,7 @@ mod cmd;
 mod config;
 mod exit;
 mod interrupt;
+mod jq;
 mod json;
 mod model;
 mod output;
@@ -58,6 +59,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Projects(a) => cmd::projects::run(a, &ctx()?),
         Command::Sandbox(a) => cmd::sandbox::run(a, cli.global.verbose),
         Command::Completions { shell } => cmd::completions::run(*shell),
+        Command::Manpage => cmd::manpage::run(),
         Command::Auth(a) => cmd::auth::run(a, &cli.global),
     }
 }

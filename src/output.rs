@@ -1,7 +1,9 @@
 //! Exports on stdout as table, json, ndjson, tsv, or refs only (`-q`).
 
 use std::borrow::Cow;
-use std::io::{self, BufWriter, Write};
+use std::io::{self, Write};
+
+use anyhow::Context;
 
 use anstyle::AnsiColor;
 
@@ -43,8 +45,8 @@ impl<'a, 'b> Report<'a, 'b> {
         self.exports[i].display_ref(self.asked.and_then(|a| a.get(i)))
     }
 
-    pub fn print(&self, ui: Ui) -> io::Result<()> {
-        let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    pub fn print(&self, ui: Ui) -> anyhow::Result<()> {
+        let mut out = Vec::with_capacity(64 * 1024);
         match ui.format {
             Format::Json => json(&mut out, self)?,
             Format::Ndjson => ndjson(&mut out, self)?,
@@ -56,12 +58,28 @@ impl<'a, 'b> Report<'a, 'b> {
                 }
             }
         }
-        out.flush()
+        emit(ui, out)
     }
 }
 
-/// Pretty JSON: the server's own text re-indented (numbers, escapes and key order
-/// untouched). Built in memory first, so a bad body never leaves half a document on stdout.
+/// Writes what a command prints, built whole in memory first (so a bad body never leaves
+/// half a document on stdout); JSON goes through `--jq` when one was given.
+pub fn emit(ui: Ui, bytes: Vec<u8>) -> anyhow::Result<()> {
+    let bytes = match ui.jq {
+        Some(filter) if ui.format == Format::Json => {
+            let mut filtered = Vec::new();
+            filter.run(&String::from_utf8_lossy(&bytes), &mut filtered)?;
+            filtered
+        }
+        _ => bytes,
+    };
+    let mut out = io::stdout().lock();
+    out.write_all(&bytes)
+        .and_then(|()| out.flush())
+        .context("cannot write to stdout")
+}
+
+/// Pretty JSON: the server's own text re-indented (numbers, escapes and key order untouched).
 pub fn json_one(out: &mut impl Write, raw: &str) -> io::Result<()> {
     let mut buf = Vec::with_capacity(raw.len() * 2);
     json::pretty(raw, &mut buf).map_err(|e| invalid(&e))?;

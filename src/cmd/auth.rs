@@ -140,7 +140,7 @@ fn status(s: &Settings) -> anyhow::Result<()> {
         None => ("not checked", Some("no key")),
     };
     let source = key.as_ref().map(|k| k.source.as_str());
-    let mut out = io::stdout().lock();
+    let mut out = Vec::new();
     match ui.format {
         Format::Json | Format::Ndjson => {
             let value = json!({
@@ -185,8 +185,7 @@ fn status(s: &Settings) -> anyhow::Result<()> {
         // `-q`: the exit code says it all.
         Format::Refs => {}
     }
-    out.flush()?;
-    drop(out);
+    crate::output::emit(ui, out)?;
     match checked {
         Some(Check::Accepted) => Ok(()),
         Some(Check::Refused(_)) => Err(fail(Code::Auth, "the API refused the key")),

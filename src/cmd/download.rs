@@ -1,6 +1,6 @@
 //! `download`: fetch the MP4s of ready exports, several at once, to files or stdout.
 
-use std::io::{self, BufWriter, Write};
+use std::io::Write;
 use std::sync::Mutex;
 
 use serde::Serialize;
@@ -136,8 +136,8 @@ struct Written<'a> {
 }
 
 /// The written paths in the order given; with `--json`/`--ndjson`, an object per file.
-fn print(ctx: &Ctx, refs: &[ExportRef], saved: &[Option<Saved>]) -> io::Result<()> {
-    let mut out = BufWriter::new(io::stdout().lock());
+fn print(ctx: &Ctx, refs: &[ExportRef], saved: &[Option<Saved>]) -> anyhow::Result<()> {
+    let mut out = Vec::new();
     let files: Vec<Written> = refs
         .iter()
         .zip(saved)
@@ -180,5 +180,5 @@ fn print(ctx: &Ctx, refs: &[ExportRef], saved: &[Option<Saved>]) -> io::Result<(
             }
         }
     }
-    out.flush()
+    crate::output::emit(ctx.ui, out)
 }

@@ -5,6 +5,7 @@ pub mod completions;
 pub mod create;
 pub mod download;
 pub mod list;
+pub mod manpage;
 pub mod projects;
 pub mod sandbox;
 pub mod status;

@@ -1,7 +1,7 @@
 //! `projects FOLDER_ID`: the shorts Klap made from one video, best first.
 
 use std::cmp::Ordering;
-use std::io::{self, BufWriter, Write};
+use std::io::Write;
 
 use anstyle::AnsiColor;
 use serde::Deserialize;
@@ -76,8 +76,8 @@ pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn print(ctx: &Ctx, folder: &str, projects: &[Project]) -> io::Result<()> {
-    let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+fn print(ctx: &Ctx, folder: &str, projects: &[Project]) -> anyhow::Result<()> {
+    let mut out = Vec::with_capacity(64 * 1024);
     let text = |v: &Option<std::borrow::Cow<str>>| v.as_deref().unwrap_or("").to_string();
     let score = |p: &Project| {
         p.fields
@@ -140,5 +140,5 @@ fn print(ctx: &Ctx, folder: &str, projects: &[Project]) -> io::Result<()> {
             }
         }
     }
-    out.flush()
+    output::emit(ctx.ui, out)
 }

@@ -4,6 +4,7 @@ mod completions;
 mod core;
 mod download;
 mod faults;
+mod filters;
 mod hostile;
 mod profiles;
 mod sandbox;

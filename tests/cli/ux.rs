@@ -371,7 +371,6 @@ fn an_empty_list_says_so_on_a_terminal_only() {
 }
 
 #[test]
-#[ignore = "needs Report::print's io errors wrapped as 'cannot write to stdout' (output.rs)"]
 fn a_full_stdout_is_named() {
     let full = std::fs::OpenOptions::new()
         .write(true)
