@@ -1,6 +1,7 @@
 //! References to projects and exports, and the Export object the API returns.
 
 use std::borrow::Cow;
+use std::cmp::Reverse;
 use std::fmt;
 
 use reqwest::Url;
@@ -229,7 +230,7 @@ impl<'a> Export<'a> {
     }
 
     /// When it was created, for "newest first".
-    pub fn created(&self) -> When<'_> {
+    pub fn created(&self) -> When {
         When::of(self.fields.created_at.as_deref())
     }
 
@@ -263,33 +264,24 @@ fn object<'a>(raw: &'a str, body: &str) -> anyhow::Result<Export<'a>> {
     Export::from_raw(raw).map_err(|e| malformed(EXPECTED, e, body))
 }
 
-/// A timestamp as the server wrote it, ordered as an instant: RFC 3339 in any of its forms
-/// (`Z`, `+00:00`, 0-9 fractional digits) compares by time; text that does not parse
-/// sorts after every instant, by text; a missing one sorts last.
-#[derive(Debug, PartialEq, Eq)]
-pub enum When<'a> {
-    Instant(jiff::Timestamp),
-    Text(&'a str),
+/// A timestamp as the server wrote it, ordered newest first as an instant: RFC 3339 in
+/// any of its forms (`Z`, `+00:00`, 0-9 fractional digits) compares by time; text that does
+/// not parse sorts after every instant, by text (descending); a missing one sorts last.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum When {
+    Instant(Reverse<jiff::Timestamp>),
+    Text(Reverse<String>),
     Missing,
 }
 
-impl<'a> When<'a> {
-    pub fn of(text: Option<&'a str>) -> When<'a> {
+impl When {
+    pub fn of(text: Option<&str>) -> When {
         match text {
             None => When::Missing,
-            Some(t) => t.parse().map_or(When::Text(t), When::Instant),
-        }
-    }
-
-    /// Newest first: later instants, then unparsed text (descending), then missing ones.
-    pub fn newest_first(a: &When, b: &When) -> std::cmp::Ordering {
-        use When::{Instant, Missing, Text};
-        match (a, b) {
-            (Instant(x), Instant(y)) => y.cmp(x),
-            (Text(x), Text(y)) => y.cmp(x),
-            (Instant(_), _) | (Text(_), Missing) => std::cmp::Ordering::Less,
-            (Missing, Missing) => std::cmp::Ordering::Equal,
-            _ => std::cmp::Ordering::Greater,
+            Some(t) => t.parse().map_or_else(
+                |_| When::Text(Reverse(t.to_string())),
+                |at| When::Instant(Reverse(at)),
+            ),
         }
     }
 }
@@ -403,28 +395,24 @@ mod tests {
 
     #[test]
     fn timestamps_compare_as_instants() {
-        let order = |a: &str, b: &str| When::newest_first(&When::of(Some(a)), &When::of(Some(b)));
+        use std::cmp::Ordering::{Equal, Greater, Less};
+        let order = |a: &str, b: &str| When::of(Some(a)).cmp(&When::of(Some(b)));
         // As text "…20.5Z" sorts after "…20.55Z"; as instants it is older.
         assert_eq!(
             order("2023-12-08T05:03:20.5Z", "2023-12-08T05:03:20.55Z"),
-            std::cmp::Ordering::Greater
+            Greater
         );
         assert_eq!(
             order("2023-12-08T05:03:10.91362+00:00", "2023-12-08T05:03:10Z"),
-            std::cmp::Ordering::Less
+            Less
         );
         assert_eq!(
             order("2023-12-08T06:00:00+01:00", "2023-12-08T05:00:00Z"),
-            std::cmp::Ordering::Equal
+            Equal
         );
-        assert_eq!(
-            order("not a time", "2001-01-01T00:00:00Z"),
-            std::cmp::Ordering::Greater
-        );
-        assert_eq!(
-            When::newest_first(&When::Missing, &When::of(Some("x"))),
-            std::cmp::Ordering::Greater
-        );
+        assert_eq!(order("not a time", "2001-01-01T00:00:00Z"), Greater);
+        assert_eq!(order("b", "a"), Less);
+        assert_eq!(When::Missing.cmp(&When::of(Some("x"))), Greater);
     }
 
     #[test]

@@ -6,9 +6,7 @@ use std::collections::BTreeMap;
 use crate::cli::{self, CreateArgs};
 use crate::config::Ctx;
 use crate::exit::{Code, Fail, Tally, code_of, fail};
-use crate::model::{
-    Export, ExportRef, ProjectRef, State, When, parse_export, parse_id, parse_list,
-};
+use crate::model::{Export, ExportRef, ProjectRef, State, parse_export, parse_id, parse_list};
 use crate::output::Report;
 use crate::say;
 use crate::text::sanitize;
@@ -144,10 +142,7 @@ fn newest_alive(list: &str, p: &ProjectRef) -> anyhow::Result<Option<(String, Ex
             })
         }) && matches!(e.state(), Some(State::Ready | State::Processing))
     };
-    let best = exports
-        .iter()
-        .filter(mine)
-        .min_by(|x, y| When::newest_first(&x.created(), &y.created()));
+    let best = exports.iter().filter(mine).min_by_key(|e| e.created());
     Ok(best.and_then(|e| {
         let r = e.reference()?;
         Some((e.raw.to_string(), r, e.status()?.to_string()))

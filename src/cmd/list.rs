@@ -15,8 +15,8 @@ pub fn run(a: &ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 .is_some_and(|st| a.status.contains(&State::of(st)))
         });
     }
-    // Newest first; RFC 3339 timestamps in one zone sort as text. Missing ones go last.
-    exports.sort_by(|x, y| y.fields.created_at.cmp(&x.fields.created_at));
+    // Newest first, as instants (not as text); missing ones go last.
+    exports.sort_by_cached_key(Export::created);
     if let Some(limit) = a.limit {
         exports.truncate(limit);
     }

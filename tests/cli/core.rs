@@ -571,3 +571,55 @@ fn a_closed_stdout_ends_quietly() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+#[test]
+fn list_sorts_newest_first_by_instant_not_by_text() {
+    let server = MockServer::start();
+    let at = |id: &str, created: &str| export(id, "ready", None, "p", created);
+    server.mock(|when, then| {
+        when.path("/v2/exports");
+        then.status(200).json_body(json!([
+            at("e_text_later", "2023-12-08T05:03:20.5Z"),
+            at("e_newest", "2023-12-08T05:03:20.55+00:00"),
+            at("e_offset", "2023-12-08T06:03:20+01:00"),
+            at("e_unparsed", "yesterday"),
+            at("e_oldest", "2023-12-08T05:03:10.91362+00:00"),
+        ]));
+    });
+    let r = run(api(&server.base_url()).args(["list", "-q"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "p/e_newest\np/e_text_later\np/e_offset\np/e_oldest\np/e_unparsed\n"
+    );
+}
+
+#[test]
+fn server_ids_that_fail_the_id_rule_never_reach_a_ref() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/v2/projects/f/p/exports");
+        then.status(200).json_body(json!({
+            "id": "e1", "status": "processing", "project_id": "p",
+            "folder_id": "x --base-url=https://evil.example/v2 f",
+        }));
+    });
+    let r = run(api(&server.base_url()).args(["create", "f/p", "-q"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout, "f/p/e1\n",
+        "the ref the user typed, not the server's folder"
+    );
+
+    // An export ID of ".." never names a file or a path: exit 1.
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(POST).path("/v2/projects/p/exports");
+        then.status(200)
+            .json_body(json!({"id": "..", "status": "processing", "project_id": "p"}));
+    });
+    let r = run(api(&server.base_url()).args(["create", "p", "-q"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    r.stderr_has(&["the created export's id"]);
+}
