@@ -11,11 +11,14 @@ use crate::say;
 struct Cleanup {
     parts: Vec<PathBuf>,
     progress: Option<MultiProgress>,
+    /// What the user should know if interrupted now (how to pick up again).
+    note: Option<String>,
 }
 
 static CLEANUP: Mutex<Cleanup> = Mutex::new(Cleanup {
     parts: Vec::new(),
     progress: None,
+    note: None,
 });
 
 // The same numbers on every Unix (and what Windows's C runtime uses for SIGINT).
@@ -41,13 +44,15 @@ pub fn install() {
 }
 
 fn clean_up_and_exit(signal: i32) -> ! {
-    if let Ok(c) = CLEANUP.lock() {
+    let mut note = None;
+    if let Ok(mut c) = CLEANUP.lock() {
         if let Some(progress) = &c.progress {
             let _ = progress.clear();
         }
         for part in &c.parts {
             let _ = std::fs::remove_file(part);
         }
+        note = c.note.take();
     }
     let what = match signal {
         SIGTERM => "terminated",
@@ -55,6 +60,9 @@ fn clean_up_and_exit(signal: i32) -> ! {
         _ => "interrupted",
     };
     say!("klap-export: {what}");
+    if let Some(note) = note {
+        say!("hint: {note}");
+    }
     std::process::exit(128 + signal);
 }
 
@@ -71,6 +79,11 @@ pub fn track_part(path: &Path) {
 
 pub fn untrack_part(path: &Path) {
     with(|c| c.parts.retain(|p| p != path));
+}
+
+/// What to tell the user if interrupted from now on (`None`: nothing).
+pub fn set_note(note: Option<String>) {
+    with(|c| c.note = note);
 }
 
 /// The progress display to clear on Ctrl-C.

@@ -12,6 +12,7 @@ use reqwest::Url;
 use crate::api::{AttemptError, backoff};
 use crate::config::Ctx;
 use crate::exit::{Code, Fail, Tally, code_of, fail};
+use crate::interrupt;
 use crate::model::{ExportRef, State, parse_current, parse_list};
 use crate::output::Report;
 use crate::progress::{Bytes, Line, Progress};
@@ -77,6 +78,11 @@ pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyh
         .then(|| start.checked_add(plan.timeout))
         .flatten();
     let progress = Progress::new(ctx.ui.progress, ctx.ui.color_stderr);
+    let all: Vec<String> = refs.iter().map(ToString::to_string).collect();
+    interrupt::set_note(Some(format!(
+        "the exports go on on the server; pick up again with: klap-export wait {}",
+        all.join(" ")
+    )));
     let mut tracked: Vec<Tracked> = refs
         .iter()
         .map(|r| Tracked {
@@ -128,6 +134,7 @@ pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyh
         };
         poll_until_done(ctx, &mut tracked, plan, deadline, &mut tally, &mut queue)
     });
+    interrupt::set_note(None);
     for t in &tracked {
         t.line.done();
     }

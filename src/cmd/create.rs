@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::cli::{self, CreateArgs};
 use crate::config::Ctx;
 use crate::exit::{Code, Fail, Tally, code_of, fail};
+use crate::interrupt;
 use crate::model::{Export, ExportRef, ProjectRef, State, parse_export, parse_id, parse_list};
 use crate::output::Report;
 use crate::say;
@@ -46,7 +47,13 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 None => {}
             }
         }
-        let created = ctx.api.create(p, &body).map_err(|e| {
+        interrupt::set_note(Some(format!(
+            "the export of {p} may have been created; check with: {}",
+            check_command(p)
+        )));
+        let created = ctx.api.create(p, &body);
+        interrupt::set_note(None);
+        let created = created.map_err(|e| {
             let error = e.error.context(format!("create {p}"));
             if e.ambiguous {
                 may_have_created(p, &error)
@@ -151,19 +158,24 @@ fn newest_alive(list: &str, p: &ProjectRef) -> anyhow::Result<Option<(String, Ex
 
 /// A create that failed after it may have reached the server: say how to check.
 fn may_have_created(project: &ProjectRef, error: &anyhow::Error) -> anyhow::Error {
-    let check = match &project.folder {
-        Some(folder) => format!(
-            "klap-export list --project {} --folder {folder}",
-            project.project
-        ),
-        None => format!("klap-export list --project {}", project.project),
-    };
     Fail::new(
         Code::Error,
         format!("{error:#}; the export may have been created"),
     )
     .hint(format!(
-        "check before creating again (or use --reuse): {check}"
+        "check before creating again (or use --reuse): {}",
+        check_command(project)
     ))
     .into()
+}
+
+/// The command that shows whether a create reached the server.
+fn check_command(project: &ProjectRef) -> String {
+    match &project.folder {
+        Some(folder) => format!(
+            "klap-export list --project {} --folder {folder}",
+            project.project
+        ),
+        None => format!("klap-export list --project {}", project.project),
+    }
 }

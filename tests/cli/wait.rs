@@ -334,3 +334,30 @@ fn a_terminal_gets_a_coloured_table_that_is_never_crushed() {
         "{screen:?}"
     );
 }
+
+#[test]
+fn ctrl_c_during_a_wait_says_how_to_pick_up_again() {
+    let server = Script::serve(vec![state("processing")]);
+    let child = crate::process_api(&server.base)
+        .env("CI", "true")
+        .args(["wait", "f/p/e", "--interval", "0.1"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while server.seen().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("klap-export: interrupted\nhint: the exports go on on the server; pick up again with: klap-export wait f/p/e"),
+        "{stderr}"
+    );
+}
