@@ -326,9 +326,10 @@ fn finish(
     }
     .print(ctx.ui)?;
 
-    let (mut files, mut bytes) = (0, 0);
+    let (mut files, mut bytes, mut kept) = (0, 0, 0);
     for (t, result) in tracked.iter().zip(saved) {
         match result {
+            Some(Ok(Saved::Skipped(_))) => kept += 1,
             Some(Ok(s)) => {
                 files += 1;
                 bytes += s.bytes();
@@ -366,13 +367,6 @@ fn finish(
         count(State::Failed),
         count(State::Processing),
     );
-    if tracked.len() > 1 && ctx.ui.progress != crate::progress::Mode::Off {
-        summary(
-            tracked,
-            [ready, failed, pending],
-            plan.download.is_some().then_some((files, bytes)),
-        );
-    }
     if pending > 0 {
         let refs: Vec<String> = tracked
             .iter()
@@ -406,26 +400,39 @@ fn finish(
             .into(),
         );
     }
+    // Last, after every error, so it is the one line to look at.
+    if tracked.len() > 1 && ctx.ui.progress != crate::progress::Mode::Off {
+        summary(
+            tracked,
+            [ready, failed, pending],
+            plan.download.is_some().then_some((files, bytes, kept)),
+        );
+    }
     tally.finish()
 }
 
-/// The last line of a batch: how many ready, failed, in progress, not found, downloaded.
+/// The last line of a batch: how many ready, failed, in progress, not found, downloaded
+/// and kept.
 fn summary(
     tracked: &[Tracked],
     [ready, failed, pending]: [usize; 3],
-    downloaded: Option<(usize, u64)>,
+    downloaded: Option<(usize, u64, usize)>,
 ) {
     let gone = tracked.iter().filter(|t| t.gone).count();
     let mut line = format!("klap-export: {ready} ready, {failed} failed, {pending} in progress");
     if gone > 0 {
         let _ = write!(line, ", {gone} not found");
     }
-    if let Some((files, bytes)) = downloaded {
+    if let Some((files, bytes, kept)) = downloaded {
         let _ = write!(
             line,
             "; {files} downloaded ({})",
             indicatif::HumanBytes(bytes)
         );
+        // Files already there (--skip-existing) count as done, but nothing was fetched.
+        if kept > 0 {
+            let _ = write!(line, ", {kept} kept");
+        }
     }
     say!("{line}");
 }

@@ -29,6 +29,7 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let body = a.body();
     let mut bodies: Vec<String> = Vec::new();
     let mut refs: Vec<ExportRef> = Vec::new();
+    let mut denied = false;
     for p in &projects {
         if a.reuse {
             match lists.get(&scope(p)) {
@@ -61,11 +62,17 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 bodies.push(text);
                 refs.push(r);
             }
-            Err(e) if code_of(&e) == Code::Auth => return Err(e),
+            // Stop at once, but still print what was created: its refs are needed to
+            // pick it up again without creating it twice.
+            Err(e) if code_of(&e) == Code::Auth => {
+                tally.error(&e);
+                denied = true;
+                break;
+            }
             Err(e) => tally.error(&e),
         }
     }
-    if !(a.wait || plan.download.is_some()) {
+    if denied || !(a.wait || plan.download.is_some()) {
         let exports = bodies
             .iter()
             .map(|b| parse_export(b))

@@ -1,0 +1,1 @@
+//! Hostile filesystem (issue 10 items 4-6).
