@@ -993,3 +993,240 @@ fn ctrl_c_during_a_batch_download_removes_every_partial_file() {
         );
     }
 }
+
+// ---- projects ----
+
+/// Projects as a server might send them (compact, so each element's text is known):
+/// scores of both scales, null and missing ones, ties, unknown fields, a huge number.
+const PROJECTS: [&str; 7] = [
+    r#"{"id":"a","name":"A","virality_score":0.5,"created_at":"2024-05-06T09:01:00Z","big":12345678901234567890123,"x":{"y":[1e400]}}"#,
+    r#"{"id":"b","name":"B\twith a tab","virality_score":null,"created_at":"2024-05-06T09:02:00Z"}"#,
+    r#"{"id":"c","name":"C","virality_score":85,"created_at":"2024-05-06T09:03:00Z"}"#,
+    r#"{"id":"d","name":"D","created_at":"2024-05-06T09:04:00Z"}"#,
+    r#"{"id":"e","name":"E","virality_score":0.5,"created_at":"2024-05-06T09:05:00Z"}"#,
+    r#"{"id":"f","name":"F","virality_score":0.9,"created_at":"2024-05-06T09:06:00Z"}"#,
+    r#"{"id":"g","name":"G","virality_score":0.1}"#,
+];
+
+fn projects_server() -> Router {
+    Router::serve(|req, _| {
+        let body = match req.path.as_str() {
+            "/v2/projects/F" => format!("[{}]", PROJECTS.join(",")),
+            "/v2/projects/empty" => "[]".to_string(),
+            _ => return answer_json(404, &json!({"message": "no folder"})),
+        };
+        Answer::Raw(raw(
+            200,
+            &[("Content-Type", "application/json")],
+            body.as_bytes(),
+        ))
+    })
+}
+
+fn projects(router: &Router, args: &[&str]) -> String {
+    let r = run(api(&router.base).arg("projects").args(args));
+    assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+    assert_eq!(r.stderr, "", "{args:?}");
+    r.stdout
+}
+
+#[test]
+fn projects_are_best_first_with_unknown_scores_last_and_ties_in_api_order() {
+    let router = projects_server();
+    // Best first: 85 (old 0..100 scale, never rescaled), 0.9, the 0.5 tie as sent,
+    // 0.1, then null and missing in the API's order.
+    assert_eq!(
+        projects(&router, &["F", "-q"]),
+        "F/c\nF/f\nF/a\nF/e\nF/g\nF/b\nF/d\n"
+    );
+    assert_eq!(projects(&router, &["F", "-q", "--top", "2"]), "F/c\nF/f\n");
+    assert_eq!(
+        projects(&router, &["F", "-q", "--min-virality", "0.5"]),
+        "F/c\nF/f\nF/a\nF/e\n"
+    );
+    assert_eq!(
+        projects(&router, &["F", "-q", "--min-virality", "0.6", "--top", "3"]),
+        "F/c\nF/f\n"
+    );
+    assert_eq!(
+        projects(&router, &["F", "--format", "tsv", "--top", "3"]),
+        "F/c\tC\t85\t2024-05-06T09:03:00Z\nF/f\tF\t0.9\t2024-05-06T09:06:00Z\nF/a\tA\t0.5\t2024-05-06T09:01:00Z\n"
+    );
+    assert_eq!(
+        projects(
+            &router,
+            &["F", "--format", "tsv", "--min-virality", "0", "--top", "9"]
+        )
+        .lines()
+        .last()
+        .unwrap(),
+        "F/g\tG\t0.1\t"
+    );
+    let tsv = projects(&router, &["F", "--format", "tsv"]);
+    assert!(
+        tsv.ends_with(
+            "F/b\tB with a tab\t\t2024-05-06T09:02:00Z\nF/d\tD\t\t2024-05-06T09:04:00Z\n"
+        ),
+        "{tsv}"
+    );
+    // ndjson: each object exactly as sent.
+    let order = [2, 5, 0, 4, 6, 1, 3];
+    let expected: String = order
+        .iter()
+        .map(|&i| format!("{}\n", PROJECTS[i]))
+        .collect();
+    assert_eq!(projects(&router, &["F", "--format", "ndjson"]), expected);
+    // json: the same objects re-indented; numbers and unknown fields untouched.
+    let pretty = projects(&router, &["F", "--json", "--top", "1"]);
+    assert_eq!(
+        pretty,
+        "[\n  {\n    \"id\": \"c\",\n    \"name\": \"C\",\n    \"virality_score\": 85,\n    \"created_at\": \"2024-05-06T09:03:00Z\"\n  }\n]\n"
+    );
+    let all = projects(&router, &["F", "--json"]);
+    assert!(
+        all.contains("\"big\": 12345678901234567890123") && all.contains("1e400"),
+        "{all}"
+    );
+    let table = projects(&router, &["F", "--top", "2"]);
+    let rows: Vec<Vec<&str>> = table
+        .lines()
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    assert_eq!(rows[0], ["ID", "NAME", "VIRALITY", "CREATED"]);
+    assert_eq!(rows[1], ["c", "C", "85", "2024-05-06T09:03:00Z"]);
+    assert_eq!(rows.len(), 3);
+    assert!(router.lines().iter().all(|l| l == "GET /v2/projects/F"));
+}
+
+#[test]
+fn an_empty_folder_prints_nothing_or_an_empty_array() {
+    let router = projects_server();
+    for args in [
+        &["empty"][..],
+        &["empty", "-q"],
+        &["empty", "--format", "tsv"],
+        &["empty", "--format", "ndjson"],
+    ] {
+        assert_eq!(projects(&router, args), "", "{args:?}");
+    }
+    assert_eq!(projects(&router, &["empty", "--json"]), "[]\n");
+    let r = run(api(&router.base).args(["projects", "nope"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+}
+
+// ---- status with several refs ----
+
+#[test]
+fn status_prints_what_it_finds_and_reports_the_rest() {
+    let router = serve(vec![ex("F/p/good", 0, "ready")], Files::Fast);
+    let r = run(api(&router.base).args(["status", "F/p/good", "F/p/bad", "-q"]));
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (3, "F/p/good\n"),
+        "{}",
+        r.stderr
+    );
+    r.stderr_has(&["404", "export not found"]);
+    assert_eq!(
+        router.lines(),
+        [
+            "GET /v2/projects/F/p/exports/good",
+            "GET /v2/projects/F/p/exports/bad"
+        ]
+    );
+
+    // PROJECT/EXPORT for an export that lives in a folder: 404, and the hint says its ref.
+    let r = run(api(&router.base).args(["status", "p/good"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    r.stderr_has(&["hint: the export is in a folder: use its full ref F/p/good\n"]);
+    assert_eq!(r.stdout, "");
+}
+
+// ---- the README pipeline, end to end ----
+
+#[test]
+fn the_readme_pipeline_runs_between_two_processes_and_again_without_duplicates() {
+    let sandbox = crate::sandbox::Sandbox::start(&["--ready-after", "0.3s", "-v"]);
+    let bin = assert_cmd::cargo::cargo_bin("klap-export");
+    let dir = tempfile::tempdir().unwrap();
+    let pipeline = |extra: &str| {
+        let line = format!(
+            "{bin} projects demo -q --top 3 | {bin} create - --reuse --download clips/ --interval 0.1 {extra}",
+            bin = bin.display()
+        );
+        // Two processes joined by a pipe, with the environment `process()` would give.
+        let mut sh = std::process::Command::new("sh");
+        let clean = crate::process();
+        sh.env_clear()
+            .envs(clean.get_envs().filter_map(|(k, v)| Some((k, v?))))
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("KLAP_BASE_URL", &sandbox.url)
+            .env("KLAP_API_KEY", crate::KEY)
+            .args(["-c", &line])
+            .current_dir(dir.path());
+        sh.output().unwrap()
+    };
+    std::fs::create_dir(dir.path().join("clips")).unwrap();
+    let first = pipeline("");
+    let err = String::from_utf8_lossy(&first.stderr).into_owned();
+    assert_eq!(first.status.code(), Some(0), "{err}");
+    let clips = names(&dir.path().join("clips"));
+    assert_eq!(clips.len(), 3, "{clips:?}");
+    for clip in &clips {
+        assert_eq!(
+            std::fs::read(dir.path().join("clips").join(clip)).unwrap(),
+            crate::sandbox::MP4
+        );
+    }
+    assert!(
+        err.ends_with("klap-export: 3 ready, 0 failed, 0 in progress; 3 downloaded (5.27 KiB)\n"),
+        "{err}"
+    );
+
+    let again = pipeline("--skip-existing");
+    let err = String::from_utf8_lossy(&again.stderr).into_owned();
+    assert_eq!(again.status.code(), Some(0), "{err}");
+    assert_eq!(
+        err.matches("klap-export: reusing demo/demo_p").count(),
+        3,
+        "{err}"
+    );
+    assert!(err.ends_with("; 0 downloaded (0 B), 3 kept\n"), "{err}");
+    assert_eq!(names(&dir.path().join("clips")), clips);
+
+    let log = sandbox.stop();
+    assert_eq!(log.matches("POST /v2/projects/demo/").count(), 3, "{log}");
+    assert_eq!(log.matches("GET /files/").count(), 3, "{log}");
+    assert_eq!(log.matches("GET /v2/projects/demo ").count(), 2, "{log}");
+}
+
+#[test]
+fn a_project_id_that_fails_the_id_rule_never_becomes_a_ref() {
+    let router = Router::serve(|_, _| {
+        answer_json(
+            200,
+            &json!([
+                {"id": "ok", "virality_score": 0.9},
+                {"id": "x --base-url=https://evil.example/v2 f", "virality_score": 0.8},
+                {"id": "..", "virality_score": 0.7},
+                {"name": "no id", "virality_score": 0.6},
+            ]),
+        )
+    });
+    let r = run(api(&router.base).args(["projects", "F", "-q"]));
+    assert_eq!((r.code, r.stdout.as_str()), (1, "F/ok\n"), "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("has no usable id").count(),
+        3,
+        "{}",
+        r.stderr
+    );
+    let r = run(api(&router.base).args(["projects", "F", "--format", "tsv"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let refs: Vec<&str> = r
+        .stdout
+        .lines()
+        .map(|l| l.split('\t').next().unwrap())
+        .collect();
+    assert_eq!(refs, ["F/ok", "", "", ""]);
+}
