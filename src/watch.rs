@@ -2,7 +2,7 @@
 //! failed (or the deadline passes), and downloads each one the moment it is ready, a
 //! bounded number at once, while the rest are still polled.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -115,8 +115,19 @@ pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyh
             if plan.download.is_none() || t.queued || t.state != State::Ready {
                 return Ok(());
             }
-            let url = parse_current(t.body.as_deref().unwrap_or_default())?.file_url()?;
             t.queued = true;
+            // A bad src_url fails this export's download, not the whole batch.
+            let url = match parse_current(t.body.as_deref().unwrap_or_default())
+                .and_then(|e| e.file_url())
+            {
+                Ok(url) => url,
+                Err(e) => {
+                    if let Ok(mut s) = saved.lock() {
+                        s[index] = Some(Err(e));
+                    }
+                    return Ok(());
+                }
+            };
             let job = Job {
                 index,
                 url,
@@ -226,12 +237,21 @@ fn poll_round(
             },
             None => None,
         };
+        // Parsed once for the group, not once per member (a list can be long);
+        // the first of an ID wins, as a search from the front would find it.
+        let mut by_id: HashMap<String, &str> = HashMap::new();
+        if let Some(list) = &listed {
+            for e in parse_list(list)?.into_iter().rev() {
+                if let Some(id) = e.fields.id {
+                    by_id.insert(id.into_owned(), e.raw);
+                }
+            }
+        }
         for i in members {
             let t = &mut tracked[i];
-            let found = match &listed {
-                Some(list) => find(list, &t.poll.export)?,
-                None => None,
-            };
+            let found = by_id
+                .get(t.poll.export.as_str())
+                .map(|raw| (*raw).to_string());
             let answer = match (found, &t.poll.project) {
                 (Some(body), _) => Ok(body),
                 // Missing from its group's list (or a group of one): ask its status route.
@@ -248,14 +268,6 @@ fn poll_round(
         }
     }
     Ok(round)
-}
-
-/// The export with this ID in a list body, as its own JSON text.
-fn find(list: &str, id: &str) -> anyhow::Result<Option<String>> {
-    Ok(parse_list(list)?
-        .into_iter()
-        .find(|e| e.fields.id.as_deref() == Some(id))
-        .map(|e| e.raw.to_string()))
 }
 
 /// A failed request for one export: transient ones are retried next round, a 404 takes

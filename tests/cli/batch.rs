@@ -1230,3 +1230,45 @@ fn a_project_id_that_fails_the_id_rule_never_becomes_a_ref() {
         .collect();
     assert_eq!(refs, ["F/ok", "", "", ""]);
 }
+
+#[test]
+fn a_bad_src_url_fails_that_download_and_the_rest_go_on() {
+    let router = Router::serve(|req, _| {
+        let host = req.header("host").unwrap_or_default().to_string();
+        match req.path.as_str() {
+            "/files/good.mp4" => Answer::Raw(raw(200, &[], &mp4("good"))),
+            "/v2/exports?folder_id=F" => {
+                let mut bad = object(&ex("F/p1/bad", 0, "ready"), "ready", &host);
+                bad["src_url"] = json!("file:///etc/passwd");
+                answer_json(
+                    200,
+                    &json!([bad, object(&ex("F/p2/good", 0, "ready"), "ready", &host)]),
+                )
+            }
+            _ => answer_json(404, &json!({"message": "no"})),
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = wait(
+        &router,
+        &[
+            "F/p1/bad",
+            "F/p2/good",
+            "--download",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&[
+        "F/p1/bad: unexpected response: src_url is not an http(s) URL: file:///etc/passwd",
+    ]);
+    assert_eq!(names(dir.path()), ["good.mp4"]);
+    assert_eq!(
+        r.stderr.lines().last().unwrap(),
+        "klap-export: 2 ready, 0 failed, 0 in progress; 1 downloaded (19.55 KiB)"
+    );
+    assert_eq!(
+        router.lines(),
+        ["GET /v2/exports?folder_id=F", "GET /files/good.mp4"]
+    );
+}
