@@ -92,6 +92,13 @@ pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyh
         .collect();
     let saved: Mutex<Vec<Option<anyhow::Result<Saved>>>> =
         Mutex::new((0..refs.len()).map(|_| None).collect());
+    // An export given twice is downloaded once (twice would race for one file).
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let repeats: Vec<bool> = refs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| *first.entry(r.to_string()).or_insert(i) != i)
+        .collect();
     let workers = plan.download.as_ref().map_or(0, |d| d.jobs.max(1));
     let work = |job: Job| {
         let Some(dest) = &plan.download else { return };
@@ -112,7 +119,7 @@ pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyh
     };
     let polled = save::pipeline(workers, work, |tx| {
         let mut queue = |t: &mut Tracked, index: usize| -> anyhow::Result<()> {
-            if plan.download.is_none() || t.queued || t.state != State::Ready {
+            if plan.download.is_none() || t.queued || t.state != State::Ready || repeats[index] {
                 return Ok(());
             }
             t.queued = true;

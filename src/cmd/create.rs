@@ -30,7 +30,17 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let mut bodies: Vec<String> = Vec::new();
     let mut refs: Vec<ExportRef> = Vec::new();
     let mut denied = false;
+    // With --reuse, a project given twice takes what this run made for it the first time.
+    let mut made: BTreeMap<String, usize> = BTreeMap::new();
     for p in &projects {
+        if a.reuse
+            && let Some(&i) = made.get(&p.to_string())
+        {
+            say!("klap-export: reusing {} (created just now)", refs[i]);
+            bodies.push(bodies[i].clone());
+            refs.push(refs[i].clone());
+            continue;
+        }
         if a.reuse {
             match lists.get(&scope(p)) {
                 Some(Ok(list)) => {
@@ -59,6 +69,7 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
         });
         match created.and_then(|text| created_ref(&text, p).map(|r| (text, r))) {
             Ok((text, r)) => {
+                made.insert(p.to_string(), refs.len());
                 bodies.push(text);
                 refs.push(r);
             }

@@ -1272,3 +1272,42 @@ fn a_bad_src_url_fails_that_download_and_the_rest_go_on() {
         ["GET /v2/exports?folder_id=F", "GET /files/good.mp4"]
     );
 }
+
+#[test]
+fn an_export_or_project_given_twice_is_fetched_or_created_once() {
+    let router = serve(vec![ex("F/p/e", 0, "ready")], Files::Fast);
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let r = wait(&router, &["F/p/e", "F/p/e", "--download", d]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(router.count("GET /files/e.mp4"), 1);
+    let r = run(api(&router.base).args(["download", "F/p/e", "F/p/e", "-o", d, "--force"]));
+    assert_eq!(
+        (r.code, r.stdout.clone()),
+        (0, format!("{d}/e.mp4\n")),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(router.count("GET /files/e.mp4"), 2);
+    assert_eq!(std::fs::read(dir.path().join("e.mp4")).unwrap(), mp4("e"));
+    assert_eq!(names(dir.path()), ["e.mp4"]);
+
+    let router = create_server(vec![], vec![]);
+    let r = run(api(&router.base).args(["create", "F/p", "G/q", "F/p", "--reuse", "-q"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        router.lines(),
+        [
+            "GET /v2/exports?folder_id=F",
+            "GET /v2/exports?folder_id=G",
+            "POST /v2/projects/F/p/exports",
+            "POST /v2/projects/G/q/exports",
+        ]
+    );
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!((lines.len(), lines[0]), (3, lines[2]), "{}", r.stdout);
+    r.stderr_has(&[&format!(
+        "klap-export: reusing {} (created just now)",
+        lines[0]
+    )]);
+}
