@@ -1311,3 +1311,27 @@ fn an_export_or_project_given_twice_is_fetched_or_created_once() {
         lines[0]
     )]);
 }
+
+#[test]
+fn a_terminal_shows_one_line_per_export_from_spinner_to_byte_bar_to_saved_path() {
+    let router = serve(
+        vec![ex("F/p1/e1", 1, "ready"), ex("F/p2/e2", 2, "ready")],
+        Files::Slow(Duration::from_millis(400)),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let screen = crate::in_terminal(
+        &router.base,
+        &format!("wait F/p1/e1 F/p2/e2 --download {d} --interval 0.1"),
+    );
+    for part in [
+        "F/p1/e1 processing",
+        "/19.54 KiB",
+        &format!("F/p1/e1 saved {d}/e1.mp4 (19.54 KiB, "),
+        &format!("F/p2/e2 saved {d}/e2.mp4 (19.54 KiB, "),
+        "klap-export: 2 ready, 0 failed, 0 in progress; 2 downloaded (39.09 KiB)",
+    ] {
+        assert!(screen.contains(part), "{part:?} not on screen:\n{screen}");
+    }
+    assert_eq!(names(dir.path()), ["e1.mp4", "e2.mp4"]);
+}
