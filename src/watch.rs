@@ -2,7 +2,7 @@
 //! failed (or the deadline passes), and downloads each one the moment it is ready, a
 //! bounded number at once, while the rest are still polled.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -98,6 +98,13 @@ pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyh
         .collect();
     let saved: Mutex<Vec<Option<anyhow::Result<Saved>>>> =
         Mutex::new((0..refs.len()).map(|_| None).collect());
+    // An export given twice is downloaded once (twice would race for one file).
+    let mut first: HashMap<String, usize> = HashMap::new();
+    let repeats: Vec<bool> = refs
+        .iter()
+        .enumerate()
+        .map(|(i, r)| *first.entry(r.to_string()).or_insert(i) != i)
+        .collect();
     let workers = plan.download.as_ref().map_or(0, |d| d.jobs.max(1));
     let work = |job: Job| {
         let Some(dest) = &plan.download else { return };
@@ -118,11 +125,22 @@ pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyh
     };
     let polled = save::pipeline(workers, work, |tx| {
         let mut queue = |t: &mut Tracked, index: usize| -> anyhow::Result<()> {
-            if plan.download.is_none() || t.queued || t.state != State::Ready {
+            if plan.download.is_none() || t.queued || t.state != State::Ready || repeats[index] {
                 return Ok(());
             }
-            let url = parse_current(t.body.as_deref().unwrap_or_default())?.file_url()?;
             t.queued = true;
+            // A bad src_url fails this export's download, not the whole batch.
+            let url = match parse_current(t.body.as_deref().unwrap_or_default())
+                .and_then(|e| e.file_url())
+            {
+                Ok(url) => url,
+                Err(e) => {
+                    if let Ok(mut s) = saved.lock() {
+                        s[index] = Some(Err(e));
+                    }
+                    return Ok(());
+                }
+            };
             let job = Job {
                 index,
                 url,
@@ -233,12 +251,21 @@ fn poll_round(
             },
             None => None,
         };
+        // Parsed once for the group, not once per member (a list can be long);
+        // the first of an ID wins, as a search from the front would find it.
+        let mut by_id: HashMap<String, &str> = HashMap::new();
+        if let Some(list) = &listed {
+            for e in parse_list(list)?.into_iter().rev() {
+                if let Some(id) = e.fields.id {
+                    by_id.insert(id.into_owned(), e.raw);
+                }
+            }
+        }
         for i in members {
             let t = &mut tracked[i];
-            let found = match &listed {
-                Some(list) => find(list, &t.poll.export)?,
-                None => None,
-            };
+            let found = by_id
+                .get(t.poll.export.as_str())
+                .map(|raw| (*raw).to_string());
             let answer = match (found, &t.poll.project) {
                 (Some(body), _) => Ok(body),
                 // Missing from its group's list (or a group of one): ask its status route.
@@ -255,14 +282,6 @@ fn poll_round(
         }
     }
     Ok(round)
-}
-
-/// The export with this ID in a list body, as its own JSON text.
-fn find(list: &str, id: &str) -> anyhow::Result<Option<String>> {
-    Ok(parse_list(list)?
-        .into_iter()
-        .find(|e| e.fields.id.as_deref() == Some(id))
-        .map(|e| e.raw.to_string()))
 }
 
 /// A failed request for one export: transient ones are retried next round, a 404 takes
@@ -333,9 +352,10 @@ fn finish(
     }
     .print(ctx.ui)?;
 
-    let (mut files, mut bytes) = (0, 0);
+    let (mut files, mut bytes, mut kept) = (0, 0, 0);
     for (t, result) in tracked.iter().zip(saved) {
         match result {
+            Some(Ok(Saved::Skipped(_))) => kept += 1,
             Some(Ok(s)) => {
                 files += 1;
                 bytes += s.bytes();
@@ -373,13 +393,6 @@ fn finish(
         count(State::Failed),
         count(State::Processing),
     );
-    if tracked.len() > 1 && ctx.ui.progress != crate::progress::Mode::Off {
-        summary(
-            tracked,
-            [ready, failed, pending],
-            plan.download.is_some().then_some((files, bytes)),
-        );
-    }
     if pending > 0 {
         let refs: Vec<String> = tracked
             .iter()
@@ -413,26 +426,39 @@ fn finish(
             .into(),
         );
     }
+    // Last, after every error, so it is the one line to look at.
+    if tracked.len() > 1 && ctx.ui.progress != crate::progress::Mode::Off {
+        summary(
+            tracked,
+            [ready, failed, pending],
+            plan.download.is_some().then_some((files, bytes, kept)),
+        );
+    }
     tally.finish()
 }
 
-/// The last line of a batch: how many ready, failed, in progress, not found, downloaded.
+/// The last line of a batch: how many ready, failed, in progress, not found, downloaded
+/// and kept.
 fn summary(
     tracked: &[Tracked],
     [ready, failed, pending]: [usize; 3],
-    downloaded: Option<(usize, u64)>,
+    downloaded: Option<(usize, u64, usize)>,
 ) {
     let gone = tracked.iter().filter(|t| t.gone).count();
     let mut line = format!("klap-export: {ready} ready, {failed} failed, {pending} in progress");
     if gone > 0 {
         let _ = write!(line, ", {gone} not found");
     }
-    if let Some((files, bytes)) = downloaded {
+    if let Some((files, bytes, kept)) = downloaded {
         let _ = write!(
             line,
             "; {files} downloaded ({})",
             indicatif::HumanBytes(bytes)
         );
+        // Files already there (--skip-existing) count as done, but nothing was fetched.
+        if kept > 0 {
+            let _ = write!(line, ", {kept} kept");
+        }
     }
     say!("{line}");
 }

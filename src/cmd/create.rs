@@ -28,7 +28,18 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let body = a.body();
     let mut bodies: Vec<String> = Vec::new();
     let mut refs: Vec<ExportRef> = Vec::new();
+    let mut denied = false;
+    // With --reuse, a project given twice takes what this run made for it the first time.
+    let mut made: BTreeMap<String, usize> = BTreeMap::new();
     for p in &projects {
+        if a.reuse
+            && let Some(&i) = made.get(&p.to_string())
+        {
+            say!("klap-export: reusing {} (created just now)", refs[i]);
+            bodies.push(bodies[i].clone());
+            refs.push(refs[i].clone());
+            continue;
+        }
         if a.reuse {
             match lists.get(&scope(p)) {
                 Some(Ok(list)) => {
@@ -63,14 +74,21 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
         });
         match created.and_then(|text| created_ref(&text, p).map(|r| (text, r))) {
             Ok((text, r)) => {
+                made.insert(p.to_string(), refs.len());
                 bodies.push(text);
                 refs.push(r);
             }
-            Err(e) if code_of(&e) == Code::Auth => return Err(e),
+            // Stop at once, but still print what was created: its refs are needed to
+            // pick it up again without creating it twice.
+            Err(e) if code_of(&e) == Code::Auth => {
+                tally.error(&e);
+                denied = true;
+                break;
+            }
             Err(e) => tally.error(&e),
         }
     }
-    if !(a.wait || plan.download.is_some()) {
+    if denied || !(a.wait || plan.download.is_some()) {
         let exports = bodies
             .iter()
             .map(|b| parse_export(b))

@@ -51,7 +51,12 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
     };
     save::pipeline(dest.jobs, work, |tx| {
         let mut list = None;
+        // An export given twice is downloaded once (twice would race for one file).
+        let mut given = std::collections::HashSet::new();
         for (index, r) in refs.iter().enumerate() {
+            if !given.insert(r.to_string()) {
+                continue;
+            }
             let ui = progress.download(&r.to_string());
             // A file that is there already needs no request at all.
             if dest.exists == Exists::Skip

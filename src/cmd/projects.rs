@@ -9,7 +9,8 @@ use serde_json::value::RawValue;
 
 use crate::cli::{Format, ProjectsArgs};
 use crate::config::Ctx;
-use crate::exit::{Code, fail};
+use crate::exit::{Code, Tally, fail};
+use crate::model::parse_id;
 use crate::output;
 use crate::table::{self, Cell, PROJECT_COLUMNS};
 use crate::text::{sanitize, snippet};
@@ -72,11 +73,31 @@ pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
     if let Some(top) = a.top {
         projects.truncate(top);
     }
-    print(ctx, &a.folder, &projects)?;
-    Ok(())
+    let mut tally = Tally::default();
+    print(ctx, &a.folder, &projects, &mut tally)?;
+    tally.finish()
 }
 
-fn print(ctx: &Ctx, folder: &str, projects: &[Project]) -> anyhow::Result<()> {
+/// `FOLDER_ID/PROJECT_ID`, when the server's ID passes the rule for IDs: it goes on to
+/// `create -`, which would refuse it (or worse, take it apart) otherwise.
+fn reference(folder: &str, p: &Project, tally: &mut Tally) -> Option<String> {
+    let id = p.fields.id.as_deref().unwrap_or_default();
+    match parse_id(id) {
+        Ok(id) => Some(format!("{folder}/{id}")),
+        Err(e) => {
+            tally.error(&fail(
+                Code::Error,
+                format!(
+                    "unexpected response: a project of {folder} has no usable id ({e}): {}",
+                    snippet(p.raw.get())
+                ),
+            ));
+            None
+        }
+    }
+}
+
+fn print(ctx: &Ctx, folder: &str, projects: &[Project], tally: &mut Tally) -> anyhow::Result<()> {
     let mut out = Vec::with_capacity(64 * 1024);
     let text = |v: &Option<std::borrow::Cow<str>>| v.as_deref().unwrap_or("").to_string();
     let score = |p: &Project| {
@@ -85,7 +106,6 @@ fn print(ctx: &Ctx, folder: &str, projects: &[Project]) -> anyhow::Result<()> {
             .map_or("", |v| v.get())
             .replace("null", "")
     };
-    let reference = |p: &Project| format!("{folder}/{}", text(&p.fields.id));
     match ctx.ui.format {
         Format::Json => output::json_array(&mut out, projects.iter().map(|p| p.raw.get()))?,
         Format::Ndjson => {
@@ -95,13 +115,15 @@ fn print(ctx: &Ctx, folder: &str, projects: &[Project]) -> anyhow::Result<()> {
         }
         Format::Refs => {
             for p in projects {
-                writeln!(out, "{}", sanitize(&reference(p)))?;
+                if let Some(r) = reference(folder, p, tally) {
+                    writeln!(out, "{r}")?;
+                }
             }
         }
         Format::Tsv => {
             for p in projects {
                 let cols = [
-                    reference(p),
+                    reference(folder, p, tally).unwrap_or_default(),
                     text(&p.fields.name),
                     score(p),
                     text(&p.fields.created_at),

@@ -1,9 +1,11 @@
 //! Integration tests: the real binary against loopback servers the tests start.
 
+mod batch;
 mod completions;
 mod core;
 mod download;
 mod faults;
+mod files;
 mod filters;
 mod hostile;
 mod profiles;

@@ -177,3 +177,151 @@ impl Recorder {
         String::from_utf8_lossy(&self.bytes.lock().unwrap()).into_owned()
     }
 }
+
+/// What a `Router` answers one request with.
+pub enum Answer {
+    /// A complete response (see `raw`).
+    Raw(Vec<u8>),
+    /// The same, written in ten pieces spread over the duration (a slow file host).
+    Slow(Vec<u8>, Duration),
+    /// Only the first bytes, then the connection is closed (a cut download).
+    Cut(Vec<u8>, usize),
+}
+
+pub fn answer_json(status: u16, body: &serde_json::Value) -> Answer {
+    Answer::Raw(raw(
+        status,
+        &[("Content-Type", "application/json")],
+        body.to_string().as_bytes(),
+    ))
+}
+
+/// One request a `Router` served: what it was, when it came in, and when its answer's
+/// last bytes were about to be written.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub seen: Seen,
+    pub at: std::time::Instant,
+    pub done: Option<std::time::Instant>,
+}
+
+impl Hit {
+    /// `METHOD TARGET`, e.g. `GET /v2/exports?folder_id=f`.
+    pub fn line(&self) -> String {
+        format!("{} {}", self.seen.method, self.seen.path)
+    }
+}
+
+type Handler = dyn Fn(&Seen, usize) -> Answer + Send + Sync;
+
+/// A loopback server that answers every request (each on its own thread) by a handler
+/// given the request and how many times its method and target were asked before; it
+/// logs each request in arrival order with timestamps.
+pub struct Router {
+    pub base: String,
+    log: Arc<Mutex<Vec<Hit>>>,
+}
+
+impl Router {
+    pub fn serve(handler: impl Fn(&Seen, usize) -> Answer + Send + Sync + 'static) -> Router {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let base = format!("http://{}", listener.local_addr().expect("addr"));
+        let log: Arc<Mutex<Vec<Hit>>> = Arc::new(Mutex::new(Vec::new()));
+        let handler: Arc<Handler> = Arc::new(handler);
+        let shared = log.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming() {
+                let Ok(stream) = stream else { continue };
+                let (log, handler) = (shared.clone(), handler.clone());
+                std::thread::spawn(move || {
+                    let Some(req) = read_request(&stream) else {
+                        return;
+                    };
+                    let (index, nth) = {
+                        let mut log = log.lock().unwrap();
+                        let nth = log
+                            .iter()
+                            .filter(|h| h.seen.method == req.method && h.seen.path == req.path)
+                            .count();
+                        log.push(Hit {
+                            seen: req.clone(),
+                            at: std::time::Instant::now(),
+                            done: None,
+                        });
+                        (log.len() - 1, nth)
+                    };
+                    let answer = handler(&req, nth);
+                    // Marked done before the last bytes go out: the client cannot have
+                    // seen the end of an answer (and started another) before this.
+                    write_answer(stream, &answer, &|| {
+                        log.lock().unwrap()[index].done = Some(std::time::Instant::now());
+                    });
+                });
+            }
+        });
+        Router { base, log }
+    }
+
+    pub fn hits(&self) -> Vec<Hit> {
+        self.log.lock().unwrap().clone()
+    }
+
+    /// Every request as `METHOD TARGET`, in arrival order.
+    pub fn lines(&self) -> Vec<String> {
+        self.hits().iter().map(Hit::line).collect()
+    }
+
+    /// How many requests were `METHOD TARGET` exactly.
+    pub fn count(&self, line: &str) -> usize {
+        self.lines().iter().filter(|l| *l == line).count()
+    }
+
+    /// The most requests whose target starts with `prefix` that were open at once.
+    pub fn most_open(&self, prefix: &str) -> usize {
+        let hits: Vec<Hit> = self
+            .hits()
+            .into_iter()
+            .filter(|h| h.seen.path.starts_with(prefix))
+            .collect();
+        hits.iter()
+            .map(|h| {
+                hits.iter()
+                    .filter(|o| o.at <= h.at && o.done.is_none_or(|d| d > h.at))
+                    .count()
+            })
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+fn write_answer(mut stream: TcpStream, answer: &Answer, done: &dyn Fn()) {
+    match answer {
+        Answer::Raw(bytes) => {
+            done();
+            let _ = stream.write_all(bytes);
+        }
+        Answer::Slow(bytes, over) => {
+            let pieces: Vec<&[u8]> = bytes.chunks(bytes.len().div_ceil(10).max(1)).collect();
+            for (i, chunk) in pieces.iter().enumerate() {
+                if i + 1 == pieces.len() {
+                    done();
+                } else if i > 0 {
+                    std::thread::sleep(*over / 10);
+                }
+                if stream
+                    .write_all(chunk)
+                    .and_then(|()| stream.flush())
+                    .is_err()
+                {
+                    return;
+                }
+            }
+        }
+        Answer::Cut(bytes, n) => {
+            done();
+            let _ = stream.write_all(&bytes[..(*n).min(bytes.len())]);
+        }
+    }
+    let _ = stream.flush();
+    let _ = stream.shutdown(std::net::Shutdown::Both);
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Benchmark (not a test): peak memory on hostile list bodies within the body cap.
+# A body of empty objects (`[{},{},...]`) is the worst case per byte: before the element
+# cap, 64 MiB of it took 5 GB. Target: every run under 1 GiB, ending with a clear error
+# (more than 1,000,000 exports) or output. Also prints the release binary's size
+# (target: under 8 MiB). Needs python3 and GNU time. Loopback only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+cargo build --release --locked -q
+bin=$PWD/target/release/klap-export
+echo "binary: $(stat -c %s "$bin") bytes (limit $((8 << 20)))"
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
+mkdir -p "$work/www/v2"
+python3 - "$work/www" <<'PY'
+import sys
+www = sys.argv[1]
+def write(name, text):
+    with open(f"{www}/v2/{name}", "w") as f:
+        f.write(text)
+write("empty_999999", "[" + ",".join(["{}"] * 999_999) + "]")          # just under the cap
+write("empty_64mib", "[" + ",".join(["{}"] * (64 * 1024 * 1024 // 3)) + "]")  # 22 M elements
+write("deep", "[" * 100_000 + "]" * 100_000)
+PY
+port=$((20000 + RANDOM % 20000))
+(cd "$work/www" && exec python3 -m http.server "$port" --bind 127.0.0.1 > /dev/null 2>&1) &
+sleep 1
+export KLAP_API_KEY=bench
+for body in empty_999999 empty_64mib deep; do
+  # The list route is /exports: serve each body under that name in turn.
+  cp "$work/www/v2/$body" "$work/www/v2/exports"
+  for format in tsv json; do
+    set +e
+    /usr/bin/time -o "$work/t" -f "%e s, %M KiB peak" \
+      "$bin" --base-url "http://127.0.0.1:$port/v2" list --format "$format" > /dev/null 2> "$work/err"
+    code=$?
+    set -e
+    echo "$body $format: exit $code, $(cat "$work/t"); $(head -c 160 "$work/err" | tr '\n' ' ')"
+  done
+done
