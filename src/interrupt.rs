@@ -1,6 +1,7 @@
 //! Ctrl-C, SIGTERM and SIGHUP: clear the progress display, remove partial downloads,
 //! exit 128 + the signal number (130, 143, 129), as a shell reports a death by signal.
 
+use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -72,9 +73,15 @@ fn with(f: impl FnOnce(&mut Cleanup)) {
     }
 }
 
-/// A file to delete if the user interrupts before it is complete.
-pub fn track_part(path: &Path) {
-    with(|c| c.parts.push(path.to_path_buf()));
+/// Makes a file to delete if the user interrupts before it is complete. The clean-up lock
+/// is held meanwhile, so a signal cannot come between creating and registering it.
+pub fn create_part<T>(make: impl FnOnce() -> io::Result<(T, PathBuf)>) -> io::Result<T> {
+    let mut cleanup = CLEANUP
+        .lock()
+        .map_err(|_| io::Error::other("clean-up state poisoned"))?;
+    let (file, path) = make()?;
+    cleanup.parts.push(path);
+    Ok(file)
 }
 
 pub fn untrack_part(path: &Path) {

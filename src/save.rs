@@ -201,9 +201,10 @@ pub fn save(
     let path = match dest.target(id) {
         Target::Stdout => {
             let mut out = io::stdout().lock();
-            let bytes = fetch(api, url, &mut Sink::Stream(&mut out), 0, ui)?;
+            let bytes = fetch(api, url, &mut Sink::Stream(&mut out), 0, ui);
+            ui.clear();
             out.flush()?;
-            return Ok(Saved::Stdout(bytes));
+            return Ok(Saved::Stdout(bytes?));
         }
         Target::File(path) => path,
     };
@@ -230,13 +231,18 @@ pub fn save(
         // As a plain `File::create` would make it (before the umask), not tempfile's 0600.
         builder.permissions(fs::Permissions::from_mode(0o644));
     }
-    let part = builder.tempfile_in(dir).map_err(|e| {
+    // Created and registered for clean-up in one step: a signal in between leaves nothing.
+    let part = interrupt::create_part(|| {
+        let part = builder.tempfile_in(dir)?;
+        let path = part.path().to_path_buf();
+        Ok((part, path))
+    })
+    .map_err(|e| {
         fail(
             Code::Error,
             format!("cannot create a file in {}: {e}", dir.display()),
         )
     })?;
-    interrupt::track_part(part.path());
     let result = write_part(api, url, part, &path, dest, retries, ui);
     let bytes = result.map_err(|e| e.context(format!("downloading to {}", path.display())))?;
     ui.saved(&path, bytes, started.elapsed());
