@@ -200,7 +200,7 @@ impl Api {
             .post(url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body);
-        self.attempt("POST", &url, req, true, self.timeout)
+        self.attempt("POST", &url, req, self.timeout)
     }
 
     /// GET with the retry policy for safe requests.
@@ -283,7 +283,7 @@ impl Api {
             });
         }
         let req = self.client(url)?.get(url.clone()).timeout(limit);
-        self.attempt("GET", url, req, true, limit)
+        self.attempt("GET", url, req, limit)
     }
 
     /// GET a file (the export's `src_url`): no API key, and no whole-body deadline.
@@ -383,16 +383,16 @@ impl Api {
         })
     }
 
+    /// One API call with the key: the body as text, read within `limit`.
     fn attempt(
         &self,
         method: &str,
         url: &Url,
         req: RequestBuilder,
-        with_key: bool,
         limit: Duration,
     ) -> Result<String, AttemptError> {
         let start = Instant::now();
-        let resp = self.send(method, url, req, with_key, limit)?;
+        let resp = self.send(method, url, req, true, limit)?;
         let body = self
             .read_body(resp, start, limit)
             .map_err(|e| AttemptError {

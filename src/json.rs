@@ -46,6 +46,16 @@ fn err<T>(reason: Reason, at: usize) -> Result<T, Error> {
     Err(Error { reason, at })
 }
 
+/// After an item of a container: `,` (more to come) or its closing byte (done).
+fn separator(s: &[u8], i: usize, close: u8, what: &'static str) -> Result<(usize, bool), Error> {
+    match s.get(i) {
+        Some(b',') => Ok((i + 1, false)),
+        Some(&c) if c == close => Ok((i + 1, true)),
+        Some(_) => err(Reason::Expected(what), i),
+        None => err(Reason::End, i),
+    }
+}
+
 /// `raw` (one JSON value) re-indented as `serde_json::to_string_pretty` prints
 /// it, with number and string tokens copied as they are (see [`compact`]).
 pub fn pretty(raw: &str, out: &mut Vec<u8>) -> Result<(), Error> {
@@ -98,14 +108,10 @@ pub fn array_items(raw: &str, max: usize) -> Result<Vec<&str>, Error> {
             let end = value::<CHECK>(s, start, &mut Vec::new(), 0)?;
             items.push(&raw[start..end]);
             i = ws(s, end);
-            match s.get(i) {
-                Some(b',') => i += 1,
-                Some(b']') => {
-                    i += 1;
-                    break;
-                }
-                Some(_) => return err(Reason::Expected("',' or ']'"), i),
-                None => return err(Reason::End, i),
+            let done;
+            (i, done) = separator(s, i, b']', "',' or ']'")?;
+            if done {
+                break;
             }
         }
     }
@@ -134,14 +140,10 @@ pub fn members(raw: &str) -> Result<Vec<(Cow<'_, str>, &str)>, Error> {
             let end = value::<CHECK>(s, start, &mut Vec::new(), 0)?;
             members.push((key, &raw[start..end]));
             i = ws(s, end);
-            match s.get(i) {
-                Some(b',') => i += 1,
-                Some(b'}') => {
-                    i += 1;
-                    break;
-                }
-                Some(_) => return err(Reason::Expected("',' or '}'"), i),
-                None => return err(Reason::End, i),
+            let done;
+            (i, done) = separator(s, i, b'}', "',' or '}'")?;
+            if done {
+                break;
             }
         }
     }
