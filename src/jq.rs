@@ -85,10 +85,11 @@ impl Filter {
     }
 
     /// Runs the filter on `json_text` and writes each result on its own
-    /// line: strings raw, anything else compact JSON in its key order.
+    /// line: strings raw, anything else compact JSON in its key order. For a terminal
+    /// (`tty`), strings lose the characters that could drive it, and JSON escapes them.
     /// A filter error is a [`RunError`] and nothing is written; a write
     /// error is the `io::Error` itself (so a closed pipe stays recognisable).
-    pub fn run(&self, json_text: &str, out: &mut impl Write) -> anyhow::Result<()> {
+    pub fn run(&self, json_text: &str, out: &mut impl Write, tty: bool) -> anyhow::Result<()> {
         let input = jaq_json::read::parse_single(json_text.as_bytes())
             .map_err(|e| RunError(format!("input is not JSON: {e}")))?;
         let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([env()]));
@@ -108,7 +109,7 @@ impl Filter {
                     },
                 },
             };
-            write_value(&mut buf, &value)?;
+            write_value(&mut buf, &value, tty)?;
         }
         out.write_all(&buf)?;
         Ok(())
@@ -122,10 +123,23 @@ fn env() -> Val {
     Val::obj(map)
 }
 
-fn write_value(buf: &mut Vec<u8>, value: &Val) -> std::io::Result<()> {
+fn write_value(buf: &mut Vec<u8>, value: &Val, tty: bool) -> std::io::Result<()> {
     match value {
+        Val::TStr(s) | Val::BStr(s) if tty => {
+            buf.write_all(crate::text::sanitize(&String::from_utf8_lossy(s)).as_bytes())?;
+        }
         Val::TStr(s) | Val::BStr(s) => buf.write_all(s)?,
-        _ => jaq_json::write::write(buf, &jaq_json::write::Pp::default(), 0, value)?,
+        _ => {
+            let mut json = Vec::new();
+            jaq_json::write::write(&mut json, &jaq_json::write::Pp::default(), 0, value)?;
+            // Our formatter writes DEL, C1 and bidi characters as \u escapes, as --json does.
+            let mut safe = Vec::with_capacity(json.len());
+            match crate::json::compact(&String::from_utf8_lossy(&json), &mut safe) {
+                Ok(()) => buf.write_all(&safe)?,
+                // jaq's own non-JSON forms (NaN): nothing in them to escape.
+                Err(_) => buf.write_all(&json)?,
+            }
+        }
     }
     buf.write_all(b"\n")
 }
@@ -234,7 +248,7 @@ mod tests {
     fn jq(expr: &str, input: &str) -> anyhow::Result<String> {
         let filter = Filter::compile(expr).map_err(anyhow::Error::msg)?;
         let mut out = Vec::new();
-        filter.run(input, &mut out)?;
+        filter.run(input, &mut out, false)?;
         Ok(String::from_utf8(out)?)
     }
 
@@ -354,7 +368,7 @@ mod tests {
     fn a_runtime_error_is_returned_and_nothing_is_written() {
         let filter = Filter::compile(r".[] | .id, (.n | .foo)").unwrap();
         let mut out = Vec::new();
-        let err = filter.run(LIST, &mut out).unwrap_err();
+        let err = filter.run(LIST, &mut out, false).unwrap_err();
         assert!(out.is_empty());
         assert!(err.downcast_ref::<RunError>().is_some());
         assert_eq!(err.to_string(), r#"--jq: cannot index 1 with "foo""#);
@@ -388,7 +402,7 @@ mod tests {
         let filter = Filter::compile(".a").unwrap();
         for (input, want) in [(r#"{"a":1}"#, "1\n"), (r#"{"a":"x"}"#, "x\n")] {
             let mut out = Vec::new();
-            filter.run(input, &mut out).unwrap();
+            filter.run(input, &mut out, false).unwrap();
             assert_eq!(String::from_utf8(out).unwrap(), want);
         }
     }
@@ -421,5 +435,24 @@ mod tests {
                 proptest::prop_assert!(!err.contains('\n'), "{err}");
             }
         }
+    }
+
+    #[test]
+    fn nothing_reaches_a_terminal_raw() {
+        let filter = Filter::compile(".[0].name, .[0]").unwrap();
+        let input = r#"[{"name":"a\u001b]0;x\u0007b\u202ec"}]"#;
+        let mut out = Vec::new();
+        filter.run(input, &mut out, true).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a ]0;x b c\n{\"name\":\"a\\u001b]0;x\\u0007b\\u202ec\"}\n"
+        );
+        let mut out = Vec::new();
+        filter.run(input, &mut out, false).unwrap();
+        assert!(
+            String::from_utf8(out)
+                .unwrap()
+                .starts_with("a\u{1b}]0;x\u{7}b\u{202e}c\n")
+        );
     }
 }

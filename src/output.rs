@@ -68,7 +68,11 @@ pub fn emit(ui: Ui, bytes: Vec<u8>) -> anyhow::Result<()> {
     let bytes = match ui.jq {
         Some(filter) if ui.format == Format::Json => {
             let mut filtered = Vec::new();
-            filter.run(&String::from_utf8_lossy(&bytes), &mut filtered)?;
+            filter.run(
+                &String::from_utf8_lossy(&bytes),
+                &mut filtered,
+                ui.stdout_tty,
+            )?;
             filtered
         }
         _ => bytes,

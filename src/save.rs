@@ -342,19 +342,22 @@ fn read_once(
         transient: e.transient,
         error: e.error,
     })?;
-    let resumed = *have > 0 && resp.status() == StatusCode::PARTIAL_CONTENT;
-    if resumed {
+    // Any 206 (even to a first request, which asked for no range) must start where the
+    // file stands, and its total is the whole file's: never save a tail as the file.
+    if resp.status() == StatusCode::PARTIAL_CONTENT {
         let range = resp
             .headers()
             .get(CONTENT_RANGE)
             .and_then(|v| v.to_str().ok())
             .and_then(parse_content_range);
         match range {
-            Some((start, full)) if start == *have => *total = full.or(*total),
+            Some((start, full)) if start == *have && (full.is_some() || total.is_some()) => {
+                *total = full.or(*total);
+            }
             _ => {
                 return Err(fatal(fail(
                     Code::Error,
-                    "the file host answered a resume with a range that does not fit",
+                    "the file host answered with a range that does not fit",
                 )));
             }
         }

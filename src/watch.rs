@@ -79,10 +79,7 @@ pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyh
         .flatten();
     let progress = Progress::new(ctx.ui.progress, ctx.ui.color_stderr);
     let all: Vec<String> = refs.iter().map(ToString::to_string).collect();
-    interrupt::set_note(Some(format!(
-        "the exports go on on the server; pick up again with: klap-export wait {}",
-        all.join(" ")
-    )));
+    interrupt::set_note(Some(pick_up(&all, plan)));
     let mut tracked: Vec<Tracked> = refs
         .iter()
         .map(|r| Tracked {
@@ -414,15 +411,7 @@ fn finish(
                 code,
                 format!("{why}: still in progress: {}", refs.join(", ")),
             )
-            .hint(format!(
-                "{} on the server; pick up again with: klap-export wait {}",
-                if refs.len() == 1 {
-                    "the export goes on"
-                } else {
-                    "the exports go on"
-                },
-                refs.join(" ")
-            ))
+            .hint(pick_up(&refs, plan))
             .into(),
         );
     }
@@ -461,4 +450,21 @@ fn summary(
         }
     }
     say!("{line}");
+}
+
+/// How to go on waiting for `refs` later, downloads included (keeping what is done).
+fn pick_up(refs: &[String], plan: &Plan) -> String {
+    let them = if refs.len() == 1 {
+        "the export goes on"
+    } else {
+        "the exports go on"
+    };
+    let download = match plan.download.as_ref().and_then(|d| d.path.as_deref()) {
+        Some(path) => format!(" --download {} --skip-existing", path.display()),
+        None => String::new(),
+    };
+    format!(
+        "{them} on the server; pick up again with: klap-export wait {}{download}",
+        refs.join(" ")
+    )
 }

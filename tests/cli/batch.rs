@@ -763,6 +763,32 @@ fn a_resume_answered_from_the_wrong_place_fails_and_leaves_nothing() {
     assert_eq!(r.stdout, "");
 }
 
+#[test]
+fn a_206_to_a_first_request_is_never_saved_as_the_whole_file() {
+    // The file host answers a request that asked for no range with the file's tail.
+    let router = Router::serve(move |req, _| {
+        let host = req.header("host").unwrap_or_default().to_string();
+        let data = mp4("e");
+        let (total, half) = (data.len(), data.len() / 2);
+        match req.path.as_str() {
+            "/files/e.mp4" => Answer::Raw(raw(
+                206,
+                &[(
+                    "Content-Range",
+                    &format!("bytes {half}-{}/{total}", total - 1),
+                )],
+                &data[half..],
+            )),
+            _ => answer_json(200, &object(&ex("p/e", 0, "ready"), "ready", &host)),
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(api(&router.base).args(["download", "p/e", "-o", dir.path().to_str().unwrap()]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&["range that does not fit"]);
+    assert!(names(dir.path()).is_empty(), "{:?}", names(dir.path()));
+}
+
 // ---- existing files: --skip-existing, --force, refused ----
 
 #[test]

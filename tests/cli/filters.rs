@@ -37,7 +37,12 @@ fn jq_prints_strings_raw_and_other_values_compact() {
         "--jq",
         "map(select(.status == \"ready\")) | .[].src_url",
     ]));
-    assert_eq!((r.code, r.stdout.as_str()), (0, "https://x/e1.mp4\n"), "{}", r.stderr);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "https://x/e1.mp4\n"),
+        "{}",
+        r.stderr
+    );
 }
 
 #[test]

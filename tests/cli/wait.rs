@@ -357,7 +357,28 @@ fn ctrl_c_during_a_wait_says_how_to_pick_up_again() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(
-        stderr.contains("klap-export: interrupted\nhint: the exports go on on the server; pick up again with: klap-export wait f/p/e"),
+        stderr.contains("klap-export: interrupted\nhint: the export goes on on the server; pick up again with: klap-export wait f/p/e"),
         "{stderr}"
     );
+}
+
+#[test]
+fn the_deadline_hint_picks_up_the_downloads_too() {
+    let server = Script::serve(vec![state("processing")]);
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(api(&server.base).env("CI", "true").args([
+        "wait",
+        "f/p/e",
+        "--interval",
+        "0.1",
+        "--timeout",
+        "0.3",
+        "--download",
+        dir.path().to_str().unwrap(),
+    ]));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    r.stderr_has(&[&format!(
+        "hint: the export goes on on the server; pick up again with: klap-export wait f/p/e --download {} --skip-existing",
+        dir.path().display()
+    )]);
 }
