@@ -144,7 +144,9 @@ impl Api {
         let builder = Client::builder()
             .user_agent(concat!("klap-export/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(self.timeout)
-            .timeout(self.timeout);
+            .timeout(self.timeout)
+            // A redirect target has no business knowing which API URL sent us.
+            .referer(false);
         let builder = if direct { builder.no_proxy() } else { builder };
         let client = builder
             .build()
@@ -343,11 +345,29 @@ impl Api {
             self.network_error(method, url, &e, limit)
         })?;
         if self.verbose {
+            let hop = if resp.url() == url {
+                String::new()
+            } else {
+                format!(" (redirected to {})", resp.url())
+            };
             say!(
-                "< {} {method} {url} ({} ms)",
+                "< {} {method} {url}{hop} ({} ms)",
                 resp.status().as_u16(),
                 elapsed.as_millis()
             );
+        }
+        // A redirect turns a POST into a GET: the answer is not the create's, and the
+        // server may have created anyway.
+        if method == "POST" && resp.url() != url {
+            return Err(AttemptError {
+                error: fail(
+                    Code::Error,
+                    format!("{method} {url}: redirected to {}", resp.url()),
+                ),
+                transient: false,
+                retry_after: None,
+                ambiguous: true,
+            });
         }
         let status = resp.status();
         if status.is_success() {
@@ -598,6 +618,8 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let value = value.trim();
     let wait = if let Ok(secs) = value.parse::<u64>() {
         Duration::from_secs(secs)
+    } else if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        RETRY_AFTER_CAP // more seconds than a u64 holds
     } else {
         let when = httpdate::parse_http_date(value).ok()?;
         when.duration_since(std::time::SystemTime::now())
@@ -672,6 +694,10 @@ mod tests {
             Some(Duration::ZERO)
         );
         assert_eq!(parse_retry_after("soon"), None);
+        assert_eq!(
+            parse_retry_after("99999999999999999999999"),
+            Some(RETRY_AFTER_CAP)
+        );
     }
 
     #[test]

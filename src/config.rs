@@ -81,6 +81,7 @@ impl Ctx {
         }
         let base_url = s.base_url()?;
         let key = s.key()?;
+        crate::text::hide(key.secret.expose());
         if g.verbose {
             say!("klap-export: API key from {}", key.source);
         }

@@ -23,6 +23,7 @@ enum Reason {
     Escape,
     Trailing,
     TooMany(usize),
+    TooDeep,
 }
 
 impl fmt::Display for Error {
@@ -35,12 +36,16 @@ impl fmt::Display for Error {
             Reason::Escape => f.write_str("invalid escape")?,
             Reason::Trailing => f.write_str("trailing characters")?,
             Reason::TooMany(max) => write!(f, "more than {max} items")?,
+            Reason::TooDeep => write!(f, "nested deeper than {MAX_DEPTH} levels")?,
         }
         write!(f, " at byte {}", self.at)
     }
 }
 
 impl std::error::Error for Error {}
+
+/// Deepest nesting accepted in a response.
+pub const MAX_DEPTH: usize = 1000;
 
 fn err<T>(reason: Reason, at: usize) -> Result<T, Error> {
     Err(Error { reason, at })
@@ -243,6 +248,11 @@ fn value<const M: u8>(
                         out.extend_from_slice(&[open, close]);
                     }
                 } else {
+                    // Pretty output grows with the square of the depth: a small body nested
+                    // 200,000 deep would need tens of GB. No real export nests past a few.
+                    if depth + stack.len >= MAX_DEPTH {
+                        return err(Reason::TooDeep, i);
+                    }
                     stack.push(object);
                     if M != CHECK {
                         out.push(open);
@@ -681,7 +691,7 @@ mod tests {
 
     #[test]
     fn deep_nesting_compact_and_check() {
-        let n = 100_000;
+        let n = MAX_DEPTH;
         let raw = "[".repeat(n) + &"]".repeat(n);
         assert_eq!(compact_s(&raw).unwrap(), raw);
         let obj = r#"{"a":"#.repeat(n) + "1" + &"}".repeat(n);
@@ -692,13 +702,19 @@ mod tests {
             [raw.as_str(), obj.as_str()]
         );
         assert!(compact_s(&"[".repeat(n)).is_err());
+        // One level more is refused, in every mode, however long the input.
+        let deep = "[".repeat(100_000) + &"]".repeat(100_000);
+        assert_eq!(
+            compact_s(&deep).unwrap_err().to_string(),
+            "nested deeper than 1000 levels at byte 1001"
+        );
+        assert!(pretty_s(&deep).is_err() && array_items(&deep, 1).is_err());
     }
 
     #[test]
     fn deep_nesting_pretty_needs_no_stack() {
-        // Pretty output grows with depth squared, so depth 3,000 (18 MB);
-        // on a 64 KiB stack, recursion would overflow long before that.
-        let n = 3_000;
+        // At the depth limit, on a 64 KiB stack, where recursion would overflow.
+        let n = MAX_DEPTH;
         let got = std::thread::Builder::new()
             .stack_size(64 * 1024)
             .spawn(move || pretty_s(&("[".repeat(n) + "0" + &"]".repeat(n))))

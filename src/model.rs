@@ -37,6 +37,15 @@ pub fn parse_id(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+/// An ID the server sent, before it goes into a ref, a path or a file name: the user's
+/// rule, and no leading `-`, which would read as an option in `wait $(create -q)`.
+pub fn server_id(s: &str) -> Result<String, String> {
+    if s.starts_with('-') {
+        return Err(format!("'{}' starts with '-'", crate::text::sanitize(s)));
+    }
+    parse_id(s)
+}
+
 fn split_ids(s: &str, max: usize, forms: &str) -> Result<Vec<String>, String> {
     let parts: Vec<&str> = s.split('/').collect();
     if parts.len() > max {
@@ -216,7 +225,7 @@ impl<'a> Export<'a> {
     /// an export without a valid ID has no reference, a bad folder or project ID is left out.
     pub fn reference(&self) -> Option<ExportRef> {
         let f = &self.fields;
-        let valid = |id: &Option<Cow<str>>| id.as_deref().and_then(|id| parse_id(id).ok());
+        let valid = |id: &Option<Cow<str>>| id.as_deref().and_then(|id| server_id(id).ok());
         let project = valid(&f.project_id).map(|project| ProjectRef {
             folder: valid(&f.folder_id),
             project,

@@ -53,8 +53,18 @@ impl<'a, 'b> Report<'a, 'b> {
             Format::Tsv => tsv(&mut out, self)?,
             Format::Table => table(&mut out, ui, self)?,
             Format::Refs => {
-                for i in 0..self.exports.len() {
-                    writeln!(out, "{}", sanitize(&self.reference(i)))?;
+                let refs: Vec<String> =
+                    (0..self.exports.len()).map(|i| self.reference(i)).collect();
+                // An export whose ID fails the rule has no ref: a blank line would be read
+                // as nothing, or worse, by the next command in a pipeline.
+                let unusable = refs.iter().filter(|r| r.is_empty()).count();
+                if unusable > 0 {
+                    crate::say!(
+                        "klap-export: {unusable} export(s) without a usable ID left out of the refs"
+                    );
+                }
+                for r in refs.iter().filter(|r| !r.is_empty()) {
+                    writeln!(out, "{}", sanitize(r))?;
                 }
             }
         }
@@ -76,6 +86,11 @@ pub fn emit(ui: Ui, bytes: Vec<u8>) -> anyhow::Result<()> {
             filtered
         }
         _ => bytes,
+    };
+    // A server that echoes the key in a field does not get it printed.
+    let bytes = match crate::text::redact(&String::from_utf8_lossy(&bytes)) {
+        Cow::Owned(hidden) => hidden.into_bytes(),
+        Cow::Borrowed(_) => bytes,
     };
     let mut out = io::stdout().lock();
     out.write_all(&bytes)

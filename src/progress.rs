@@ -87,6 +87,7 @@ impl Progress {
             start: self.start,
             said_at: Instant::now(),
             every: self.every,
+            last_error: String::new(),
         }
     }
 
@@ -112,6 +113,8 @@ pub struct Line {
     start: Instant,
     said_at: Instant,
     every: Duration,
+    /// The last retry error said in plain mode.
+    last_error: String,
 }
 
 impl Line {
@@ -132,11 +135,15 @@ impl Line {
         }
     }
 
-    /// A poll failed in a way that may pass.
-    pub fn retrying(&self, status: Option<&str>, err: &anyhow::Error) {
+    /// A poll failed in a way that may pass. Plain lines say a new error, and the same
+    /// one again only as often as the still-waiting line: a storm of retries is not a log.
+    pub fn retrying(&mut self, status: Option<&str>, err: &anyhow::Error) {
         let b = &self.bytes;
-        if b.plain {
-            say!("klap-export: {}: {err:#}; retrying", b.label);
+        let text = format!("{err:#}");
+        if b.plain && (text != self.last_error || self.said_at.elapsed() >= self.every) {
+            say!("klap-export: {}: {text}; retrying", b.label);
+            self.said_at = Instant::now();
+            self.last_error = text;
         }
         if let Some(bar) = &b.bar {
             let short: String = sanitize(&format!("{err:#}")).chars().take(60).collect();

@@ -36,9 +36,33 @@ pub fn snippet(text: &str) -> String {
     sanitize(text).trim().chars().take(200).collect()
 }
 
-/// Writes one line to stderr; a closed or full stderr is ignored, never a panic.
+/// The API key, once known, so that no stderr line or stdout output can show it, even
+/// when a server echoes it back in an error or a field.
+static SECRET: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Registers the key to hide. Short keys are not registered: hiding every `x` in the
+/// output would destroy it, and a key that short is no secret anyway.
+pub fn hide(secret: &str) {
+    if secret.len() >= 8 {
+        let _ = SECRET.set(secret.to_string());
+    }
+}
+
+/// `text` with the key, if any, replaced by `***`.
+pub fn redact(text: &str) -> Cow<'_, str> {
+    match SECRET.get() {
+        Some(secret) if text.contains(secret.as_str()) => {
+            Cow::Owned(text.replace(secret.as_str(), "***"))
+        }
+        _ => Cow::Borrowed(text),
+    }
+}
+
+/// Writes one line to stderr (the key hidden); a closed or full stderr is ignored, never
+/// a panic.
 pub fn stderr_line(args: fmt::Arguments) {
-    let _ = writeln!(std::io::stderr().lock(), "{args}");
+    let line = args.to_string();
+    let _ = writeln!(std::io::stderr().lock(), "{}", redact(&line));
 }
 
 /// `eprintln!` that never panics.

@@ -7,7 +7,7 @@ use crate::cli::{self, CreateArgs};
 use crate::config::Ctx;
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
-use crate::model::{Export, ExportRef, ProjectRef, State, parse_export, parse_id, parse_list};
+use crate::model::{Export, ExportRef, ProjectRef, State, parse_export, parse_list, server_id};
 use crate::output::Report;
 use crate::say;
 use crate::text::sanitize;
@@ -111,7 +111,7 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
 fn created_ref(text: &str, p: &ProjectRef) -> anyhow::Result<ExportRef> {
     let export = parse_export(text).map_err(|e| may_have_created(p, &e))?;
     let id = export.fields.id.as_deref().unwrap_or_default();
-    let id = parse_id(id).map_err(|e| {
+    let id = server_id(id).map_err(|e| {
         fail(
             Code::Error,
             format!("unexpected response: the created export's id: {e}"),

@@ -10,7 +10,8 @@ use serde_json::value::RawValue;
 use crate::cli::{Format, ProjectsArgs};
 use crate::config::Ctx;
 use crate::exit::{Code, Tally, fail};
-use crate::model::parse_id;
+use crate::json;
+use crate::model::{MAX_EXPORTS, server_id};
 use crate::output;
 use crate::table::{self, Cell, PROJECT_COLUMNS};
 use crate::text::{sanitize, snippet};
@@ -28,7 +29,7 @@ struct Fields<'a> {
 }
 
 struct Project<'a> {
-    raw: &'a RawValue,
+    raw: &'a str,
     fields: Fields<'a>,
     score: Option<f64>,
 }
@@ -45,13 +46,14 @@ pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
             ),
         )
     };
-    let raws: Vec<&RawValue> =
-        serde_json::from_str(body.trim()).map_err(|e| unexpected(e.to_string()))?;
+    // Split by the scanner with the list's element cap: memory stays bounded.
+    let raws =
+        json::array_items(body.trim(), MAX_EXPORTS).map_err(|e| unexpected(e.to_string()))?;
     let mut projects = raws
         .into_iter()
         .map(|raw| {
-            let fields: Fields = serde_json::from_str(raw.get())
-                .map_err(|e| unexpected(format!("an element: {e}")))?;
+            let fields: Fields =
+                serde_json::from_str(raw).map_err(|e| unexpected(format!("an element: {e}")))?;
             // Kept as the server wrote it (0..1, or 0..100 from the older API); never rescaled.
             let score = fields
                 .virality_score
@@ -82,14 +84,14 @@ pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
 /// `create -`, which would refuse it (or worse, take it apart) otherwise.
 fn reference(folder: &str, p: &Project, tally: &mut Tally) -> Option<String> {
     let id = p.fields.id.as_deref().unwrap_or_default();
-    match parse_id(id) {
+    match server_id(id) {
         Ok(id) => Some(format!("{folder}/{id}")),
         Err(e) => {
             tally.error(&fail(
                 Code::Error,
                 format!(
                     "unexpected response: a project of {folder} has no usable id ({e}): {}",
-                    snippet(p.raw.get())
+                    snippet(p.raw)
                 ),
             ));
             None
@@ -107,10 +109,10 @@ fn print(ctx: &Ctx, folder: &str, projects: &[Project], tally: &mut Tally) -> an
             .replace("null", "")
     };
     match ctx.ui.format {
-        Format::Json => output::json_array(&mut out, projects.iter().map(|p| p.raw.get()))?,
+        Format::Json => output::json_array(&mut out, projects.iter().map(|p| p.raw))?,
         Format::Ndjson => {
             for p in projects {
-                output::json_line(&mut out, p.raw.get())?;
+                output::json_line(&mut out, p.raw)?;
             }
         }
         Format::Refs => {

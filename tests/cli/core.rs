@@ -623,3 +623,63 @@ fn server_ids_that_fail_the_id_rule_never_reach_a_ref() {
     assert_eq!(r.stdout, "");
     r.stderr_has(&["the created export's id"]);
 }
+
+#[test]
+fn server_ids_that_could_read_as_options_never_reach_refs() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/v2/exports");
+        then.status(200).json_body(json!([
+            {"id": "--force", "status": "ready", "project_id": null},
+            {"id": "e2", "status": "ready", "project_id": "-v"},
+            {"id": "..", "status": "ready"},
+            {"id": "ok", "status": "ready", "project_id": "p"},
+        ]));
+    });
+    let r = run(api(&server.base_url()).args(["list", "-q"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "e2\np/ok\n");
+    r.stderr_has(&["2 export(s) without a usable ID left out of the refs"]);
+}
+
+#[test]
+fn a_server_that_echoes_the_key_does_not_get_it_printed() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/v2/exports");
+        then.status(401)
+            .json_body(json!({ "message": format!("invalid key: Bearer {KEY}") }));
+    });
+    server.mock(|when, then| {
+        when.path("/v2/projects/p/exports/e");
+        then.status(200)
+            .json_body(json!({"id": "e", "status": "ready", "name": KEY}));
+    });
+    // `run` fails the test if the key shows anywhere in stdout or stderr.
+    let r = run(api(&server.base_url()).args(["list"]));
+    assert_eq!(r.code, 4);
+    r.stderr_has(&["invalid key: Bearer ***"]);
+    let r = run(api(&server.base_url()).args(["status", "p/e", "--json"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("\"name\": \"***\""), "{}", r.stdout);
+}
+
+#[test]
+fn a_redirected_create_may_have_created() {
+    let server = MockServer::start();
+    let post = server.mock(|when, then| {
+        when.method(POST).path("/v2/projects/f/p/exports");
+        then.status(302).header("Location", "/v2/elsewhere");
+    });
+    let elsewhere = server.mock(|when, then| {
+        when.path("/v2/elsewhere");
+        then.status(200)
+            .json_body(json!({"id": "e1", "status": "processing", "project_id": "p"}));
+    });
+    let r = run(api(&server.base_url()).args(["create", "f/p", "-q"]));
+    post.assert_calls(1);
+    elsewhere.assert_calls(1);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout, "");
+    r.stderr_has(&["redirected to", "the export may have been created"]);
+}
