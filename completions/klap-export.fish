@@ -62,7 +62,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l water
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l interval -d 'Time between polls, at least 100ms' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l timeout -d 'Give up waiting after this long, 0 for no deadline (each request: --http-timeout)' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l download -d 'Download each export as soon as it is ready, to PATH (a directory when there are several)' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l jobs -d 'Downloads at once, 1-16' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l jobs -d 'Downloads at once, 1-16 [default: 4]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
@@ -132,7 +132,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s h -l he
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l interval -d 'Time between polls, at least 100ms' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l timeout -d 'Give up waiting after this long, 0 for no deadline (each request: --http-timeout)' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l download -d 'Download each export as soon as it is ready, to PATH (a directory when there are several)' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l jobs -d 'Downloads at once, 1-16' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l jobs -d 'Downloads at once, 1-16 [default: 4]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
@@ -156,7 +156,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s v -l ve
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s h -l help -d 'Print help'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s o -l output -d 'File or directory to write (\'-\' for stdout; an existing directory for several refs) [default: ./EXPORT_ID.mp4]' -r -F
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l jobs -d 'Downloads at once, 1-16' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l jobs -d 'Downloads at once, 1-16 [default: 4]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''

@@ -124,7 +124,37 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Erro
             format!("--jq filters the JSON output: it cannot be used with {conflict}"),
         );
     }
+    let name = matches.subcommand_name().unwrap_or_default().to_string();
+    let prints_json = g.jq.is_some() || g.json || g.format.is_some();
+    if matches!(
+        cli.command,
+        Command::Completions { .. } | Command::Manpage | Command::Sandbox(_)
+    ) && prints_json
+    {
+        return usage(
+            &name,
+            format!("{name} prints no exports: --json, --format and --jq do not apply"),
+        );
+    }
+    if g.sandbox && (g.base_url.is_some() || g.api_key_file.is_some() || g.profile.is_some()) {
+        return usage(
+            &name,
+            "--sandbox brings its own base URL and key: leave out --base-url, --api-key-file and --profile".into(),
+        );
+    }
+    if g.api_key_file.as_deref() == Some(std::path::Path::new("-"))
+        && cli.command.reads_refs_from_stdin()
+    {
+        return usage(
+            &name,
+            "stdin cannot hold both the key (--api-key-file -) and the refs (-)".into(),
+        );
+    }
     match (&cli.command, matches.subcommand()) {
+        (Command::Auth(_), _) if cli.global.sandbox => usage(
+            "auth",
+            "auth manages the key of a real API: leave out --sandbox".into(),
+        ),
         (Command::Sandbox(_), _) if cli.global.sandbox => usage(
             "sandbox",
             "--sandbox runs one command against its own sandbox; \
@@ -326,6 +356,22 @@ pub enum AuthAction {
     Logout,
 }
 
+impl Command {
+    /// Whether the command takes its refs from stdin (`-`).
+    fn reads_refs_from_stdin(&self) -> bool {
+        fn stdin<T>(args: &[RefArg<T>]) -> bool {
+            args.iter().any(|a| matches!(a, RefArg::Stdin))
+        }
+        match self {
+            Command::Create(a) => stdin(&a.projects),
+            Command::Status(a) => stdin(&a.refs),
+            Command::Wait(a) => stdin(&a.refs),
+            Command::Download(a) => stdin(&a.refs),
+            _ => false,
+        }
+    }
+}
+
 /// One ref argument: a ref, or `-` for refs read from stdin, one a line.
 #[derive(Debug, Clone)]
 pub enum RefArg<T> {
@@ -372,9 +418,15 @@ pub fn refs<T: Clone>(
     let mut text = String::new();
     std::io::stdin()
         .lock()
-        .take(MAX_STDIN)
+        .take(MAX_STDIN + 1)
         .read_to_string(&mut text)
         .map_err(|e| fail(Code::Usage, format!("cannot read refs from stdin: {e}")))?;
+    if text.len() as u64 > MAX_STDIN {
+        return Err(fail(
+            Code::Usage,
+            format!("more than {} MiB of refs on stdin", MAX_STDIN >> 20),
+        ));
+    }
     let mut out = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let line = line.trim();
@@ -435,9 +487,9 @@ pub struct FileArgs {
     /// Leave an existing file alone and count it as done (no request for it)
     #[arg(long)]
     pub skip_existing: bool,
-    /// Downloads at once, 1-16
-    #[arg(long, value_name = "N", default_value_t = 4, value_parser = clap::value_parser!(u8).range(1..=16))]
-    pub jobs: u8,
+    /// Downloads at once, 1-16 [default: 4]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_jobs)]
+    pub jobs: Option<usize>,
 }
 
 impl FileArgs {
@@ -451,7 +503,7 @@ impl FileArgs {
             } else {
                 Exists::Refuse
             },
-            jobs: usize::from(self.jobs),
+            jobs: self.jobs.unwrap_or(4),
         }
     }
 }
@@ -522,10 +574,12 @@ pub struct WaitArgs {
 
 impl WaitArgs {
     pub fn plan(&self) -> anyhow::Result<Plan> {
-        if self.download.is_none() && (self.files.force || self.files.skip_existing) {
+        if self.download.is_none()
+            && (self.files.force || self.files.skip_existing || self.files.jobs.is_some())
+        {
             return Err(fail(
                 Code::Usage,
-                "--force and --skip-existing go with --download",
+                "--force, --skip-existing and --jobs go with --download",
             ));
         }
         Ok(Plan {
@@ -543,10 +597,10 @@ pub struct ProjectsArgs {
     #[arg(value_name = "FOLDER_ID", value_parser = crate::model::parse_id)]
     pub folder: String,
     /// Keep the N best
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
     pub top: Option<usize>,
     /// Keep projects whose virality_score is at least X
-    #[arg(long, value_name = "X", value_parser = parse_number)]
+    #[arg(long, value_name = "X", allow_negative_numbers = true, value_parser = parse_number)]
     pub min_virality: Option<f64>,
 }
 
@@ -654,6 +708,13 @@ where
         std::num::IntErrorKind::PosOverflow => "too large".to_string(),
         _ => "expected a whole number (0, 1, 2, ...)".to_string(),
     })
+}
+
+fn parse_jobs(s: &str) -> Result<usize, String> {
+    match parse_count::<usize>(s)? {
+        n @ 1..=16 => Ok(n),
+        _ => Err("must be 1 to 16".into()),
+    }
 }
 
 fn parse_seed(s: &str) -> Result<usize, String> {

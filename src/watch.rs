@@ -416,7 +416,8 @@ fn finish(
         );
     }
     // Last, after every error, so it is the one line to look at.
-    if tracked.len() > 1 && ctx.ui.progress != crate::progress::Mode::Off {
+    // Not progress but the batch's outcome: only -q leaves it out.
+    if tracked.len() > 1 && ctx.ui.format != crate::cli::Format::Refs {
         summary(
             tracked,
             [ready, failed, pending],

@@ -112,10 +112,11 @@ fn created_ref(text: &str, p: &ProjectRef) -> anyhow::Result<ExportRef> {
     let export = parse_export(text).map_err(|e| may_have_created(p, &e))?;
     let id = export.fields.id.as_deref().unwrap_or_default();
     let id = server_id(id).map_err(|e| {
-        fail(
+        let error = fail(
             Code::Error,
             format!("unexpected response: the created export's id: {e}"),
-        )
+        );
+        may_have_created(p, &error)
     })?;
     Ok(ExportRef {
         project: export

@@ -683,3 +683,66 @@ fn a_redirected_create_may_have_created() {
     assert_eq!(r.stdout, "");
     r.stderr_has(&["redirected to", "the export may have been created"]);
 }
+
+#[test]
+fn flags_that_would_be_ignored_are_refused_before_any_request() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    for (args, says) in [
+        (
+            &["wait", "p/e", "--jobs", "3"][..],
+            "--jobs go with --download",
+        ),
+        (
+            &["create", "p", "--wait", "--jobs", "2"],
+            "--jobs go with --download",
+        ),
+        (&["download", "p/e", "--jobs", "0"], "must be 1 to 16"),
+        (&["download", "p/e", "--jobs", "-1"], "cannot be negative"),
+        (&["projects", "f", "--top", "-1"], "cannot be negative"),
+        (&["--sandbox", "auth", "status"], "leave out --sandbox"),
+        (&["--jq", ".", "completions", "bash"], "--jq do not apply"),
+        (&["--json", "manpage"], "--jq do not apply"),
+        (
+            &["--sandbox", "--base-url", "https://x.example/v2", "list"],
+            "leave out --base-url",
+        ),
+        (
+            &["--api-key-file", "-", "status", "-"],
+            "stdin cannot hold both",
+        ),
+    ] {
+        let r = run(api(&server.base_url()).args(args));
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        r.stderr_has(&[says]);
+    }
+    catch.assert_calls(0);
+    // A negative minimum is a number like any other.
+    let r = run(bin().args([
+        "--sandbox",
+        "projects",
+        "demo",
+        "--min-virality",
+        "-1",
+        "-q",
+    ]));
+    assert_eq!((r.code, r.stdout.lines().count()), (0, 4), "{}", r.stderr);
+}
+
+#[test]
+fn an_odd_field_in_one_export_never_fails_the_list() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/v2/exports");
+        then.status(200).body(
+            r#"[{"id":"e1","status":"ready","name":5,"created_at":{"at":1},"src_url":["x"]},
+                {"id":"e2","status":"processing","name":"two","created_at":"2023-10-01T09:00:00Z"}]"#,
+        );
+    });
+    let r = run(api(&server.base_url()).args(["list", "--format", "tsv"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "e2\tprocessing\ttwo\t2023-10-01T09:00:00Z\t\t\ne1\tready\t\t\t\t\n"
+    );
+}
