@@ -191,11 +191,15 @@ fn poll_until_done(
         } else {
             plan.interval
         };
+        // The last poll leaves early enough to be answered before the deadline (a poll
+        // sent at the deadline itself could not be, and would miss an export just ready).
+        let margin = Duration::from_secs(1).min(plan.timeout / 10);
+        let last = deadline.map(|d| d.checked_sub(margin).unwrap_or(d));
         let now = Instant::now();
-        if deadline.is_some_and(|d| now >= d) {
+        if last.is_some_and(|l| now >= l) {
             return Ok(());
         }
-        std::thread::sleep(deadline.map_or(pause, |d| pause.min(d - now)));
+        std::thread::sleep(last.map_or(pause, |l| pause.min(l - now)));
         for t in tracked.iter_mut().filter(|t| t.polling()) {
             t.line.still_waiting(t.status.as_deref());
         }

@@ -382,3 +382,24 @@ fn the_deadline_hint_picks_up_the_downloads_too() {
         dir.path().display()
     )]);
 }
+
+#[test]
+fn the_last_poll_is_sent_early_enough_to_be_answered() {
+    // Polls at 0 s and 1.5 s; the next interval would end past the 2 s deadline, so the
+    // last poll goes out before it (not at it, where it could not be answered).
+    let server = Script::serve(vec![
+        state("processing"),
+        state("processing"),
+        state("ready"),
+    ]);
+    let r = run(api(&server.base).env("CI", "true").args([
+        "wait",
+        "f/p/e",
+        "--interval",
+        "1.5",
+        "--timeout",
+        "2",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(server.seen().len(), 3);
+}
