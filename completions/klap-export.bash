@@ -829,7 +829,7 @@ _klap__export() {
                     return 0
                     ;;
                 --status)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "processing ready error" -- "${cur}"))
                     return 0
                     ;;
                 --limit)

@@ -108,7 +108,9 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l sandb
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s h -l help -d 'Print help'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l folder -d 'Only exports of this folder' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l project -d 'Only exports of this project' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l status -d 'Only exports in this state (repeatable): processing, ready, error, or the other spellings' -r
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l status -d 'Only exports in this state (repeatable): processing, ready, error, or the other spellings' -r -f -a "processing\t''
+ready\t''
+error\t''"
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l limit -d 'Keep the first N exports (newest first)' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F

@@ -613,7 +613,7 @@ pub struct ListArgs {
     #[arg(long, value_name = "ID", value_parser = crate::model::parse_id)]
     pub project: Option<String>,
     /// Only exports in this state (repeatable): processing, ready, error, or the other spellings
-    #[arg(long, value_name = "STATE", value_parser = parse_state)]
+    #[arg(long, value_name = "STATE", ignore_case = true, value_parser = states())]
     pub status: Vec<State>,
     /// Keep the first N exports (newest first)
     #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
@@ -758,8 +758,13 @@ fn parse_watermark_url(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
-fn parse_state(s: &str) -> Result<State, String> {
-    State::from_filter(s).ok_or_else(|| {
-        format!("unknown state '{s}': use processing, ready, error (or pending, in_progress, completed, failed, cancelled)")
-    })
+/// The three states, with the other spellings as aliases (so completion offers the three).
+fn states() -> impl clap::builder::TypedValueParser<Value = State> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    PossibleValuesParser::new([
+        PossibleValue::new("processing").aliases(["pending", "in_progress"]),
+        PossibleValue::new("ready").alias("completed"),
+        PossibleValue::new("error").aliases(["failed", "cancelled", "canceled"]),
+    ])
+    .map(|s| State::from_filter(&s).unwrap_or(State::Processing))
 }

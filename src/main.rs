@@ -24,6 +24,7 @@ mod table;
 mod text;
 mod watch;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use crate::cli::{Cli, Command};
@@ -33,14 +34,35 @@ fn main() -> ExitCode {
     let cli = match cli::parse(std::env::args_os()) {
         Ok(cli) => cli,
         // Help, version (exit 0) or a usage error (exit 2), written as clap writes them.
-        Err(err) => {
-            let _ = err.print();
-            return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
-        }
+        Err(err) => return clap_exit(&err),
     };
     match run(&cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => exit::report(&err),
+    }
+}
+
+/// Prints clap's help or error. An error quotes the user's own arguments: when they hold
+/// characters that could drive the terminal, it is printed plain with those replaced.
+fn clap_exit(err: &clap::Error) -> ExitCode {
+    let code = u8::try_from(err.exit_code()).unwrap_or(2);
+    let unsafe_args = std::env::args_os().any(|a| a.to_string_lossy().chars().any(text::is_unsafe));
+    let printed = if unsafe_args {
+        let plain = err.render().to_string();
+        let lines: Vec<_> = plain.lines().map(text::sanitize).collect();
+        writeln!(std::io::stderr(), "{}", lines.join("\n"))
+    } else {
+        err.print()
+    };
+    match printed {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            say!(
+                "klap-export: error: cannot write the {}: {e}",
+                if code == 0 { "help" } else { "error" }
+            );
+            ExitCode::from(1)
+        }
+        _ => ExitCode::from(code),
     }
 }
 

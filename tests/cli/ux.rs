@@ -387,3 +387,19 @@ fn a_full_stdout_is_named() {
         "klap-export: error: cannot write to stdout: No space left on device (os error 28)\n"
     );
 }
+
+#[test]
+fn usage_errors_never_echo_control_or_bidi_characters_to_the_terminal() {
+    let (code, screen) = terminal(
+        "status \"$(printf 'x\\033]0;PWNED\\007\\033[41mRED\\342\\200\\256y')\"",
+        &[],
+    );
+    assert_eq!(code, 2, "{screen}");
+    assert!(screen.contains("invalid value"), "{screen}");
+    assert!(
+        !screen.contains("PWNED\u{7}")
+            && !screen.contains('\u{202e}')
+            && !screen.contains("\u{1b}]0"),
+        "{screen:?}"
+    );
+}
