@@ -33,12 +33,13 @@ Exit codes:
   0 success          1 error (network, server, response, I/O)
   2 usage            3 not found           4 authentication
   5 export failed    6 wait deadline passed
-  130 interrupted
+  130 interrupted (Ctrl-C), 143 SIGTERM, 129 SIGHUP
+  Several refs: the first that applies of 4, 3, 1, 5, 6, 0
 
 Examples:
   # try it offline: create, wait and download against an in-process sandbox
   klap-export --sandbox create demo/clip --download .
-  # export the five most viral shorts of a folder, download them to clips/
+  # export the five most viral shorts of a folder into the directory clips/
   klap-export projects FOLDER_ID -q --top 5 | klap-export create - --reuse --download clips/
   # wait for everything still processing
   klap-export list --status processing -q | klap-export wait -

@@ -13,7 +13,26 @@ pub fn run() -> anyhow::Result<()> {
     let mut page = Vec::new();
     // Title, name, synopsis, description, global options, commands, then the
     // after-help text: environment variables and exit codes.
-    Man::new(cmd.clone()).render(&mut page)?;
+    let mut top = Vec::new();
+    Man::new(cmd.clone()).render(&mut top)?;
+    // clap_mangen titles the after-help text EXTRA and fills it like prose: give it its
+    // name and keep its lines (tables of variables and exit codes, example commands).
+    let mut in_extra = false;
+    for line in String::from_utf8_lossy(&top).lines() {
+        if line == ".SH EXTRA" {
+            writeln!(page, ".SH \"ENVIRONMENT, EXIT CODES AND EXAMPLES\"\n.nf")?;
+            in_extra = true;
+            continue;
+        }
+        if in_extra && line.starts_with(".SH ") {
+            writeln!(page, ".fi")?;
+            in_extra = false;
+        }
+        writeln!(page, "{line}")?;
+    }
+    if in_extra {
+        writeln!(page, ".fi")?;
+    }
     commands(&cmd, "klap-export", &mut page)?;
     let mut out = std::io::stdout().lock();
     out.write_all(&page)?;
