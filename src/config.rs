@@ -321,6 +321,9 @@ impl<'g> Settings<'g> {
             (String::new(), String::new())
         };
         let key = key.trim();
+        if key.is_empty() && !source.is_empty() {
+            return Err(fail(Code::Auth, format!("no API key: {source} is empty")));
+        }
         if key.is_empty() {
             return Ok(None);
         }

@@ -382,7 +382,7 @@ fn read_once(
                 return Err(Failure {
                     error: fail(
                         Code::Error,
-                        format!("download failed after {have} bytes: {e}"),
+                        format!("download failed after {have} bytes: {}", read_error(&e)),
                     ),
                     transient: true,
                 });
@@ -417,6 +417,31 @@ fn read_once(
             transient: true,
         }),
         _ => Ok(()),
+    }
+}
+
+/// What went wrong reading the file, in words: reqwest says "error decoding response
+/// body" for a stall past `--http-timeout`, which hides the cause.
+fn read_error(e: &io::Error) -> String {
+    let mut source: Option<&(dyn std::error::Error + 'static)> =
+        e.get_ref().map(|inner| inner as _);
+    while let Some(err) = source {
+        if let Some(r) = err.downcast_ref::<reqwest::Error>()
+            && r.is_timeout()
+        {
+            return "timed out (--http-timeout)".into();
+        }
+        if let Some(io) = err.downcast_ref::<io::Error>()
+            && io.kind() == io::ErrorKind::TimedOut
+        {
+            return "timed out (--http-timeout)".into();
+        }
+        source = err.source();
+    }
+    match e.kind() {
+        io::ErrorKind::TimedOut => "timed out (--http-timeout)".into(),
+        io::ErrorKind::UnexpectedEof => "the connection closed early".into(),
+        _ => e.to_string(),
     }
 }
 

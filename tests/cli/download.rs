@@ -234,3 +234,32 @@ fn ctrl_c_during_a_download_removes_the_part_file() {
     assert_eq!(child.wait().unwrap().code(), Some(130));
     assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
 }
+
+#[test]
+fn a_stalled_file_says_it_timed_out() {
+    let mut head = raw(200, &[], &[7u8; 10_000]);
+    head.truncate(head.len() - 9_000);
+    let stall = Script::serve(vec![Step::Stall(head)]);
+    let server = MockServer::start();
+    status_mock(
+        &server,
+        "e",
+        "ready",
+        &format!("{}/files/e.mp4", stall.base),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(api(&server.base_url())
+        .args([
+            "download",
+            "p/e",
+            "--retries",
+            "0",
+            "--http-timeout",
+            "0.5",
+            "-o",
+        ])
+        .arg(dir.path()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&["download failed after 1000 bytes: timed out (--http-timeout)"]);
+    assert!(files(dir.path()).is_empty());
+}
