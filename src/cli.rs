@@ -283,7 +283,7 @@ Examples:
   klap-export list --project PROJECT_ID --limit 5
   klap-export list --json | jq -r '.[] | select(.status == \"ready\") | .src_url'
 
-On a terminal the table fits its width: URL, then NAME, are cut with …; then the least
+On a terminal the table fits its width: URL (keeping its end), then NAME, are cut with …; then the least
 useful columns are left out (ID and STATUS always show; the others are kept in this
 order while they fit: CREATED, NAME, URL, PROJECT, FINISHED, FOLDER). Piped, every
 value is printed in full.")]

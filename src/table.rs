@@ -21,11 +21,25 @@ pub struct Column {
     /// if the table still fits (with cutting): a higher number is left out
     /// first, and a narrow column can still show where a wider one did not.
     pub drop: u8,
+    /// Cut from the start, keeping the end (`…/EXPORT_ID.mp4` says more than `https://st…`).
+    pub keep_end: bool,
 }
 
 impl Column {
     pub const fn new(header: &'static str, cut: u8, drop: u8) -> Column {
-        Column { header, cut, drop }
+        Column {
+            header,
+            cut,
+            drop,
+            keep_end: false,
+        }
+    }
+
+    pub const fn keep_end(self) -> Column {
+        Column {
+            keep_end: true,
+            ..self
+        }
     }
 }
 
@@ -33,7 +47,7 @@ impl Column {
 pub const MIN_CUT: usize = 10;
 
 /// The exports table (list, status, wait, create). ID and STATUS always show.
-/// URL is cut first, then NAME; then the least useful columns are left out:
+/// URL is cut first (keeping its end, the file name), then NAME; then the least useful columns are left out:
 /// the others are kept in this order while they fit: CREATED, NAME, URL,
 /// PROJECT, FINISHED, FOLDER. The cells of a row are in the order of these
 /// columns.
@@ -46,12 +60,11 @@ pub const EXPORT_COLUMNS: [Column; 8] = [
     Column::new("FOLDER", 0, 6),
     Column::new("CREATED", 0, 1),
     Column::new("FINISHED", 0, 5),
-    Column::new("URL", 2, 3),
+    Column::new("URL", 2, 3).keep_end(),
 ];
 
 /// The projects table. ID always shows; NAME is cut with `…`; then the
 /// others are kept in this order while they fit: NAME, VIRALITY, CREATED.
-#[allow(dead_code, reason = "the projects command comes with the batch work")]
 pub const PROJECT_COLUMNS: [Column; 4] = [
     // header, cut, drop
     Column::new("ID", 0, 0),
@@ -154,14 +167,14 @@ pub fn render(
 
     let mut lines = Vec::with_capacity(rows.len() + 1);
     let header: Vec<(&str, Style)> = columns.iter().map(|c| (c.header, header_style)).collect();
-    lines.push(line(&header, &shown, &widths, color));
+    lines.push(line(columns, &header, &shown, &widths, color));
     for (row, text) in rows.iter().zip(&texts) {
         let cells: Vec<(&str, Style)> = text
             .iter()
             .enumerate()
             .map(|(i, t)| (t.as_str(), row.get(i).map_or_else(Style::new, |c| c.style)))
             .collect();
-        lines.push(line(&cells, &shown, &widths, color));
+        lines.push(line(columns, &cells, &shown, &widths, color));
     }
     lines
 }
@@ -231,11 +244,21 @@ fn cut_to_fit(
 }
 
 /// One printed line: the shown cells padded to their widths, two spaces apart.
-fn line(cells: &[(&str, Style)], shown: &[usize], widths: &[usize], color: bool) -> String {
+fn line(
+    columns: &[Column],
+    cells: &[(&str, Style)],
+    shown: &[usize],
+    widths: &[usize],
+    color: bool,
+) -> String {
     let mut out = String::new();
     for (n, &i) in shown.iter().enumerate() {
         let (text, style) = cells.get(i).copied().unwrap_or(("", Style::new()));
-        let text = cut(text, widths[i]);
+        let text = if columns.get(i).is_some_and(|c| c.keep_end) {
+            cut_start(text, widths[i])
+        } else {
+            cut(text, widths[i])
+        };
         if color && style != Style::new() && !text.is_empty() {
             let _ = write!(out, "{}{text}{}", style.render(), style.render_reset());
         } else {
@@ -269,6 +292,24 @@ fn cut(text: &str, width: usize) -> String {
     out.truncate(out.trim_end().len());
     out.push('…');
     out
+}
+
+/// `…` and the end of `text`, in `width` columns.
+fn cut_start(text: &str, width: usize) -> String {
+    if text.width() <= width {
+        return text.to_owned();
+    }
+    let mut tail: Vec<char> = Vec::new();
+    let mut used = 0;
+    for c in text.chars().rev() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        tail.push(c);
+        used += w;
+    }
+    std::iter::once('…').chain(tail.into_iter().rev()).collect()
 }
 
 fn clean(text: &str) -> String {
@@ -342,9 +383,15 @@ mod tests {
             render(&EXPORT_COLUMNS, &rows(), Some(exact), false),
             natural
         );
-        // One column less and something gives way: the URL, cut by one.
+        // One column less and something gives way: the URL, cut by one at its start.
         let narrower = render(&EXPORT_COLUMNS, &rows(), Some(exact - 1), false);
-        assert!(narrower[1].ends_with("/export_001.m…"), "{}", narrower[1]);
+        assert!(
+            narrower[1].ends_with(
+                "  …tps://cdn.example.com/exports/folder_001/project_001/export_001.mp4"
+            ),
+            "{}",
+            narrower[1]
+        );
         assert_eq!(narrower[1].width(), exact - 1);
     }
 
@@ -360,7 +407,7 @@ mod tests {
         );
         assert_eq!(
             lines[1],
-            "export_001  ready       The best f…  2023-12-08T05:03:10.91362+00:00  https://c…"
+            "export_001  ready       The best f…  2023-12-08T05:03:10.91362+00:00  …t_001.mp4"
         );
         assert!(lines[2].starts_with("export_002  processing  Intro "));
     }

@@ -81,7 +81,7 @@ fn list_fits_an_80_column_terminal_and_keeps_ids_whole() {
     assert_eq!(
         text,
         "ID          STATUS      NAME         CREATED                          URL\n\
-         export_001  ready       The best f…  2023-12-08T05:03:10.91362+00:00  https://c…\n\
+         export_001  ready       The best f…  2023-12-08T05:03:10.91362+00:00  …t_001.mp4\n\
          export_002  processing  Intro        2023-12-07T05:03:10.91362+00:00  -\n"
     );
 }
