@@ -1,7 +1,7 @@
 //! Ctrl-C, SIGTERM and SIGHUP: clear the progress display, remove partial downloads,
 //! exit 128 + the signal number (130, 143, 129), as a shell reports a death by signal.
 
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -32,23 +32,35 @@ pub fn install() {
     // Registering fails only for forbidden signals, which these are not; if it ever
     // did, the default action (die at once) would still apply.
     #[cfg(unix)]
-    if let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
-        std::thread::spawn(move || {
-            if let Some(signal) = signals.forever().next() {
-                clean_up_and_exit(signal);
-            }
-        });
+    {
+        use signal_hook::iterator::{SignalsInfo, exfiltrator::WithRawSiginfo};
+        if let Ok(mut signals) = SignalsInfo::<WithRawSiginfo>::new([SIGINT, SIGTERM, SIGHUP]) {
+            std::thread::spawn(move || {
+                if let Some(info) = signals.forever().next() {
+                    // A positive si_code: the kernel sent it, i.e. the terminal's Ctrl-C,
+                    // which echoed `^C`; kill(2) and friends give 0 or less.
+                    clean_up_and_exit(info.si_signo, info.si_code > 0);
+                }
+            });
+        }
     }
     // Fails only when a handler is already set, which this program never does twice.
     #[cfg(not(unix))]
-    let _ = ctrlc::set_handler(|| clean_up_and_exit(SIGINT));
+    let _ = ctrlc::set_handler(|| clean_up_and_exit(SIGINT, false));
 }
 
-fn clean_up_and_exit(signal: i32) -> ! {
+fn clean_up_and_exit(signal: i32, from_terminal: bool) -> ! {
     let mut note = None;
     if let Ok(mut c) = CLEANUP.lock() {
         if let Some(progress) = &c.progress {
+            // The terminal's `^C` echo leaves the cursor a line below the display, where
+            // the clear would start one line short: step back up onto the display first.
+            if from_terminal && !progress.is_hidden() {
+                let _ = write!(io::stderr(), "\r\x1b[K\x1b[1A");
+            }
             let _ = progress.clear();
+            // Hidden, so no spinner tick draws again between the clear and the exit.
+            progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
         }
         for part in &c.parts {
             let _ = std::fs::remove_file(part);
