@@ -416,8 +416,9 @@ impl Api {
         let body = self
             .read_body(resp, start, limit)
             .map_err(|e| AttemptError {
+                // Asking again would read the same too-large body again.
+                transient: !e.is::<TooLarge>(),
                 error: e.context(format!("{method} {url}")),
-                transient: true,
                 retry_after: None,
                 ambiguous: true,
             })?;
@@ -471,13 +472,7 @@ impl Api {
     }
 
     fn too_large(&self) -> anyhow::Error {
-        fail(
-            Code::Error,
-            format!(
-                "the response is larger than the {} MiB limit",
-                self.max_body / (1024 * 1024)
-            ),
-        )
+        anyhow::Error::new(TooLarge(self.max_body / (1024 * 1024)))
     }
 
     /// "timed out after 5s (--http-timeout)", naming what set the limit.
@@ -571,6 +566,18 @@ fn connect_cause(e: &reqwest::Error, url: &Url) -> String {
     }
     format!("cannot connect: {}", innermost(e))
 }
+
+/// A body past the size cap (exit 1, not retried).
+#[derive(Debug)]
+struct TooLarge(u64);
+
+impl fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the response is larger than the {} MiB limit", self.0)
+    }
+}
+
+impl std::error::Error for TooLarge {}
 
 /// The JSON of the export with this ID in a list body; exit 3 when absent.
 fn find_in_list(list: &str, id: &str) -> anyhow::Result<String> {

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, PoisonError};
 
 use indicatif::MultiProgress;
 
@@ -50,22 +50,20 @@ pub fn install() {
 }
 
 fn clean_up_and_exit(signal: i32, from_terminal: bool) -> ! {
-    let mut note = None;
-    if let Ok(mut c) = CLEANUP.lock() {
-        if let Some(progress) = &c.progress {
-            // The terminal's `^C` echo leaves the cursor a line below the display, where
-            // the clear would start one line short: step back up onto the display first.
-            if from_terminal && !progress.is_hidden() {
-                let _ = write!(io::stderr(), "\r\x1b[K\x1b[1A");
-            }
-            let _ = progress.clear();
-            // Hidden, so no spinner tick draws again between the clear and the exit.
-            progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    // Held until the exit: no download can create a part file after the clean-up.
+    let mut c = CLEANUP.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(progress) = &c.progress {
+        // The terminal's `^C` echo leaves the cursor a line below the display, where
+        // the clear would start one line short: step back up onto the display first.
+        if from_terminal && !progress.is_hidden() {
+            let _ = write!(io::stderr(), "\r\x1b[K\x1b[1A");
         }
-        for part in &c.parts {
-            let _ = std::fs::remove_file(part);
-        }
-        note = c.note.take();
+        let _ = progress.clear();
+        // Hidden, so no spinner tick draws again between the clear and the exit.
+        progress.set_draw_target(indicatif::ProgressDrawTarget::hidden());
+    }
+    for part in &c.parts {
+        let _ = std::fs::remove_file(part);
     }
     let what = match signal {
         SIGTERM => "terminated",
@@ -73,16 +71,14 @@ fn clean_up_and_exit(signal: i32, from_terminal: bool) -> ! {
         _ => "interrupted",
     };
     say!("klap-export: {what}");
-    if let Some(note) = note {
+    if let Some(note) = c.note.take() {
         say!("hint: {note}");
     }
     std::process::exit(128 + signal);
 }
 
 fn with(f: impl FnOnce(&mut Cleanup)) {
-    if let Ok(mut c) = CLEANUP.lock() {
-        f(&mut c);
-    }
+    f(&mut CLEANUP.lock().unwrap_or_else(PoisonError::into_inner));
 }
 
 /// Makes a file to delete if the user interrupts before it is complete. The clean-up lock

@@ -67,11 +67,10 @@ struct Job {
 
 /// Waits for `refs` (and downloads them, as planned); `tally` carries what went wrong
 /// before (a failed create) so the exit code follows the batch rule.
+///
+/// The destination is the caller's to check before anything is sent; here a file found
+/// at download time fails that export's download only (the rest of the batch goes on).
 pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyhow::Result<()> {
-    if let Some(dest) = &plan.download {
-        let ids: Vec<&str> = refs.iter().map(|r| r.export.as_str()).collect();
-        dest.check(Some(&ids), refs.len() > 1, false, ctx.ui.stdout_tty)?;
-    }
     let start = Instant::now();
     // No deadline for 0, nor for one too far off to represent.
     let deadline = (!plan.timeout.is_zero())
@@ -95,12 +94,12 @@ pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyh
         .collect();
     let saved: Mutex<Vec<Option<anyhow::Result<Saved>>>> =
         Mutex::new((0..refs.len()).map(|_| None).collect());
-    // An export given twice is downloaded once (twice would race for one file).
-    let mut first: HashMap<String, usize> = HashMap::new();
+    // An export ID given twice (`E` and `F/P/E` alike) names one file: downloaded once.
+    let mut first: HashMap<&str, usize> = HashMap::new();
     let repeats: Vec<bool> = refs
         .iter()
         .enumerate()
-        .map(|(i, r)| *first.entry(r.to_string()).or_insert(i) != i)
+        .map(|(i, r)| *first.entry(r.export.as_str()).or_insert(i) != i)
         .collect();
     let workers = plan.download.as_ref().map_or(0, |d| d.jobs.max(1));
     let work = |job: Job| {

@@ -51,10 +51,10 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
     };
     save::pipeline(dest.jobs, work, |tx| {
         let mut list = None;
-        // An export given twice is downloaded once (twice would race for one file).
+        // An export ID given twice (`E` and `F/P/E` alike) names one file: downloaded once.
         let mut given = std::collections::HashSet::new();
         for (index, r) in refs.iter().enumerate() {
-            if !given.insert(r.to_string()) {
+            if !given.insert(r.export.as_str()) {
                 continue;
             }
             let ui = progress.download(&r.to_string());

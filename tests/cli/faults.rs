@@ -165,7 +165,7 @@ fn a_slow_server_hits_the_http_timeout() {
 #[test]
 fn bodies_past_the_size_cap_are_refused() {
     let server = MockServer::start();
-    server.mock(|when, then| {
+    let list = server.mock(|when, then| {
         when.path("/v2/exports");
         then.status(200).json_body(json!([export(
             "e",
@@ -180,6 +180,7 @@ fn bodies_past_the_size_cap_are_refused() {
         .args(["list"]));
     assert_eq!(r.code, 1);
     r.stderr_has(&["larger than"]);
+    list.assert_calls(1); // not retried: the same body would come again
     let r = run(api(&server.base_url())
         .env("KLAP_TEST_MAX_BODY", "100000")
         .args(["list", "-q"]));
