@@ -52,6 +52,7 @@ pub fn install() {
 fn clean_up_and_exit(signal: i32, from_terminal: bool) -> ! {
     // Held until the exit: no download can create a part file after the clean-up.
     let mut c = CLEANUP.lock().unwrap_or_else(PoisonError::into_inner);
+    crate::text::set_stderr_writer(None);
     if let Some(progress) = &c.progress {
         // The terminal's `^C` echo leaves the cursor a line below the display, where
         // the clear would start one line short: step back up onto the display first.

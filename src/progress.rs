@@ -48,6 +48,12 @@ impl Progress {
         let multi = (mode == Mode::Terminal)
             .then(|| MultiProgress::with_draw_target(ProgressDrawTarget::stderr()));
         interrupt::set_progress(multi.clone());
+        // Errors and notes said meanwhile go above the bars, not through them.
+        if let Some(m) = multi.clone() {
+            crate::text::set_stderr_writer(Some(Box::new(move |line: &str| {
+                let _ = m.println(line);
+            })));
+        }
         Progress {
             mode,
             color,
@@ -57,24 +63,26 @@ impl Progress {
         }
     }
 
-    fn bar(&self, label: &str) -> Option<ProgressBar> {
+    /// A line on the display, styled before it is shown (no default frame flashes by).
+    fn bar(&self, label: &str, template: &str) -> Option<ProgressBar> {
         self.multi.as_ref().map(|m| {
-            let bar = m.add(ProgressBar::new(0));
-            bar.set_prefix(label.to_string());
-            bar
+            m.add(
+                ProgressBar::new(0)
+                    .with_style(style(template))
+                    .with_prefix(label.to_string()),
+            )
         })
     }
 
     /// A line for one export, labelled with its ref; a spinner on a terminal.
     pub fn line(&self, label: &str) -> Line {
-        let bar = self.bar(label);
+        let template = if self.color {
+            "{spinner:.cyan} {prefix} {msg} [{elapsed}]"
+        } else {
+            "{spinner} {prefix} {msg} [{elapsed}]"
+        };
+        let bar = self.bar(label, template);
         if let Some(bar) = &bar {
-            let template = if self.color {
-                "{spinner:.cyan} {prefix} {msg} [{elapsed}]"
-            } else {
-                "{spinner} {prefix} {msg} [{elapsed}]"
-            };
-            bar.set_style(style(template));
             bar.set_message("waiting");
             bar.enable_steady_tick(Duration::from_millis(100));
         }
@@ -94,7 +102,7 @@ impl Progress {
     /// A line for one download on its own (not waited for): a byte bar from the start.
     pub fn download(&self, label: &str) -> Bytes {
         Bytes {
-            bar: self.bar(label),
+            bar: self.bar(label, BYTES),
             plain: self.mode == Mode::Plain,
             label: label.to_string(),
         }
@@ -103,6 +111,7 @@ impl Progress {
 
 impl Drop for Progress {
     fn drop(&mut self) {
+        crate::text::set_stderr_writer(None);
         interrupt::set_progress(None);
     }
 }
@@ -195,9 +204,7 @@ impl Bytes {
     pub fn start(&self, total: Option<u64>) {
         if let Some(bar) = &self.bar {
             bar.disable_steady_tick();
-            bar.set_style(style(
-                "{prefix} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {wide_bar}",
-            ));
+            bar.set_style(style(BYTES));
             bar.set_length(total.unwrap_or(0));
             bar.set_position(0);
         }
@@ -241,6 +248,8 @@ impl Bytes {
         }
     }
 }
+
+const BYTES: &str = "{prefix} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {wide_bar}";
 
 fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner())

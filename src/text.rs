@@ -58,11 +58,30 @@ pub fn redact(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// Where stderr lines go while a progress display owns the terminal (above its bars).
+type Writer = Box<dyn Fn(&str) + Send + Sync>;
+static WRITER: std::sync::Mutex<Option<Writer>> = std::sync::Mutex::new(None);
+
+pub fn set_stderr_writer(writer: Option<Writer>) {
+    *WRITER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = writer;
+}
+
 /// Writes one line to stderr (the key hidden); a closed or full stderr is ignored, never
 /// a panic.
 pub fn stderr_line(args: fmt::Arguments) {
     let line = args.to_string();
-    let _ = writeln!(std::io::stderr().lock(), "{}", redact(&line));
+    let line = redact(&line);
+    let writer = WRITER
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    match writer.as_ref() {
+        Some(write) => write(&line),
+        None => {
+            let _ = writeln!(std::io::stderr().lock(), "{line}");
+        }
+    }
 }
 
 /// `eprintln!` that never panics.

@@ -275,8 +275,14 @@ fn poll_round(
                     format!("export '{}' not found in GET /exports", t.poll.export),
                 ))),
             };
-            match answer {
-                Ok(body) => update(t, body)?,
+            match answer.map(|body| update(t, body)) {
+                Ok(Ok(())) => {}
+                // A body that is no export fails this export, not the whole wait.
+                Ok(Err(e)) => {
+                    t.gone = true;
+                    t.line.done();
+                    tally.error(&e);
+                }
                 Err(e) => note_failure(t, &e, &mut round, tally)?,
             }
         }

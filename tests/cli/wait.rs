@@ -403,3 +403,28 @@ fn the_last_poll_is_sent_early_enough_to_be_answered() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(server.seen().len(), 3);
 }
+
+#[test]
+fn one_unreadable_export_fails_alone() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.path("/v2/exports").query_param("folder_id", "f");
+        then.status(200).json_body(json!([
+            export("e1", "ready", Some("f"), "p", "2023-10-02T09:00:00Z"),
+            {"id": "e2", "project_id": "p", "folder_id": "f"},
+        ]));
+    });
+    let r = run(api(&server.base_url()).env("CI", "true").args([
+        "wait",
+        "f/p/e1",
+        "f/p/e2",
+        "-q",
+        "--interval",
+        "0.1",
+        "--timeout",
+        "5",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(r.stdout, "f/p/e1\n");
+    r.stderr_has(&["unexpected response for f/p/e2", "it has no status"]);
+}
