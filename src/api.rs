@@ -3,6 +3,7 @@
 //! Every call is request → check status → read a capped body. GETs are retried on
 //! transient failures; a POST never is, since the API has no idempotency key.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::io::Read;
 use std::sync::OnceLock;
@@ -231,27 +232,18 @@ impl Api {
 
     /// The current JSON of one export. A bare export ID is looked up in `GET /exports`,
     /// which `list` caches for the caller's pass; `retry` applies the retry policy.
-    pub fn export(
-        &self,
-        r: &ExportRef,
-        list: &mut Option<String>,
-        retry: bool,
-    ) -> Result<String, AttemptError> {
-        let get = |url: &Url| {
-            if retry {
-                self.get(url).map_err(AttemptError::fatal)
-            } else {
-                self.get_once(url)
-            }
-        };
+    pub fn export(&self, r: &ExportRef, list: &mut ListIndex) -> anyhow::Result<String> {
         let Some(project) = &r.project else {
             if list.is_none() {
-                *list = Some(get(&self.list_url(None, None))?);
+                let body = self.get(&self.list_url(None, None))?;
+                *list = Some(index(&body)?);
             }
-            return find_in_list(list.as_deref().unwrap_or_default(), &r.export)
-                .map_err(AttemptError::fatal);
+            return list
+                .as_ref()
+                .and_then(|by_id| by_id.get(&r.export).cloned())
+                .ok_or_else(|| not_in_list(&r.export));
         };
-        get(&self.export_url(project, &r.export))
+        self.get(&self.export_url(project, &r.export))
     }
 
     pub fn retries(&self) -> u32 {
@@ -580,17 +572,22 @@ impl fmt::Display for TooLarge {
 impl std::error::Error for TooLarge {}
 
 /// The JSON of the export with this ID in a list body; exit 3 when absent.
-fn find_in_list(list: &str, id: &str) -> anyhow::Result<String> {
-    parse_list(list)?
+/// `GET /exports` by export ID (each export's own JSON), read once for a command's refs.
+pub type ListIndex = Option<HashMap<String, String>>;
+
+fn index(list: &str) -> anyhow::Result<HashMap<String, String>> {
+    Ok(parse_list(list)?
         .into_iter()
-        .find(|e| e.fields.id.as_deref() == Some(id))
-        .map(|e| e.raw.to_string())
-        .ok_or_else(|| {
-            fail(
-                Code::NotFound,
-                format!("export '{id}' not found in GET /exports"),
-            )
-        })
+        .filter_map(|e| Some((e.fields.id.as_deref()?.to_string(), e.raw.to_string())))
+        .collect())
+}
+
+/// A bare export ID that `GET /exports` does not hold: exit 3.
+pub fn not_in_list(id: &str) -> anyhow::Error {
+    fail(
+        Code::NotFound,
+        format!("export '{id}' not found in GET /exports"),
+    )
 }
 
 /// The body size cap. Debug builds (the tests) may lower it with `KLAP_TEST_MAX_BODY`,

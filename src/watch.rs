@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use reqwest::Url;
 
-use crate::api::{AttemptError, backoff};
+use crate::api::{AttemptError, backoff, not_in_list};
 use crate::config::Ctx;
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
@@ -270,10 +270,7 @@ fn poll_round(
                 (Some(body), _) => Ok(body),
                 // Missing from its group's list (or a group of one): ask its status route.
                 (None, Some(p)) => api.get_once_until(&api.export_url(p, &t.poll.export), deadline),
-                (None, None) => Err(AttemptError::fatal(fail(
-                    Code::NotFound,
-                    format!("export '{}' not found in GET /exports", t.poll.export),
-                ))),
+                (None, None) => Err(AttemptError::fatal(not_in_list(&t.poll.export))),
             };
             match answer.map(|body| update(t, body)) {
                 Ok(Ok(())) => {}

@@ -105,10 +105,10 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
 fn ready_url(
     ctx: &Ctx,
     r: &ExportRef,
-    list: &mut Option<String>,
+    list: &mut crate::api::ListIndex,
     output: Option<&std::path::Path>,
 ) -> anyhow::Result<reqwest::Url> {
-    let body = ctx.api.export(r, list, true)?;
+    let body = ctx.api.export(r, list)?;
     let export = parse_current(&body)?;
     match export.state() {
         Some(State::Ready) => export.file_url(),

@@ -13,14 +13,10 @@ pub fn run(a: &StatusArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let mut bodies = Vec::new();
     let mut found = Vec::new();
     for r in &refs {
-        let body = ctx
-            .api
-            .export(r, &mut list, true)
-            .map_err(anyhow::Error::from)
-            .and_then(|b| {
-                parse_current(&b)?;
-                Ok(b)
-            });
+        let body = ctx.api.export(r, &mut list).and_then(|b| {
+            parse_current(&b)?;
+            Ok(b)
+        });
         match body {
             Ok(b) => {
                 bodies.push(b);
