@@ -365,13 +365,12 @@ fn key_file(path: &Path) -> anyhow::Result<String> {
 }
 
 fn use_color(choice: ColorChoice, tty: bool) -> bool {
-    match choice {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => {
-            var("NO_COLOR").is_none() && (tty || var("CLICOLOR_FORCE").is_some_and(|v| v != "0"))
-        }
-    }
+    let word = match choice {
+        ColorChoice::Always => "always",
+        ColorChoice::Never => "never",
+        ColorChoice::Auto => "auto",
+    };
+    crate::text::color_wanted(Some(word), tty)
 }
 
 /// An absolute http(s) URL; plain http only to a loopback host, since the key goes there.

@@ -15,14 +15,12 @@ pub enum Code {
     Auth = 4,
     ExportFailed = 5,
     Deadline = 6,
-    Interrupted = 130,
 }
 
 impl Code {
     /// Batch rule: of several outcomes, the first that applies of 4, 3, 1, 5, 6, 0.
     pub fn rank(self) -> u8 {
         match self {
-            Code::Interrupted => 0,
             Code::Usage => 1,
             Code::Auth => 2,
             Code::NotFound => 3,

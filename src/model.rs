@@ -177,7 +177,9 @@ pub struct Fields<'a> {
 }
 
 /// A string as text (borrowed when it has no escapes); anything else as `None`.
-fn text<'de: 'a, 'a, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Cow<'a, str>>, D::Error> {
+pub fn text<'de: 'a, 'a, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Cow<'a, str>>, D::Error> {
     struct Text;
     impl<'de> serde::de::Visitor<'de> for Text {
         type Value = Option<Cow<'de, str>>;

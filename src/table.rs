@@ -116,18 +116,6 @@ impl Cell {
     }
 }
 
-impl From<String> for Cell {
-    fn from(text: String) -> Cell {
-        Cell::new(text)
-    }
-}
-
-impl From<&str> for Cell {
-    fn from(text: &str) -> Cell {
-        Cell::new(text)
-    }
-}
-
 /// The table's lines, header first, without line ends or trailing spaces.
 ///
 /// `width`: the terminal's width, or `None` when not on a terminal (nothing is

@@ -11,18 +11,19 @@ use crate::cli::{Format, ProjectsArgs};
 use crate::config::Ctx;
 use crate::exit::{Code, Tally, fail};
 use crate::json;
-use crate::model::{MAX_EXPORTS, server_id};
+use crate::model::{MAX_EXPORTS, server_id, text};
 use crate::output;
 use crate::table::{self, Cell, PROJECT_COLUMNS};
 use crate::text::{sanitize, snippet};
 
+/// Read leniently, as exports are: an odd field in one project fails nothing.
 #[derive(Deserialize)]
 struct Fields<'a> {
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "text")]
     id: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "text")]
     name: Option<std::borrow::Cow<'a, str>>,
-    #[serde(borrow, default)]
+    #[serde(borrow, default, deserialize_with = "text")]
     created_at: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow, default)]
     virality_score: Option<&'a RawValue>,
@@ -102,11 +103,9 @@ fn reference(folder: &str, p: &Project, tally: &mut Tally) -> Option<String> {
 fn print(ctx: &Ctx, folder: &str, projects: &[Project], tally: &mut Tally) -> anyhow::Result<()> {
     let mut out = Vec::with_capacity(64 * 1024);
     let text = |v: &Option<std::borrow::Cow<str>>| v.as_deref().unwrap_or("").to_string();
-    let score = |p: &Project| {
-        p.fields
-            .virality_score
-            .map_or("", |v| v.get())
-            .replace("null", "")
+    let score = |p: &Project| match p.fields.virality_score.map(RawValue::get) {
+        None | Some("null") => String::new(),
+        Some(v) => v.to_string(),
     };
     match ctx.ui.format {
         Format::Json => output::json_array(&mut out, projects.iter().map(|p| p.raw))?,
