@@ -35,7 +35,12 @@ fn still_waiting_every() -> Duration {
     Duration::from_secs(60)
 }
 
+/// Most spinners animated at once.
+const MAX_TICKING: usize = 40;
+
 pub struct Progress {
+    /// Lines made so far.
+    lines: std::cell::Cell<usize>,
     mode: Mode,
     color: bool,
     multi: Option<MultiProgress>,
@@ -55,6 +60,7 @@ impl Progress {
             })));
         }
         Progress {
+            lines: std::cell::Cell::new(0),
             mode,
             color,
             multi,
@@ -84,7 +90,12 @@ impl Progress {
         let bar = self.bar(label, template);
         if let Some(bar) = &bar {
             bar.set_message("waiting");
-            bar.enable_steady_tick(Duration::from_millis(100));
+            // indicatif runs a thread per ticking bar: past a screenful, the others move
+            // when their state does.
+            if self.lines.get() < MAX_TICKING {
+                bar.enable_steady_tick(Duration::from_millis(100));
+            }
+            self.lines.set(self.lines.get() + 1);
         }
         Line {
             bytes: Bytes {
