@@ -14,7 +14,6 @@ use reqwest::Url;
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
-use crate::config::is_loopback;
 use crate::exit::{Code, Fail, fail};
 use crate::model::{CreateBody, ExportRef, ProjectRef, parse_list};
 use crate::say;
@@ -655,6 +654,16 @@ pub fn error_message(body: &[u8]) -> String {
         "(empty body)".into()
     } else {
         short
+    }
+}
+
+/// `127.0.0.0/8`, `::1` or `localhost`: the only hosts the key may reach over plain http.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip).is_loopback(),
+        None => false,
     }
 }
 

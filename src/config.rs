@@ -3,7 +3,6 @@
 use std::env;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal};
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
@@ -11,9 +10,8 @@ use std::time::Duration;
 use clap::ValueEnum;
 
 use reqwest::Url;
-use url::Host;
 
-use crate::api::{self, Api, Secret};
+use crate::api::{self, Api, Secret, is_loopback};
 use crate::cli::{ColorChoice, Format, Global};
 use crate::exit::{Code, Fail, fail};
 use crate::jq;
@@ -428,16 +426,6 @@ fn without_userinfo(s: &str) -> String {
     match s[start..end].rfind('@') {
         Some(at) => format!("{}***{}", &s[..start], &s[start + at..]),
         None => s.to_string(),
-    }
-}
-
-/// `127.0.0.0/8`, `::1` or `localhost`: the only hosts the key may reach over plain http.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
     }
 }
 
