@@ -63,6 +63,13 @@ pub struct Key {
     pub source: String,
 }
 
+impl Ui {
+    /// `-q`: refs only on stdout, and no more than errors on stderr.
+    pub fn quiet(&self) -> bool {
+        self.format == Format::Refs
+    }
+}
+
 impl Ctx {
     pub fn resolve(g: &Global) -> anyhow::Result<Ctx> {
         let s = Settings::load(g)?;

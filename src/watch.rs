@@ -423,7 +423,7 @@ fn finish(
     }
     // Last, after every error, so it is the one line to look at.
     // Not progress but the batch's outcome: only -q leaves it out.
-    if tracked.len() > 1 && ctx.ui.format != crate::cli::Format::Refs {
+    if tracked.len() > 1 && !ctx.ui.quiet() {
         summary(
             tracked,
             [ready, failed, pending],
