@@ -41,6 +41,15 @@ impl<'a, 'b> Report<'a, 'b> {
         }
     }
 
+    /// What a command given `given` refs prints of the `exports` it got (`asked` pairs
+    /// with them): one ref gives an object in JSON, several an array.
+    pub fn of_refs(exports: &'b [Export<'a>], asked: &'b [ExportRef], given: usize) -> Self {
+        match exports {
+            [one] if given == 1 => Report::one(one, asked.first()),
+            all => Report::many(all, Some(asked)),
+        }
+    }
+
     fn reference(&self, i: usize) -> String {
         self.exports[i].display_ref(self.asked.and_then(|a| a.get(i)))
     }

@@ -349,11 +349,7 @@ fn finish(
         .map(|t| parse_current(t.body.as_deref().unwrap_or_default()))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let asked: Vec<ExportRef> = seen.iter().map(|t| t.asked.clone()).collect();
-    match exports.as_slice() {
-        [one] if tracked.len() == 1 => Report::one(one, asked.first()),
-        all => Report::many(all, Some(&asked)),
-    }
-    .print(ctx.ui)?;
+    Report::of_refs(&exports, &asked, tracked.len()).print(ctx.ui)?;
 
     let (mut files, mut bytes, mut kept) = (0, 0, 0);
     for (t, result) in tracked.iter().zip(saved) {

@@ -93,11 +93,7 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
             .iter()
             .map(|b| parse_export(b))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        match exports.as_slice() {
-            [one] if projects.len() == 1 => Report::one(one, refs.first()),
-            all => Report::many(all, Some(&refs)),
-        }
-        .print(ctx.ui)?;
+        Report::of_refs(&exports, &refs, projects.len()).print(ctx.ui)?;
         return tally.finish();
     }
     if refs.is_empty() {

@@ -34,12 +34,10 @@ pub fn run(a: &StatusArgs, ctx: &Ctx) -> anyhow::Result<()> {
         .iter()
         .map(|b| parse_current(b))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    match exports.as_slice() {
-        [one] if refs.len() == 1 => Report::one(one, found.first()),
-        [] if refs.len() == 1 => return tally.finish(),
-        all => Report::many(all, Some(&found)),
+    // One ref not found prints nothing (not an empty array).
+    if !(exports.is_empty() && refs.len() == 1) {
+        Report::of_refs(&exports, &found, refs.len()).print(ctx.ui)?;
     }
-    .print(ctx.ui)?;
     tally.finish()
 }
 
