@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Read;
+use std::io::{self, Read};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -451,7 +451,7 @@ impl Api {
                 Err(e) => {
                     return Err(fail(
                         Code::Error,
-                        format!("reading the response failed: {e}"),
+                        format!("reading the response failed: {}", read_error(&e)),
                     ));
                 }
             };
@@ -664,6 +664,36 @@ pub fn is_loopback(url: &Url) -> bool {
         Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip).is_loopback(),
         Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip).is_loopback(),
         None => false,
+    }
+}
+
+/// What went wrong reading a body, in words: reqwest says "error decoding response
+/// body" for a stall past `--http-timeout` and "request or response body error" for a
+/// connection closed early, which hide the cause.
+pub fn read_error(e: &io::Error) -> String {
+    let mut source: Option<&(dyn std::error::Error + 'static)> =
+        e.get_ref().map(|inner| inner as _);
+    let mut innermost = None;
+    while let Some(err) = source {
+        innermost = Some(err);
+        if let Some(r) = err.downcast_ref::<reqwest::Error>()
+            && r.is_timeout()
+        {
+            return "timed out (--http-timeout)".into();
+        }
+        if let Some(io) = err.downcast_ref::<io::Error>()
+            && io.kind() == io::ErrorKind::TimedOut
+        {
+            return "timed out (--http-timeout)".into();
+        }
+        source = err.source();
+    }
+    match e.kind() {
+        io::ErrorKind::TimedOut => "timed out (--http-timeout)".into(),
+        io::ErrorKind::UnexpectedEof => "the connection closed early".into(),
+        // The innermost cause says what happened ("connection closed before message
+        // completed"); the outer ones only that something did.
+        _ => innermost.map_or_else(|| e.to_string(), ToString::to_string),
     }
 }
 

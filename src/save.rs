@@ -12,7 +12,7 @@ use reqwest::StatusCode;
 use reqwest::header::CONTENT_RANGE;
 use tempfile::NamedTempFile;
 
-use crate::api::{Api, MAX_FILE, backoff};
+use crate::api::{Api, MAX_FILE, backoff, read_error};
 use crate::exit::{Code, Fail, fail};
 use crate::interrupt;
 use crate::progress::Bytes;
@@ -417,31 +417,6 @@ fn read_once(
             transient: true,
         }),
         _ => Ok(()),
-    }
-}
-
-/// What went wrong reading the file, in words: reqwest says "error decoding response
-/// body" for a stall past `--http-timeout`, which hides the cause.
-fn read_error(e: &io::Error) -> String {
-    let mut source: Option<&(dyn std::error::Error + 'static)> =
-        e.get_ref().map(|inner| inner as _);
-    while let Some(err) = source {
-        if let Some(r) = err.downcast_ref::<reqwest::Error>()
-            && r.is_timeout()
-        {
-            return "timed out (--http-timeout)".into();
-        }
-        if let Some(io) = err.downcast_ref::<io::Error>()
-            && io.kind() == io::ErrorKind::TimedOut
-        {
-            return "timed out (--http-timeout)".into();
-        }
-        source = err.source();
-    }
-    match e.kind() {
-        io::ErrorKind::TimedOut => "timed out (--http-timeout)".into(),
-        io::ErrorKind::UnexpectedEof => "the connection closed early".into(),
-        _ => e.to_string(),
     }
 }
 

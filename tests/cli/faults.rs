@@ -265,6 +265,7 @@ fn a_truncated_body_is_an_error() {
     let r = run(api(&server.base).args(["list", "--retries", "1"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(server.seen().len(), 2, "a cut body is transient: retried");
+    r.stderr_has(&["reading the response failed: end of file before message length reached"]);
 }
 
 #[test]
