@@ -3,12 +3,12 @@
 //! summary line and the batch exit rule, projects, and the README pipeline end to end.
 //! Each test checks what the server saw (the router's request log) and what the user saw.
 
-use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::dir_names as names;
 use crate::script::{Answer, Router, Seen, answer_json, raw};
 use crate::{api, run};
 
@@ -137,15 +137,6 @@ fn wait(router: &Router, args: &[&str]) -> crate::Run {
         .env("CI", "1")
         .args(["wait", "--interval", "0.1", "--timeout", "10"])
         .args(args))
-}
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 // ---- grouped polling ----

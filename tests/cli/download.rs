@@ -4,6 +4,7 @@
 use httpmock::{Mock, MockServer};
 use serde_json::json;
 
+use crate::dir_names as files;
 use crate::script::{Script, Step, raw};
 use crate::{api, export, run};
 
@@ -27,15 +28,6 @@ fn file_mock<'a>(server: &'a MockServer, id: &str) -> Mock<'a> {
             .header_missing("authorization");
         then.status(200).body(MP4);
     })
-}
-
-fn files(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

@@ -2,21 +2,12 @@
 //! FIFOs and devices at the target, `-` where stdout carries the report, a terminal
 //! stdout, a missing directory. Each checks what reached the disk and the server.
 
-use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
 use crate::batch::{Files, ex, mp4, serve};
+use crate::dir_names as names;
 use crate::{api, run};
-
-fn names(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
 
 #[test]
 fn planted_symlinks_at_temporary_names_are_never_written_through() {

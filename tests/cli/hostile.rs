@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use httpmock::Method::GET;
 use httpmock::MockServer;
 
+use crate::dir_names as files;
 use crate::script::{Recorder, Script, Step};
 use crate::{KEY, api, bin, export, run};
 
@@ -196,16 +197,6 @@ fn a_closed_stderr_is_never_a_panic() {
         drop(child.stderr.take());
         assert_eq!(child.wait().unwrap().code(), Some(code));
     }
-}
-
-/// The names in a directory, sorted.
-fn files(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

@@ -111,6 +111,16 @@ pub fn in_terminal(base: &str, args: &str) -> String {
     screen
 }
 
+/// The names in a directory, sorted.
+pub fn dir_names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// Writes a file only its owner can read, as key files must be.
 pub fn private_file(path: &std::path::Path, content: &str) {
     use std::os::unix::fs::PermissionsExt;
