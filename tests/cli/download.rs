@@ -5,7 +5,7 @@ use httpmock::{Mock, MockServer};
 use serde_json::json;
 
 use crate::dir_names as files;
-use crate::script::{Script, Step, raw};
+use crate::script::{Script, Step, raw, stalled_file};
 use crate::{api, export, run};
 
 const MP4: &[u8] = b"\x00\x00\x00\x18ftypmp42 fake movie bytes \x00\x01\x02\xff";
@@ -195,9 +195,7 @@ fn wait_download_saves_each_ready_export_in_a_directory() {
 
 #[test]
 fn ctrl_c_during_a_download_removes_the_part_file() {
-    let mut head = raw(200, &[], &[7u8; 100_000]);
-    head.truncate(head.len() - 90_000);
-    let stall = Script::serve(vec![Step::Stall(head)]);
+    let stall = stalled_file(100_000, 10_000);
     let server = MockServer::start();
     status_mock(
         &server,
@@ -229,9 +227,7 @@ fn ctrl_c_during_a_download_removes_the_part_file() {
 
 #[test]
 fn a_stalled_file_says_it_timed_out() {
-    let mut head = raw(200, &[], &[7u8; 10_000]);
-    head.truncate(head.len() - 9_000);
-    let stall = Script::serve(vec![Step::Stall(head)]);
+    let stall = stalled_file(10_000, 1_000);
     let server = MockServer::start();
     status_mock(
         &server,

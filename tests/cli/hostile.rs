@@ -203,9 +203,7 @@ fn a_closed_stderr_is_never_a_panic() {
 fn sigterm_and_sighup_clean_up_like_ctrl_c() {
     for (signal, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
         // The file server sends 300 kB of 1 MB (more than any write buffer), then stalls.
-        let mut head = crate::script::raw(200, &[], &[7u8; 1_000_000]);
-        head.truncate(head.len() - 700_000);
-        let stall = Script::serve(vec![Step::Stall(head)]);
+        let stall = crate::script::stalled_file(1_000_000, 300_000);
         let server = MockServer::start();
         let mut body = export("e", "ready", None, "p", "2023-10-02T09:00:00Z");
         body["src_url"] = format!("{}/files/e.mp4", stall.base).into();

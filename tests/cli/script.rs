@@ -42,6 +42,13 @@ pub fn json(status: u16, body: &serde_json::Value) -> Step {
     )
 }
 
+/// A file host that announces `total` bytes, sends the first `sent`, then stalls.
+pub fn stalled_file(total: usize, sent: usize) -> Script {
+    let mut head = raw(200, &[], &vec![7u8; total]);
+    head.truncate(head.len() - (total - sent));
+    Script::serve(vec![Step::Stall(head)])
+}
+
 /// One request as the server saw it.
 #[derive(Debug, Clone)]
 pub struct Seen {
