@@ -7,15 +7,12 @@ use std::time::Duration;
 use std::ffi::OsString;
 
 use clap::parser::ValueSource;
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
-use std::io::Read;
-
-use crate::exit::{Code, fail};
-use crate::model::{CreateBody, ExportRef, ProjectRef, State, Watermark};
-use crate::save::{Dest, Exists};
-use crate::text::sanitize;
-use crate::watch::Plan;
+use crate::model::{ExportRef, ProjectRef, State};
+use crate::values::{
+    ColorChoice, Format, parse_count, parse_duration, parse_interval, parse_positive_duration,
+};
 
 const AFTER_HELP: &str = "\
 Environment:
@@ -92,95 +89,110 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Erro
     let mut cmd = command(color);
     let matches = cmd.try_get_matches_from_mut(args)?;
     let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))?;
-    let usage = |name: &str, message: String| {
-        let mut sc = cmd
-            .find_subcommand(name)
-            .cloned()
-            .unwrap_or_else(|| cmd.clone());
-        Err(sc.error(clap::error::ErrorKind::ArgumentConflict, message))
+    let Some(message) = RULES.iter().find_map(|rule| rule(&cli, &matches)) else {
+        return Ok(cli);
     };
+    // Said as clap says its own conflicts, with the usage line of the subcommand.
+    let mut sc = matches
+        .subcommand_name()
+        .and_then(|name| cmd.find_subcommand(name))
+        .cloned()
+        .unwrap_or_else(|| cmd.clone());
+    Err(sc.error(clap::error::ErrorKind::ArgumentConflict, message))
+}
+
+/// A rule across flags: the usage error's message when the command line breaks it.
+type Rule = fn(&Cli, &clap::ArgMatches) -> Option<String>;
+
+/// Checked in this order; the first broken one is the error.
+const RULES: [Rule; 8] = [
+    one_output_choice,
+    jq_needs_json,
+    format_needs_exports,
+    sandbox_brings_its_own,
+    stdin_holds_one_thing,
+    auth_needs_a_real_api,
+    no_sandbox_in_sandbox,
+    wait_options_need_wait,
+];
+
+/// clap checks conflicts among the options of one level only (`list -q --json`),
+/// not across levels (`-q list --json`).
+fn one_output_choice(cli: &Cli, _: &clap::ArgMatches) -> Option<String> {
     let g = &cli.global;
-    // clap checks conflicts among the options of one level only (`list -q --json`),
-    // not across levels (`-q list --json`).
     let flags = [
         ("--quiet", g.quiet),
         ("--json", g.json),
         ("--format <FORMAT>", g.format.is_some()),
     ];
-    if let [(a, _), (b, _), ..] = flags.iter().filter(|(_, on)| *on).collect::<Vec<_>>()[..] {
-        let name = matches.subcommand_name().unwrap_or_default().to_string();
-        return usage(
-            &name,
-            format!("the argument '{a}' cannot be used with '{b}'"),
-        );
-    }
-    if let Some(conflict) = g.jq.as_ref().and_then(|_| match (g.quiet, g.format) {
-        (true, _) => Some("--quiet".to_string()),
-        (false, Some(f)) if f != Format::Json => Some(format!("--format {f:?}").to_lowercase()),
+    match flags.iter().filter(|(_, on)| *on).collect::<Vec<_>>()[..] {
+        [(a, _), (b, _), ..] => Some(format!("the argument '{a}' cannot be used with '{b}'")),
         _ => None,
-    }) {
-        let name = matches.subcommand_name().unwrap_or_default().to_string();
-        return usage(
-            &name,
-            format!("--jq filters the JSON output: it cannot be used with {conflict}"),
-        );
     }
-    let name = matches.subcommand_name().unwrap_or_default().to_string();
-    let prints_json = g.jq.is_some() || g.json || g.format.is_some();
-    if matches!(
-        cli.command,
-        Command::Completions { .. } | Command::Manpage | Command::Sandbox(_)
-    ) && prints_json
-    {
-        return usage(
-            &name,
-            format!("{name} prints no exports: --json, --format and --jq do not apply"),
-        );
+}
+
+fn jq_needs_json(cli: &Cli, _: &clap::ArgMatches) -> Option<String> {
+    let g = &cli.global;
+    g.jq.as_ref()?;
+    let conflict = match (g.quiet, g.format) {
+        (true, _) => "--quiet".to_string(),
+        (false, Some(f)) if f != Format::Json => format!("--format {f:?}").to_lowercase(),
+        _ => return None,
+    };
+    Some(format!(
+        "--jq filters the JSON output: it cannot be used with {conflict}"
+    ))
+}
+
+fn format_needs_exports(cli: &Cli, matches: &clap::ArgMatches) -> Option<String> {
+    let g = &cli.global;
+    let formatted = g.jq.is_some() || g.json || g.format.is_some();
+    (formatted && !cli.command.has_formats()).then(|| {
+        let name = matches.subcommand_name().unwrap_or_default();
+        format!("{name} prints no exports: --json, --format and --jq do not apply")
+    })
+}
+
+fn sandbox_brings_its_own(cli: &Cli, _: &clap::ArgMatches) -> Option<String> {
+    let g = &cli.global;
+    (g.sandbox && (g.base_url.is_some() || g.api_key_file.is_some() || g.profile.is_some()))
+        .then(|| {
+            "--sandbox brings its own base URL and key: leave out --base-url, --api-key-file and --profile".into()
+        })
+}
+
+fn stdin_holds_one_thing(cli: &Cli, _: &clap::ArgMatches) -> Option<String> {
+    let key_on_stdin = cli.global.api_key_file.as_deref() == Some(std::path::Path::new("-"));
+    (key_on_stdin && cli.command.reads_refs_from_stdin())
+        .then(|| "stdin cannot hold both the key (--api-key-file -) and the refs (-)".into())
+}
+
+fn auth_needs_a_real_api(cli: &Cli, _: &clap::ArgMatches) -> Option<String> {
+    (cli.global.sandbox && matches!(cli.command, Command::Auth(_)))
+        .then(|| "auth manages the key of a real API: leave out --sandbox".into())
+}
+
+fn no_sandbox_in_sandbox(cli: &Cli, _: &clap::ArgMatches) -> Option<String> {
+    (cli.global.sandbox && matches!(cli.command, Command::Sandbox(_))).then(|| {
+        "--sandbox runs one command against its own sandbox; \
+         the sandbox command serves one: leave out --sandbox"
+            .into()
+    })
+}
+
+/// Options of `wait` mean nothing to `create` unless it waits.
+fn wait_options_need_wait(cli: &Cli, matches: &clap::ArgMatches) -> Option<String> {
+    let (Command::Create(a), Some((_, m))) = (&cli.command, matches.subcommand()) else {
+        return None;
+    };
+    if a.wait || a.wait_args.download.is_some() {
+        return None;
     }
-    if g.sandbox && (g.base_url.is_some() || g.api_key_file.is_some() || g.profile.is_some()) {
-        return usage(
-            &name,
-            "--sandbox brings its own base URL and key: leave out --base-url, --api-key-file and --profile".into(),
-        );
-    }
-    if g.api_key_file.as_deref() == Some(std::path::Path::new("-"))
-        && cli.command.reads_refs_from_stdin()
-    {
-        return usage(
-            &name,
-            "stdin cannot hold both the key (--api-key-file -) and the refs (-)".into(),
-        );
-    }
-    match (&cli.command, matches.subcommand()) {
-        (Command::Auth(_), _) if cli.global.sandbox => usage(
-            "auth",
-            "auth manages the key of a real API: leave out --sandbox".into(),
-        ),
-        (Command::Sandbox(_), _) if cli.global.sandbox => usage(
-            "sandbox",
-            "--sandbox runs one command against its own sandbox; \
-             the sandbox command serves one: leave out --sandbox"
-                .into(),
-        ),
-        (Command::Create(a), Some((_, m))) if !a.wait && a.wait_args.download.is_none() => {
-            // Options of `wait` mean nothing to `create` unless it waits.
-            let given = WaitArgs::augment_args(clap::Command::new("wait"))
-                .get_arguments()
-                .map(|arg| arg.get_id().as_str().to_string())
-                .filter(|id| {
-                    id != "download" && m.value_source(id) == Some(ValueSource::CommandLine)
-                })
-                .collect::<Vec<_>>();
-            match given.first() {
-                Some(id) => usage(
-                    "create",
-                    format!("--{} needs --wait (or --download)", id.replace('_', "-")),
-                ),
-                None => Ok(cli),
-            }
-        }
-        _ => Ok(cli),
-    }
+    WaitArgs::augment_args(clap::Command::new("wait"))
+        .get_arguments()
+        .map(|arg| arg.get_id().as_str().to_string())
+        .find(|id| id != "download" && m.value_source(id) == Some(ValueSource::CommandLine))
+        .map(|id| format!("--{} needs --wait (or --download)", id.replace('_', "-")))
 }
 
 #[derive(Debug, Args)]
@@ -243,24 +255,6 @@ pub struct Global {
     /// Filter the JSON output with a jq expression (jaq): a result a line, strings raw
     #[arg(long, global = true, value_name = "EXPR")]
     pub jq: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Table,
-    Json,
-    Ndjson,
-    Tsv,
-    /// Export refs only, one a line (`-q`).
-    #[value(skip)]
-    Refs,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -368,7 +362,27 @@ impl Command {
             Command::Status(a) => stdin(&a.refs),
             Command::Wait(a) => stdin(&a.refs),
             Command::Download(a) => stdin(&a.refs),
-            _ => false,
+            Command::List(_)
+            | Command::Projects(_)
+            | Command::Sandbox(_)
+            | Command::Completions { .. }
+            | Command::Manpage
+            | Command::Auth(_) => false,
+        }
+    }
+
+    /// Whether --json, --format and --jq apply: the command prints exports or other data
+    /// (not a script, a page or a server's address).
+    fn has_formats(&self) -> bool {
+        match self {
+            Command::Create(_)
+            | Command::Status(_)
+            | Command::List(_)
+            | Command::Wait(_)
+            | Command::Download(_)
+            | Command::Projects(_)
+            | Command::Auth(_) => true,
+            Command::Sandbox(_) | Command::Completions { .. } | Command::Manpage => false,
         }
     }
 }
@@ -393,62 +407,6 @@ fn project_ref_arg(s: &str) -> Result<RefArg<ProjectRef>, String> {
     }
     ProjectRef::parse(s).map(RefArg::Ref)
 }
-
-/// The refs given: the arguments, or the lines of stdin for a lone `-` (trimmed; blank
-/// lines and `#` comments skipped). A bad line is a usage error naming its number.
-pub fn refs<T: Clone>(
-    args: &[RefArg<T>],
-    parse: fn(&str) -> Result<T, String>,
-) -> anyhow::Result<Vec<T>> {
-    let given: Vec<T> = args
-        .iter()
-        .filter_map(|a| match a {
-            RefArg::Ref(r) => Some(r.clone()),
-            RefArg::Stdin => None,
-        })
-        .collect();
-    if given.len() == args.len() {
-        return Ok(given);
-    }
-    if args.len() > 1 {
-        return Err(fail(
-            Code::Usage,
-            "'-' (refs from stdin) must be the only ref",
-        ));
-    }
-    let mut text = String::new();
-    std::io::stdin()
-        .lock()
-        .take(MAX_STDIN + 1)
-        .read_to_string(&mut text)
-        .map_err(|e| fail(Code::Usage, format!("cannot read refs from stdin: {e}")))?;
-    if text.len() as u64 > MAX_STDIN {
-        return Err(fail(
-            Code::Usage,
-            format!("more than {} MiB of refs on stdin", MAX_STDIN >> 20),
-        ));
-    }
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        out.push(parse(line).map_err(|e| {
-            fail(
-                Code::Usage,
-                format!("stdin line {}: '{}': {e}", n + 1, sanitize(line)),
-            )
-        })?);
-    }
-    if out.is_empty() {
-        return Err(fail(Code::Usage, "no refs on stdin"));
-    }
-    Ok(out)
-}
-
-/// Refs from stdin are read up to this many bytes (about a million refs).
-const MAX_STDIN: u64 = 256 * 1024 * 1024;
 
 const EXPORT_REF_HELP: &str =
     "EXPORT_ID, PROJECT_ID/EXPORT_ID or FOLDER_ID/PROJECT_ID/EXPORT_ID; '-' reads them from stdin";
@@ -493,22 +451,6 @@ pub struct FileArgs {
     pub jobs: Option<usize>,
 }
 
-impl FileArgs {
-    pub fn dest(&self, path: Option<PathBuf>) -> Dest {
-        Dest {
-            path,
-            exists: if self.force {
-                Exists::Replace
-            } else if self.skip_existing {
-                Exists::Skip
-            } else {
-                Exists::Refuse
-            },
-            jobs: self.jobs.unwrap_or(4),
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// PROJECT_ID or FOLDER_ID/PROJECT_ID; '-' reads them from stdin
@@ -540,19 +482,6 @@ pub struct CreateArgs {
     pub wait_args: WaitArgs,
 }
 
-impl CreateArgs {
-    pub fn body(&self) -> CreateBody {
-        CreateBody {
-            watermark: self.watermark.clone().map(|src_url| Watermark {
-                src_url,
-                pos_x: self.watermark_x,
-                pos_y: self.watermark_y,
-                scale: self.watermark_scale,
-            }),
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// Time between polls, at least 100ms
@@ -571,25 +500,6 @@ pub struct WaitArgs {
     pub download: Option<PathBuf>,
     #[command(flatten)]
     pub files: FileArgs,
-}
-
-impl WaitArgs {
-    pub fn plan(&self) -> anyhow::Result<Plan> {
-        if self.download.is_none()
-            && (self.files.force || self.files.skip_existing || self.files.jobs.is_some())
-        {
-            return Err(fail(
-                Code::Usage,
-                "--force, --skip-existing and --jobs go with --download",
-            ));
-        }
-        Ok(Plan {
-            interval: self.interval,
-            timeout: self.timeout,
-            fail_fast: self.fail_fast,
-            download: self.download.clone().map(|p| self.files.dest(Some(p))),
-        })
-    }
 }
 
 #[derive(Debug, Args)]
@@ -649,66 +559,6 @@ fn parse_listen(s: &str) -> Result<SocketAddr, String> {
     }
     s.parse()
         .map_err(|_| "expected IP:PORT or localhost:PORT, such as 127.0.0.1:8787".into())
-}
-
-/// Plain seconds (`90`, `0.2`) or humantime units (`500ms`, `1h30m`).
-/// The messages follow clap's "invalid value 'V' for '--ARG'", so they say only why.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    const FORMS: &str = "expected seconds (90, 0.5) or units (500ms, 30s, 5m, 1h30m)";
-    let s = s.trim();
-    if is_negative(s) {
-        return Err("cannot be negative".into());
-    }
-    if let Ok(secs) = s.parse::<f64>() {
-        return Duration::try_from_secs_f64(secs)
-            .map_err(|_| if secs.is_finite() { "too long" } else { FORMS }.to_string());
-    }
-    humantime::parse_duration(s).map_err(|e| match e {
-        humantime::DurationError::UnknownUnit { unit, .. } if !unit.is_empty() => {
-            format!("unknown unit '{unit}': {FORMS}")
-        }
-        humantime::DurationError::NumberOverflow => "too long".into(),
-        _ => FORMS.into(),
-    })
-}
-
-/// `-5`, `-0.5s`: a minus sign before a number (not `--json`, a flag taken as the value).
-fn is_negative(s: &str) -> bool {
-    s.strip_prefix('-')
-        .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit() || c == '.'))
-}
-
-pub fn parse_positive_duration(s: &str) -> Result<Duration, String> {
-    match parse_duration(s)? {
-        Duration::ZERO => Err("must be greater than 0".into()),
-        d => Ok(d),
-    }
-}
-
-/// The shortest poll interval: anything faster only floods the API.
-pub const MIN_INTERVAL: Duration = Duration::from_millis(100);
-
-fn parse_interval(s: &str) -> Result<Duration, String> {
-    let d = parse_duration(s)?;
-    if d < MIN_INTERVAL {
-        return Err("must be at least 100ms (polling faster only floods the API)".into());
-    }
-    Ok(d)
-}
-
-/// A whole number >= 0, saying why when it is not one.
-pub fn parse_count<T>(s: &str) -> Result<T, String>
-where
-    T: std::str::FromStr<Err = std::num::ParseIntError>,
-{
-    let s = s.trim();
-    if is_negative(s) {
-        return Err("cannot be negative".into());
-    }
-    s.parse::<T>().map_err(|e| match e.kind() {
-        std::num::IntErrorKind::PosOverflow => "too large".to_string(),
-        _ => "expected a whole number (0, 1, 2, ...)".to_string(),
-    })
 }
 
 fn parse_jobs(s: &str) -> Result<usize, String> {

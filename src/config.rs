@@ -12,13 +12,12 @@ use clap::ValueEnum;
 use reqwest::Url;
 
 use crate::api::{self, Api, Secret, is_loopback};
-use crate::cli::{ColorChoice, Format, Global};
 use crate::exit::{Code, Fail, fail};
 use crate::jq;
 use crate::profile::{self, Profile};
-use crate::progress::Mode;
 use crate::sandbox::{self, Sandbox};
 use crate::say;
+use crate::values::{ColorChoice, Format, Mode, Ui, parse_positive_duration};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.klap.app/v2";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -32,24 +31,32 @@ pub struct Ctx {
     _sandbox: Option<Mutex<Sandbox>>,
 }
 
-/// Presentation settings, decided once.
-#[derive(Clone, Copy)]
-pub struct Ui {
-    /// What stdout gets: a format, or refs only (`-q`).
-    pub format: Format,
-    /// Colour on stdout (tables).
-    pub color: bool,
-    /// Colour on stderr (spinners, bars).
-    pub color_stderr: bool,
-    pub stdout_tty: bool,
-    pub progress: Mode,
-    /// `--jq`: compiled once, before any request (it lives as long as the process).
-    pub jq: Option<&'static jq::Filter>,
+/// The global options as given on the command line (`None`: not given), for
+/// [`Ctx::resolve`] to complete from the environment, the profile and the defaults.
+#[derive(Debug, Default)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "one field per flag, as on the command line"
+)]
+pub struct Flags {
+    pub base_url: Option<String>,
+    pub api_key_file: Option<PathBuf>,
+    pub format: Option<Format>,
+    pub json: bool,
+    pub quiet: bool,
+    pub color: Option<ColorChoice>,
+    pub no_progress: bool,
+    pub verbose: bool,
+    pub http_timeout: Option<Duration>,
+    pub retries: Option<u32>,
+    pub sandbox: bool,
+    pub profile: Option<String>,
+    pub jq: Option<String>,
 }
 
 /// The settings of one run: flags, then environment variables, then the profile, then defaults.
 pub struct Settings<'g> {
-    g: &'g Global,
+    g: &'g Flags,
     /// The profile's name, and whether the user named it (`--profile`, `KLAP_PROFILE`).
     pub profile_name: String,
     named: bool,
@@ -63,15 +70,8 @@ pub struct Key {
     pub source: String,
 }
 
-impl Ui {
-    /// `-q`: refs only on stdout, and no more than errors on stderr.
-    pub fn quiet(&self) -> bool {
-        self.format == Format::Refs
-    }
-}
-
 impl Ctx {
-    pub fn resolve(g: &Global) -> anyhow::Result<Ctx> {
+    pub fn resolve(g: &Flags) -> anyhow::Result<Ctx> {
         let s = Settings::load(g)?;
         let ui = s.ui()?;
         if g.sandbox {
@@ -115,7 +115,7 @@ fn var_text(name: &str) -> anyhow::Result<Option<String>> {
 impl<'g> Settings<'g> {
     /// Reads the config file and picks the profile. A broken file or a missing named
     /// profile is a usage error.
-    pub fn load(g: &'g Global) -> anyhow::Result<Settings<'g>> {
+    pub fn load(g: &'g Flags) -> anyhow::Result<Settings<'g>> {
         let named = g
             .profile
             .clone()
@@ -225,7 +225,7 @@ impl<'g> Settings<'g> {
             .pick(
                 g.http_timeout,
                 "KLAP_HTTP_TIMEOUT",
-                crate::cli::parse_positive_duration,
+                parse_positive_duration,
                 self.profile.http_timeout,
             )?
             .unwrap_or(DEFAULT_TIMEOUT);
@@ -353,7 +353,7 @@ fn key_command_limit() -> Duration {
     if let Some(limit) = var_text("KLAP_TEST_KEY_COMMAND_LIMIT")
         .ok()
         .flatten()
-        .and_then(|v| crate::cli::parse_positive_duration(&v).ok())
+        .and_then(|v| parse_positive_duration(&v).ok())
     {
         return limit.min(profile::KEY_COMMAND_LIMIT);
     }

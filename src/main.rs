@@ -10,6 +10,7 @@ mod api;
 mod cli;
 mod cmd;
 mod config;
+mod download;
 mod exit;
 mod interrupt;
 mod jq;
@@ -19,9 +20,9 @@ mod output;
 mod profile;
 mod progress;
 mod sandbox;
-mod save;
 mod table;
 mod text;
+mod values;
 mod watch;
 
 use std::io::Write;
@@ -67,8 +68,9 @@ fn clap_exit(err: &clap::Error) -> ExitCode {
 }
 
 fn run(cli: &Cli) -> anyhow::Result<()> {
+    let flags = cmd::flags(&cli.global);
     let ctx = || {
-        let ctx = Ctx::resolve(&cli.global)?;
+        let ctx = Ctx::resolve(&flags)?;
         interrupt::install();
         anyhow::Ok(ctx)
     };
@@ -79,9 +81,9 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Wait(a) => cmd::wait::run(a, &ctx()?),
         Command::Download(a) => cmd::download::run(a, &ctx()?),
         Command::Projects(a) => cmd::projects::run(a, &ctx()?),
-        Command::Sandbox(a) => cmd::sandbox::run(a, cli.global.verbose),
+        Command::Sandbox(a) => cmd::sandbox::run(a, flags.verbose),
         Command::Completions { shell } => cmd::completions::run(*shell),
         Command::Manpage => cmd::manpage::run(),
-        Command::Auth(a) => cmd::auth::run(a, &cli.global),
+        Command::Auth(a) => cmd::auth::run(a, &flags),
     }
 }

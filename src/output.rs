@@ -7,12 +7,11 @@ use anyhow::Context;
 
 use anstyle::AnsiColor;
 
-use crate::cli::Format;
-use crate::config::Ui;
 use crate::json;
 use crate::model::{Export, ExportRef, State};
 use crate::table::{self, Cell, EXPORT_COLUMNS};
 use crate::text::sanitize;
+use crate::values::{Format, Ui};
 
 /// What to print: the exports, the refs the user gave for them (status, wait),
 /// and whether one object (not an array) is wanted in JSON.

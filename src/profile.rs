@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use clap::ValueEnum;
 use toml::de::{DeTable, DeValue};
 
-use crate::cli::{ColorChoice, Format};
 use crate::exit::{Code, fail};
+use crate::values::{ColorChoice, Format};
 
 /// Key files, stdin keys and key command output larger than this are refused: a key is short,
 /// and a wrong path (a log, `/dev/zero`) must not be read into memory or sent.
@@ -210,7 +210,7 @@ impl ConfigFile<'_> {
                 }
                 "http_timeout" => {
                     let timeout = match value.get_ref() {
-                        DeValue::String(s) => crate::cli::parse_duration(s).ok(),
+                        DeValue::String(s) => crate::values::parse_duration(s).ok(),
                         _ => integer()
                             .and_then(|secs| u64::try_from(secs).ok())
                             .map(Duration::from_secs),

@@ -10,16 +10,7 @@ use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, Prog
 use crate::interrupt;
 use crate::say;
 use crate::text::sanitize;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Nothing but errors.
-    Off,
-    /// One line per change; for logs and CI.
-    Plain,
-    /// indicatif spinners and bars.
-    Terminal,
-}
+use crate::values::Mode;
 
 /// Plain progress repeats itself at least this often, so CI sees the job alive
 /// (CI systems kill jobs silent for 10 minutes). Debug builds (the tests) may
@@ -28,7 +19,7 @@ fn still_waiting_every() -> Duration {
     #[cfg(debug_assertions)]
     if let Some(d) = std::env::var("KLAP_TEST_STILL_WAITING")
         .ok()
-        .and_then(|v| crate::cli::parse_duration(&v).ok())
+        .and_then(|v| crate::values::parse_duration(&v).ok())
     {
         return d;
     }

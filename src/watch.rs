@@ -4,21 +4,18 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use reqwest::Url;
-
-use crate::api::{AttemptError, backoff, not_in_list};
-use crate::config::Ctx;
+use crate::api::{Api, AttemptError, backoff, not_in_list};
+use crate::download::{Batch, Dest, Job, Saved};
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
 use crate::model::{ExportRef, State, parse_current, parse_list};
 use crate::output::Report;
-use crate::progress::{Bytes, Line, Progress};
-use crate::save::{self, Dest, Saved};
+use crate::progress::{Line, Progress};
 use crate::say;
 use crate::text::sanitize;
+use crate::values::Ui;
 
 /// How to wait, and what to do with ready exports.
 #[derive(Debug, Clone)]
@@ -58,25 +55,24 @@ enum Group {
     Bare,
 }
 
-struct Job {
-    index: usize,
-    url: Url,
-    id: String,
-    ui: Bytes,
-}
-
 /// Waits for `refs` (and downloads them, as planned); `tally` carries what went wrong
 /// before (a failed create) so the exit code follows the batch rule.
 ///
 /// The destination is the caller's to check before anything is sent; here a file found
 /// at download time fails that export's download only (the rest of the batch goes on).
-pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyhow::Result<()> {
+pub fn run(
+    api: &Api,
+    ui: Ui,
+    refs: &[ExportRef],
+    plan: &Plan,
+    mut tally: Tally,
+) -> anyhow::Result<()> {
     let start = Instant::now();
     // No deadline for 0, nor for one too far off to represent.
     let deadline = (!plan.timeout.is_zero())
         .then(|| start.checked_add(plan.timeout))
         .flatten();
-    let progress = Progress::new(ctx.ui.progress, ctx.ui.color_stderr);
+    let progress = Progress::new(ui.progress, ui.color_stderr);
     let all: Vec<String> = refs.iter().map(ToString::to_string).collect();
     interrupt::set_note(Some(pick_up(&all, plan)));
     let mut tracked: Vec<Tracked> = refs
@@ -92,81 +88,57 @@ pub fn run(ctx: &Ctx, refs: &[ExportRef], plan: &Plan, mut tally: Tally) -> anyh
             line: progress.line(&r.to_string()),
         })
         .collect();
-    let saved: Mutex<Vec<Option<anyhow::Result<Saved>>>> =
-        Mutex::new((0..refs.len()).map(|_| None).collect());
-    // An export ID given twice (`E` and `F/P/E` alike) names one file: downloaded once.
-    let mut first: HashMap<&str, usize> = HashMap::new();
-    let repeats: Vec<bool> = refs
-        .iter()
-        .enumerate()
-        .map(|(i, r)| *first.entry(r.export.as_str()).or_insert(i) != i)
-        .collect();
-    let workers = plan.download.as_ref().map_or(0, |d| d.jobs.max(1));
-    let work = |job: Job| {
-        let Some(dest) = &plan.download else { return };
-        let result = save::save(
-            &ctx.api,
-            &job.url,
-            &job.id,
-            dest,
-            ctx.api.retries(),
-            &job.ui,
-        );
-        if result.is_err() {
-            job.ui.clear();
-        }
-        if let Ok(mut s) = saved.lock() {
-            s[job.index] = Some(result);
-        }
+    let ids: Vec<&str> = refs.iter().map(|r| r.export.as_str()).collect();
+    let batch = plan
+        .download
+        .as_ref()
+        .map(|dest| Batch::new(api, dest, &ids));
+    let mut poll = |queue: &mut dyn FnMut(&mut Tracked, usize) -> anyhow::Result<()>| {
+        poll_until_done(api, &mut tracked, plan, deadline, &mut tally, queue)
     };
-    let polled = save::pipeline(workers, work, |tx| {
-        let mut queue = |t: &mut Tracked, index: usize| -> anyhow::Result<()> {
-            if plan.download.is_none() || t.queued || t.state != State::Ready || repeats[index] {
-                return Ok(());
-            }
-            t.queued = true;
-            // A bad src_url fails this export's download, not the whole batch.
-            let url = match parse_current(t.body.as_deref().unwrap_or_default())
-                .and_then(|e| e.file_url())
-            {
-                Ok(url) => url,
-                Err(e) => {
-                    if let Ok(mut s) = saved.lock() {
-                        s[index] = Some(Err(e));
-                    }
+    let polled = match &batch {
+        None => poll(&mut |_, _| Ok(())),
+        Some(batch) => batch.run(|tx| {
+            poll(&mut |t: &mut Tracked, index: usize| {
+                if t.queued || t.state != State::Ready || batch.repeats(index) {
                     return Ok(());
                 }
-            };
-            let job = Job {
-                index,
-                url,
-                id: t.asked.export.clone(),
-                ui: t.line.bytes(),
-            };
-            tx.send(job)
-                .map_err(|_| fail(Code::Error, "the download workers stopped"))
-        };
-        poll_until_done(ctx, &mut tracked, plan, deadline, &mut tally, &mut queue)
-    });
+                t.queued = true;
+                // A bad src_url fails this export's download, not the whole batch.
+                let url = match parse_current(t.body.as_deref().unwrap_or_default())
+                    .and_then(|e| e.file_url())
+                {
+                    Ok(url) => url,
+                    Err(e) => {
+                        batch.keep(index, Err(e));
+                        return Ok(());
+                    }
+                };
+                let job = Job {
+                    index,
+                    url,
+                    id: t.asked.export.clone(),
+                    ui: t.line.bytes(),
+                };
+                tx.send(job)
+                    .map_err(|_| fail(Code::Error, "the download workers stopped"))
+            })
+        }),
+    };
     interrupt::set_note(None);
     for t in &tracked {
         t.line.done();
     }
     drop(progress);
     polled?;
-    finish(
-        ctx,
-        &tracked,
-        plan,
-        saved.into_inner().unwrap_or_default(),
-        tally,
-    )
+    let saved = batch.map_or_else(|| (0..refs.len()).map(|_| None).collect(), Batch::results);
+    finish(ui, &tracked, plan, saved, tally)
 }
 
 /// Polls until every export is ready or failed (or gone), the deadline passes, or, with
 /// `--fail-fast`, one fails. Transient failures back off; 401/403 end the wait.
 fn poll_until_done(
-    ctx: &Ctx,
+    api: &Api,
     tracked: &mut [Tracked],
     plan: &Plan,
     deadline: Option<Instant>,
@@ -175,7 +147,7 @@ fn poll_until_done(
 ) -> anyhow::Result<()> {
     let mut failures = 0;
     loop {
-        let outcome = poll_round(ctx, tracked, deadline, tally)?;
+        let outcome = poll_round(api, tracked, deadline, tally)?;
         for (i, t) in tracked.iter_mut().enumerate() {
             queue(t, i)?;
         }
@@ -214,7 +186,7 @@ struct Round {
 /// One round: at most one request per folder, per direct project, and for all bare IDs;
 /// a group of one uses its export's status route.
 fn poll_round(
-    ctx: &Ctx,
+    api: &Api,
     tracked: &mut [Tracked],
     deadline: Option<Instant>,
     tally: &mut Tally,
@@ -231,7 +203,6 @@ fn poll_round(
         groups.entry(group).or_default().push(i);
     }
     let mut round = Round::default();
-    let api = &ctx.api;
     for (group, members) in groups {
         let list_url = match (&group, members.as_slice()) {
             (Group::Bare, _) => Some(api.list_url(None, None)),
@@ -337,7 +308,7 @@ fn update(t: &mut Tracked, body: String) -> anyhow::Result<()> {
 
 /// Prints the final exports and the summary, and picks the exit code by the batch rule.
 fn finish(
-    ctx: &Ctx,
+    ui: Ui,
     tracked: &[Tracked],
     plan: &Plan,
     saved: Vec<Option<anyhow::Result<Saved>>>,
@@ -349,7 +320,7 @@ fn finish(
         .map(|t| parse_current(t.body.as_deref().unwrap_or_default()))
         .collect::<anyhow::Result<Vec<_>>>()?;
     let asked: Vec<ExportRef> = seen.iter().map(|t| t.asked.clone()).collect();
-    Report::of_refs(&exports, &asked, tracked.len()).print(ctx.ui)?;
+    Report::of_refs(&exports, &asked, tracked.len()).print(ui)?;
 
     let (mut files, mut bytes, mut kept) = (0, 0, 0);
     for (t, result) in tracked.iter().zip(saved) {
@@ -419,7 +390,7 @@ fn finish(
     }
     // Last, after every error, so it is the one line to look at.
     // Not progress but the batch's outcome: only -q leaves it out.
-    if tracked.len() > 1 && !ctx.ui.quiet() {
+    if tracked.len() > 1 && !ui.quiet() {
         summary(
             tracked,
             [ready, failed, pending],

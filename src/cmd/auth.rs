@@ -7,18 +7,19 @@ use std::path::Path;
 use serde_json::json;
 
 use crate::api::{Api, Secret};
-use crate::cli::{AuthAction, AuthArgs, Format, Global};
-use crate::config::{Key, Settings};
+use crate::cli::{AuthAction, AuthArgs};
+use crate::config::{Flags, Key, Settings};
 use crate::exit::{Code, Fail, code_of, fail};
 use crate::profile;
 use crate::say;
 use crate::text::sanitize;
+use crate::values::Format;
 
 /// A project ID no export has: listing its exports costs the API one empty answer, and tells
 /// whether it accepts the key.
 const CHECK_PROJECT: &str = "klap-export-auth-check";
 
-pub fn run(a: &AuthArgs, g: &Global) -> anyhow::Result<()> {
+pub fn run(a: &AuthArgs, g: &Flags) -> anyhow::Result<()> {
     let s = Settings::load(g)?;
     match a.action {
         AuthAction::Login { no_verify } => login(&s, no_verify),

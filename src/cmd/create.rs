@@ -3,19 +3,22 @@
 
 use std::collections::BTreeMap;
 
-use crate::cli::{self, CreateArgs};
+use crate::cli::CreateArgs;
 use crate::config::Ctx;
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
-use crate::model::{Export, ExportRef, ProjectRef, State, parse_export, parse_list, server_id};
+use crate::model::{
+    CreateBody, Export, ExportRef, ProjectRef, State, Watermark, parse_export, parse_list,
+    server_id,
+};
 use crate::output::Report;
 use crate::say;
 use crate::text::sanitize;
 use crate::watch;
 
 pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
-    let projects = cli::refs(&a.projects, ProjectRef::parse)?;
-    let plan = a.wait_args.plan()?;
+    let projects = super::refs(&a.projects, ProjectRef::parse)?;
+    let plan = super::wait::plan(&a.wait_args)?;
     if let Some(dest) = &plan.download {
         dest.check(None, projects.len() > 1, false, ctx.ui.stdout_tty)?;
     }
@@ -25,7 +28,7 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
     } else {
         BTreeMap::new()
     };
-    let body = a.body();
+    let body = body(a);
     let mut bodies: Vec<String> = Vec::new();
     let mut refs: Vec<ExportRef> = Vec::new();
     let mut denied = false;
@@ -99,7 +102,19 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
     if refs.is_empty() {
         return tally.finish();
     }
-    watch::run(ctx, &refs, &plan, tally)
+    watch::run(&ctx.api, ctx.ui, &refs, &plan, tally)
+}
+
+/// What a create sends: the watermark, if any.
+fn body(a: &CreateArgs) -> CreateBody {
+    CreateBody {
+        watermark: a.watermark.clone().map(|src_url| Watermark {
+            src_url,
+            pos_x: a.watermark_x,
+            pos_y: a.watermark_y,
+            scale: a.watermark_scale,
+        }),
+    }
 }
 
 /// The created export's ref. Its ID names the downloaded file, so it must pass the user's

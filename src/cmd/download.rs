@@ -1,60 +1,30 @@
 //! `download`: fetch the MP4s of ready exports, several at once, to files or stdout.
 
 use std::io::Write;
-use std::sync::Mutex;
+use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::cli::{self, DownloadArgs, Format};
+use crate::cli::{DownloadArgs, FileArgs};
 use crate::config::Ctx;
+use crate::download::{Batch, Dest, Exists, Job, Saved, Target};
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::model::{ExportRef, State, parse_current};
-use crate::progress::{Bytes, Progress};
-use crate::save::{self, Exists, Saved, Target};
-
-struct Job {
-    index: usize,
-    url: reqwest::Url,
-    id: String,
-    ui: Bytes,
-}
+use crate::progress::Progress;
+use crate::values::Format;
 
 pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
-    let refs = cli::refs(&a.refs, ExportRef::parse)?;
-    let dest = a.files.dest(a.output.clone());
+    let refs = super::refs(&a.refs, ExportRef::parse)?;
+    let dest = dest(&a.files, a.output.clone());
     let ids: Vec<&str> = refs.iter().map(|r| r.export.as_str()).collect();
     dest.check(Some(&ids), refs.len() > 1, true, ctx.ui.stdout_tty)?;
     let mut tally = Tally::default();
     let progress = Progress::new(ctx.ui.progress, ctx.ui.color_stderr);
-    let saved: Mutex<Vec<Option<Saved>>> = Mutex::new((0..refs.len()).map(|_| None).collect());
-    let keep = |index: usize, s: Saved| {
-        if let Ok(mut all) = saved.lock() {
-            all[index] = Some(s);
-        }
-    };
-    let errors: Mutex<Vec<(usize, anyhow::Error)>> = Mutex::new(Vec::new());
-    let work = |job: Job| match save::save(
-        &ctx.api,
-        &job.url,
-        &job.id,
-        &dest,
-        ctx.api.retries(),
-        &job.ui,
-    ) {
-        Ok(s) => keep(job.index, s),
-        Err(e) => {
-            job.ui.clear();
-            if let Ok(mut all) = errors.lock() {
-                all.push((job.index, e));
-            }
-        }
-    };
-    save::pipeline(dest.jobs, work, |tx| {
+    let batch = Batch::new(&ctx.api, &dest, &ids);
+    batch.run(|tx| {
         let mut list = None;
-        // An export ID given twice (`E` and `F/P/E` alike) names one file: downloaded once.
-        let mut given = std::collections::HashSet::new();
         for (index, r) in refs.iter().enumerate() {
-            if !given.insert(r.export.as_str()) {
+            if batch.repeats(index) {
                 continue;
             }
             let ui = progress.download(&r.to_string());
@@ -64,7 +34,7 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 && path.exists()
             {
                 ui.skipped(&path);
-                keep(index, Saved::Skipped(path));
+                batch.keep(index, Ok(Saved::Skipped(path)));
                 continue;
             }
             match ready_url(ctx, r, &mut list, a.output.as_deref()) {
@@ -91,14 +61,35 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
         }
     });
     drop(progress);
-    let mut errors = errors.into_inner().unwrap_or_default();
-    errors.sort_by_key(|(i, _)| *i);
-    for (i, e) in errors {
-        tally.error(&e.context(refs[i].to_string()));
+    let mut saved = Vec::with_capacity(refs.len());
+    for (r, result) in refs.iter().zip(batch.results()) {
+        saved.push(match result {
+            Some(Ok(s)) => Some(s),
+            Some(Err(e)) => {
+                tally.error(&e.context(r.to_string()));
+                None
+            }
+            None => None,
+        });
     }
-    let saved = saved.into_inner().unwrap_or_default();
     print(ctx, &refs, &saved)?;
     tally.finish()
+}
+
+/// Where the files go (`-o`, or `--download` of `wait` and `create`), and what to do
+/// about files already there.
+pub fn dest(a: &FileArgs, path: Option<PathBuf>) -> Dest {
+    Dest {
+        path,
+        exists: if a.force {
+            Exists::Replace
+        } else if a.skip_existing {
+            Exists::Skip
+        } else {
+            Exists::Refuse
+        },
+        jobs: a.jobs.unwrap_or(4),
+    }
 }
 
 /// The file URL of a ready export; failed is exit 5, still processing exit 1 with a hint.

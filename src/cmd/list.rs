@@ -22,7 +22,7 @@ pub fn run(a: &ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
     }
     Report::many(&exports, None).print(ctx.ui)?;
     // An empty table on a terminal would leave the user with nothing at all.
-    if exports.is_empty() && ctx.ui.stdout_tty && ctx.ui.format == crate::cli::Format::Table {
+    if exports.is_empty() && ctx.ui.stdout_tty && ctx.ui.format == crate::values::Format::Table {
         crate::say!("no exports");
     }
     Ok(())

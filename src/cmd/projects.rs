@@ -7,7 +7,7 @@ use anstyle::AnsiColor;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use crate::cli::{Format, ProjectsArgs};
+use crate::cli::ProjectsArgs;
 use crate::config::Ctx;
 use crate::exit::{Code, Tally, fail};
 use crate::json;
@@ -15,6 +15,7 @@ use crate::model::{MAX_EXPORTS, server_id, text};
 use crate::output;
 use crate::table::{self, Cell, PROJECT_COLUMNS};
 use crate::text::{sanitize, snippet};
+use crate::values::Format;
 
 /// Read leniently, as exports are: an odd field in one project fails nothing.
 #[derive(Deserialize)]

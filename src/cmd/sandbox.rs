@@ -1,7 +1,14 @@
 //! `sandbox`: serve the emulated API until interrupted.
 
 use crate::cli::SandboxArgs;
+use crate::sandbox::{self, Options};
 
-pub fn run(args: &SandboxArgs, verbose: bool) -> anyhow::Result<()> {
-    crate::sandbox::serve(args, verbose).map(|_| ())
+/// `verbose` logs each request.
+pub fn run(a: &SandboxArgs, verbose: bool) -> anyhow::Result<()> {
+    let opts = Options {
+        ready_after: a.ready_after,
+        seed: a.seed,
+        log_requests: verbose,
+    };
+    sandbox::serve(a.listen, &opts).map(|_| ())
 }

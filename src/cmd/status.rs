@@ -1,13 +1,13 @@
 //! `status`: the current state of exports. What is found is printed; the rest is reported.
 
-use crate::cli::{self, StatusArgs};
+use crate::cli::StatusArgs;
 use crate::config::Ctx;
 use crate::exit::{Code, Fail, Tally, code_of};
 use crate::model::{ExportRef, parse_current, parse_list};
 use crate::output::Report;
 
 pub fn run(a: &StatusArgs, ctx: &Ctx) -> anyhow::Result<()> {
-    let refs = cli::refs(&a.refs, ExportRef::parse)?;
+    let refs = super::refs(&a.refs, ExportRef::parse)?;
     let mut tally = Tally::default();
     let mut list = None;
     let mut bodies = Vec::new();

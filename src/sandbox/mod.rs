@@ -15,7 +15,6 @@ use reqwest::Url;
 use serde_json::{Value, json};
 
 use self::http::{Delivery, Pool, Request, Response, message};
-use crate::cli::SandboxArgs;
 use crate::exit::{Code, Fail, fail};
 use crate::model::parse_id;
 
@@ -141,16 +140,9 @@ fn loopback(addr: SocketAddr) -> SocketAddr {
     }
 }
 
-/// `klap-export sandbox`: serve until interrupted. `verbose` logs each request.
-pub fn serve(args: &SandboxArgs, verbose: bool) -> anyhow::Result<Code> {
-    let sandbox = Sandbox::start(
-        args.listen,
-        &Options {
-            ready_after: args.ready_after,
-            seed: args.seed,
-            log_requests: verbose,
-        },
-    )?;
+/// `klap-export sandbox`: serve on `addr` until interrupted.
+pub fn serve(addr: SocketAddr, opts: &Options) -> anyhow::Result<Code> {
+    let sandbox = Sandbox::start(addr, opts)?;
     let url = sandbox.base_url();
     let mut out = std::io::stdout().lock();
     writeln!(out, "klap-export sandbox listening on {url}")?;

@@ -1,7 +1,9 @@
-//! Writing an export's MP4 to a file or stdout: checked before anything is sent, written
-//! to a temporary file created exclusively beside the target, resumed after a transient
-//! failure, and renamed into place only when complete.
+//! The download engine: a batch of exports' MP4s, a few at once, each to a file or
+//! stdout: checked before anything is sent, written to a temporary file created
+//! exclusively beside the target, resumed after a transient failure, and renamed into
+//! place only when complete.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::{self, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
@@ -164,32 +166,96 @@ impl Dest {
     }
 }
 
-/// Runs `produce` on this thread while `workers` threads run `work` on each job it sends;
-/// returns when `produce` is done and every job has been worked.
-pub fn pipeline<J: Send, T>(
-    workers: usize,
-    work: impl Fn(J) + Sync,
-    produce: impl FnOnce(&mpsc::Sender<J>) -> T,
-) -> T {
-    let (tx, rx) = mpsc::channel::<J>();
-    let rx = Mutex::new(rx);
-    let (rx, work) = (&rx, &work);
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(move || {
-                while let Some(job) = rx.lock().ok().and_then(|r| r.recv().ok()) {
-                    work(job);
-                }
-            });
+/// One export's download, sent to the workers of a [`Batch`].
+pub struct Job {
+    /// The place of its ref among those given: where its result goes.
+    pub index: usize,
+    pub url: reqwest::Url,
+    /// The export's validated ID: it names the file.
+    pub id: String,
+    pub ui: Bytes,
+}
+
+/// The downloads of one command (`download`, or `wait`/`create` with `--download`): a
+/// result for each ref given, `dest.jobs` downloads at once, and an export ID given twice
+/// (`E` and `F/P/E` alike) downloaded once, since it names one file.
+pub struct Batch<'a> {
+    api: &'a Api,
+    dest: &'a Dest,
+    repeats: Vec<bool>,
+    results: Mutex<Vec<Option<anyhow::Result<Saved>>>>,
+}
+
+impl<'a> Batch<'a> {
+    /// A batch for the refs whose export IDs are `ids`, in the order given.
+    pub fn new(api: &'a Api, dest: &'a Dest, ids: &[&str]) -> Batch<'a> {
+        let mut first: HashMap<&str, usize> = HashMap::new();
+        let repeats = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| *first.entry(id).or_insert(i) != i)
+            .collect();
+        Batch {
+            api,
+            dest,
+            repeats,
+            results: Mutex::new((0..ids.len()).map(|_| None).collect()),
         }
-        let out = produce(&tx);
-        drop(tx);
-        out
-    })
+    }
+
+    /// Whether the ref at `index` names the export of an earlier ref: not downloaded again.
+    pub fn repeats(&self, index: usize) -> bool {
+        self.repeats.get(index).copied().unwrap_or(false)
+    }
+
+    /// How the ref at `index` ended without a download (a file kept, a bad file URL).
+    pub fn keep(&self, index: usize, result: anyhow::Result<Saved>) {
+        if let Ok(mut all) = self.results.lock()
+            && let Some(slot) = all.get_mut(index)
+        {
+            *slot = Some(result);
+        }
+    }
+
+    /// Runs `produce` on this thread while the workers download each job it sends;
+    /// returns when `produce` is done and every job sent has ended.
+    pub fn run<T>(&self, produce: impl FnOnce(&mpsc::Sender<Job>) -> T) -> T {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Mutex::new(rx);
+        let rx = &rx;
+        std::thread::scope(|scope| {
+            for _ in 0..self.dest.jobs.max(1) {
+                scope.spawn(move || {
+                    while let Some(job) = rx.lock().ok().and_then(|r| r.recv().ok()) {
+                        let result = save(
+                            self.api,
+                            &job.url,
+                            &job.id,
+                            self.dest,
+                            self.api.retries(),
+                            &job.ui,
+                        );
+                        if result.is_err() {
+                            job.ui.clear();
+                        }
+                        self.keep(job.index, result);
+                    }
+                });
+            }
+            let out = produce(&tx);
+            drop(tx);
+            out
+        })
+    }
+
+    /// Each ref's result, in the order given; `None` where nothing was downloaded.
+    pub fn results(self) -> Vec<Option<anyhow::Result<Saved>>> {
+        self.results.into_inner().unwrap_or_default()
+    }
 }
 
 /// Downloads the file at `url` for export `id` (a validated ID, never the server's text).
-pub fn save(
+fn save(
     api: &Api,
     url: &reqwest::Url,
     id: &str,
