@@ -3,7 +3,7 @@
 use std::env;
 use std::ffi::OsString;
 use std::io::{self, IsTerminal};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -12,6 +12,7 @@ use clap::ValueEnum;
 use reqwest::Url;
 
 use crate::api::{self, Api, Secret, is_loopback};
+use crate::credentials::{self, key_file};
 use crate::exit::{Code, Fail, fail};
 use crate::jq;
 use crate::profile::{self, Profile};
@@ -250,7 +251,7 @@ impl<'g> Settings<'g> {
     pub fn credentials_path(&self) -> anyhow::Result<PathBuf> {
         self.config_path
             .as_deref()
-            .map(profile::credentials_path)
+            .map(credentials::credentials_path)
             .ok_or_else(|| {
                 fail(
                     Code::Auth,
@@ -310,13 +311,16 @@ impl<'g> Settings<'g> {
                 format!("KLAP_API_KEY_FILE ({})", path.display()),
             )
         } else if let Some(cmd) = &p.api_key_command {
-            let key = profile::run_key_command(cmd, key_command_limit())?;
+            let key = credentials::run_key_command(cmd, key_command_limit())?;
             (key, format!("the api_key_command of profile '{name}'"))
         } else if let Some(path) = &p.api_key_file {
             let source = format!("the api_key_file of profile '{name}' ({})", path.display());
             (key_file(path)?, source)
-        } else if let Some(path) = self.config_path.as_deref().map(profile::credentials_path)
-            && let Some(key) = profile::read_stored_key(&path, name)?
+        } else if let Some(path) = self
+            .config_path
+            .as_deref()
+            .map(credentials::credentials_path)
+            && let Some(key) = credentials::read_stored_key(&path, name)?
         {
             (
                 key,
@@ -355,18 +359,9 @@ fn key_command_limit() -> Duration {
         .flatten()
         .and_then(|v| parse_positive_duration(&v).ok())
     {
-        return limit.min(profile::KEY_COMMAND_LIMIT);
+        return limit.min(credentials::KEY_COMMAND_LIMIT);
     }
-    profile::KEY_COMMAND_LIMIT
-}
-
-/// A key file: private (no group or other access), at most 4 KiB; `-` is stdin.
-fn key_file(path: &Path) -> anyhow::Result<String> {
-    let key = profile::read_key_file(path)?;
-    if path != Path::new("-") {
-        profile::check_private(path)?;
-    }
-    Ok(key)
+    credentials::KEY_COMMAND_LIMIT
 }
 
 fn use_color(choice: ColorChoice, tty: bool) -> bool {

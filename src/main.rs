@@ -10,6 +10,7 @@ mod api;
 mod cli;
 mod cmd;
 mod config;
+mod credentials;
 mod download;
 mod exit;
 mod interrupt;

@@ -9,8 +9,8 @@ use serde_json::json;
 use crate::api::{Api, Secret};
 use crate::cli::{AuthAction, AuthArgs};
 use crate::config::{Flags, Key, Settings};
+use crate::credentials;
 use crate::exit::{Code, Fail, code_of, fail};
-use crate::profile;
 use crate::say;
 use crate::text::sanitize;
 use crate::values::Format;
@@ -90,7 +90,7 @@ fn login(s: &Settings, no_verify: bool) -> anyhow::Result<()> {
             }
         }
     }
-    profile::store_key(&path, &s.profile_name, &key)?;
+    credentials::store_key(&path, &s.profile_name, &key)?;
     say!(
         "klap-export: stored the key for profile '{name}' in {}",
         sanitize(&path.display().to_string())
@@ -105,7 +105,7 @@ fn login(s: &Settings, no_verify: bool) -> anyhow::Result<()> {
 /// at a prompt without echo.
 fn read_new_key(profile_name: &str) -> anyhow::Result<String> {
     if !io::stdin().is_terminal() {
-        return profile::read_key_file(Path::new("-"));
+        return credentials::read_key_file(Path::new("-"));
     }
     let config = rpassword::ConfigBuilder::new()
         .output_writer(io::stderr())
@@ -115,7 +115,7 @@ fn read_new_key(profile_name: &str) -> anyhow::Result<String> {
         config,
     )
     .map_err(|e| fail(Code::Auth, format!("cannot read the key: {e}")))?;
-    if key.len() > profile::KEY_CAP {
+    if key.len() > credentials::KEY_CAP {
         return Err(fail(Code::Auth, "the key is larger than 4 KiB"));
     }
     Ok(key.trim().to_string())
@@ -203,7 +203,7 @@ fn logout(s: &Settings) -> anyhow::Result<()> {
     let path = s.credentials_path()?;
     let shown = sanitize(&path.display().to_string()).into_owned();
     let name = sanitize(&s.profile_name);
-    if profile::remove_key(&path, &s.profile_name)? {
+    if credentials::remove_key(&path, &s.profile_name)? {
         say!("klap-export: removed the stored key of profile '{name}' from {shown}");
     } else {
         say!("klap-export: no stored key for profile '{name}' in {shown}");

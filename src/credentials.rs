@@ -1,0 +1,706 @@
+//! Where the API key is kept: the keys `auth login` stores (credentials.toml), key files,
+//! and the profile's `api_key_command`.
+//!
+//! Pure building blocks: nothing here reads the process environment itself, and every
+//! error is an authentication error (exit 4) that never holds the key.
+
+use std::fs;
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+#[cfg(not(unix))]
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use crate::exit::{Code, fail};
+use crate::profile::line_of;
+
+/// Key files, stdin keys and key command output larger than this are refused: a key is short,
+/// and a wrong path (a log, `/dev/zero`) must not be read into memory or sent.
+pub const KEY_CAP: usize = 4096;
+
+/// How long `api_key_command` may take (a password manager may wait for a touch or a PIN).
+pub const KEY_COMMAND_LIMIT: Duration = Duration::from_secs(30);
+
+/// `credentials.toml` beside the config file.
+pub fn credentials_path(config: &Path) -> PathBuf {
+    config.with_file_name("credentials.toml")
+}
+
+/// Refuses a regular file that group or others may read or write, as ssh does with its keys.
+/// Pipes and devices (`/dev/stdin`, `<(pass show klap)`) are not checked. No-op off Unix.
+pub fn check_private(path: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = fs::metadata(path)
+            .map_err(|e| fail(Code::Auth, format!("cannot read {}: {e}", path.display())))?;
+        let mode = meta.permissions().mode() & 0o777;
+        if meta.is_file() && mode & 0o077 != 0 {
+            return Err(fail(
+                Code::Auth,
+                format!(
+                    "{} is readable by others (mode {mode:03o}); run: chmod 600 {}",
+                    path.display(),
+                    shell_quote(&path.display().to_string())
+                ),
+            ));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Quotes a path for the `chmod` hint only when the shell would split or expand it.
+fn shell_quote(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}
+
+/// The key `auth login` stored for `profile`, if any. Refuses a file others can read.
+pub fn read_stored_key(path: &Path, profile: &str) -> anyhow::Result<Option<String>> {
+    let Some(table) = read_credentials(path, true)? else {
+        return Ok(None);
+    };
+    let Some(entry) = table.get(profile) else {
+        return Ok(None);
+    };
+    match entry.get("api_key").and_then(toml::Value::as_str) {
+        Some(key) if !key.trim().is_empty() => Ok(Some(key.trim().to_string())),
+        _ => Err(fail(
+            Code::Auth,
+            format!(
+                "{}: [{profile}] has no api_key string; run: klap-export auth login --profile {}",
+                path.display(),
+                shell_quote(profile)
+            ),
+        )),
+    }
+}
+
+/// Stores `key` for `profile`, keeping the other profiles' keys. The folder is created with
+/// mode 0700; the file is written beside its final path with mode 0600 and renamed into place,
+/// so a reader never sees half a file and a crash never loses the old one.
+pub fn store_key(path: &Path, profile: &str, key: &str) -> anyhow::Result<()> {
+    let mut table = read_credentials(path, false)?.unwrap_or_default();
+    let mut entry = toml::Table::new();
+    entry.insert("api_key".into(), toml::Value::String(key.to_string()));
+    table.insert(profile.to_string(), toml::Value::Table(entry));
+    write_credentials(path, &table)
+}
+
+/// Removes the stored key of `profile`; `false` when there was none.
+pub fn remove_key(path: &Path, profile: &str) -> anyhow::Result<bool> {
+    let Some(mut table) = read_credentials(path, false)? else {
+        return Ok(false);
+    };
+    if table.remove(profile).is_none() {
+        return Ok(false);
+    }
+    write_credentials(path, &table)?;
+    Ok(true)
+}
+
+/// `None` when the file does not exist. `private`: refuse a file others can read.
+fn read_credentials(path: &Path, private: bool) -> anyhow::Result<Option<toml::Table>> {
+    let text = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(fail(
+                Code::Auth,
+                format!("cannot read the credentials file {}: {e}", path.display()),
+            ));
+        }
+    };
+    if private {
+        check_private(path)?;
+    }
+    // The parser's message may quote the file, which holds keys: give the line only.
+    let table = text.parse::<toml::Table>().map_err(|e| {
+        let line = line_of(&text, e.span().map_or(0, |s| s.start));
+        fail(
+            Code::Auth,
+            format!(
+                "{}:{line}: the credentials file is not valid TOML",
+                path.display()
+            ),
+        )
+    })?;
+    Ok(Some(table))
+}
+
+fn write_credentials(path: &Path, table: &toml::Table) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))?;
+    let text = toml::to_string(table).context("cannot encode the credentials")?;
+    // tempfile creates the file with mode 0600 on Unix, before anything is written to it.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".credentials.")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", tmp.path().display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(())
+}
+
+/// The key in a file (`-` is stdin), trimmed. At most [`KEY_CAP`] bytes are read.
+pub fn read_key_file(path: &Path) -> anyhow::Result<String> {
+    let (name, bytes) = if path == Path::new("-") {
+        (
+            "the API key on stdin".to_string(),
+            read_capped(io::stdin().lock()),
+        )
+    } else {
+        let name = format!("the API key file {}", path.display());
+        let bytes = fs::File::open(path).and_then(read_capped);
+        (name, bytes)
+    };
+    let bytes = bytes.map_err(|e| fail(Code::Auth, format!("cannot read {name}: {e}")))?;
+    if bytes.len() > KEY_CAP {
+        return Err(fail(Code::Auth, format!("{name} is larger than 4 KiB")));
+    }
+    let key = String::from_utf8(bytes)
+        .map_err(|_| fail(Code::Auth, format!("{name} is not valid UTF-8")))?;
+    Ok(key.trim().to_string())
+}
+
+/// Reads one byte past the cap, so "more than the cap" is seen without reading it all.
+fn read_capped(reader: impl Read) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(KEY_CAP as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// A key file: private (no group or other access), at most 4 KiB; `-` is stdin.
+pub fn key_file(path: &Path) -> anyhow::Result<String> {
+    let key = read_key_file(path)?;
+    if path != Path::new("-") {
+        check_private(path)?;
+    }
+    Ok(key)
+}
+
+/// Runs `sh -c CMD` and returns its trimmed stdout: the key. A non-zero exit, empty output or no
+/// answer within `limit` is an auth error with the first line of its stderr. The output is
+/// never part of an error: it is (or is close to) the key.
+///
+/// The key is taken when the command exits, even if a child it left in the background still
+/// holds its output open; on the time limit its whole process group is ended.
+pub fn run_key_command(cmd: &str, limit: Duration) -> anyhow::Result<String> {
+    let started = Instant::now();
+    let mut command = Command::new("sh");
+    command
+        .arg("-c")
+        .arg(cmd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // A group of its own: on the time limit, what it started ends with it.
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command
+        .spawn()
+        .map_err(|e| fail(Code::Auth, format!("cannot run the api_key_command: {e}")))?;
+    let mut out = Output::new(child.stdout.take(), KEY_CAP);
+    let mut err = Output::new(child.stderr.take(), 64 * 1024);
+    let timed_out = || {
+        fail(
+            Code::Auth,
+            format!(
+                "the api_key_command gave no key within {}",
+                humantime::format_duration(limit)
+            ),
+        )
+    };
+    // Polling keeps this free of a process-wide SIGCHLD handler; 10 ms is nothing next to
+    // the time a password manager takes. The pipes are read meanwhile, so a chatty command
+    // cannot block on a full one.
+    let status = loop {
+        out.read();
+        err.read();
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() < limit => thread::sleep(Duration::from_millis(10)),
+            result => {
+                end_group(&mut child);
+                if let Err(e) = result {
+                    return Err(fail(Code::Auth, format!("api_key_command: {e}")));
+                }
+                return Err(timed_out());
+            }
+        }
+    };
+    let left = limit.saturating_sub(started.elapsed());
+    let out = out.rest(left).ok_or_else(timed_out)?;
+    let err = err.rest(left).unwrap_or_default();
+
+    let first_line = String::from_utf8_lossy(&err)
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(|l| format!(": {}", crate::text::snippet(l)))
+        .unwrap_or_default();
+    // Checked first: stopping reading at the cap may have killed it with SIGPIPE.
+    if out.len() > KEY_CAP {
+        return Err(fail(
+            Code::Auth,
+            "the api_key_command printed more than 4 KiB",
+        ));
+    }
+    if !status.success() {
+        let how = status
+            .code()
+            .map_or_else(|| "was killed".to_string(), |c| format!("exited with {c}"));
+        return Err(fail(
+            Code::Auth,
+            format!("the api_key_command {how}{first_line}"),
+        ));
+    }
+    let key = String::from_utf8(out)
+        .map_err(|_| fail(Code::Auth, "the api_key_command printed invalid UTF-8"))?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err(fail(
+            Code::Auth,
+            format!("the api_key_command printed no key{first_line}"),
+        ));
+    }
+    Ok(key.to_string())
+}
+
+/// Ends the command and everything in its process group, and reaps it.
+fn end_group(child: &mut Child) {
+    #[cfg(unix)]
+    let _ = rustix::process::kill_process_group(
+        rustix::process::Pid::from_child(child),
+        rustix::process::Signal::KILL,
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// One output pipe of the command, read as it comes, up to one byte past `cap` (then
+/// closed: the writer gets SIGPIPE rather than filling memory).
+#[cfg(unix)]
+struct Output {
+    pipe: Option<fs::File>,
+    bytes: Vec<u8>,
+    cap: usize,
+}
+
+#[cfg(unix)]
+impl Output {
+    fn new(pipe: Option<impl Into<std::os::fd::OwnedFd>>, cap: usize) -> Output {
+        // Non-blocking: a read takes what is there and never waits for more.
+        let pipe = pipe.map(|p| fs::File::from(p.into())).filter(|f| {
+            rustix::fs::fcntl_getfl(f)
+                .and_then(|flags| rustix::fs::fcntl_setfl(f, flags | rustix::fs::OFlags::NONBLOCK))
+                .is_ok()
+        });
+        Output {
+            pipe,
+            bytes: Vec::new(),
+            cap,
+        }
+    }
+
+    /// Takes what the pipe holds now.
+    fn read(&mut self) {
+        let Some(pipe) = &mut self.pipe else { return };
+        let mut buf = [0; 8192];
+        loop {
+            match pipe.read(&mut buf) {
+                Ok(n) if n > 0 => {
+                    let room = (self.cap + 1).saturating_sub(self.bytes.len());
+                    self.bytes.extend_from_slice(&buf[..n.min(room)]);
+                    if self.bytes.len() > self.cap {
+                        self.pipe = None;
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+                // End of file, or a pipe that cannot be read.
+                _ => {
+                    self.pipe = None;
+                    return;
+                }
+            }
+        }
+    }
+
+    /// After the command exited: what it wrote is all in the pipe already, so this takes it
+    /// without waiting for the end of file a background child may hold off.
+    #[allow(
+        clippy::unnecessary_wraps,
+        reason = "as off Unix, where the end of file may not come in time"
+    )]
+    fn rest(mut self, _left: Duration) -> Option<Vec<u8>> {
+        self.read();
+        Some(self.bytes)
+    }
+}
+
+/// Off Unix a pipe cannot be read without blocking: a thread reads it to its end.
+#[cfg(not(unix))]
+struct Output(mpsc::Receiver<Vec<u8>>);
+
+#[cfg(not(unix))]
+impl Output {
+    fn new(pipe: Option<impl Read + Send + 'static>, cap: usize) -> Output {
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(pipe) = pipe {
+                let _ = pipe.take(cap as u64 + 1).read_to_end(&mut bytes);
+            }
+            let _ = tx.send(bytes);
+        });
+        Output(rx)
+    }
+
+    fn read(&mut self) {}
+
+    fn rest(self, left: Duration) -> Option<Vec<u8>> {
+        self.0.recv_timeout(left).ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The message and exit code of an error made by `fail`.
+    fn failure(err: &anyhow::Error) -> (Code, String) {
+        let f = err
+            .downcast_ref::<crate::exit::Fail>()
+            .expect("a Fail error");
+        (f.code, f.message.clone())
+    }
+
+    #[test]
+    fn credentials_are_beside_the_config_file() {
+        assert_eq!(
+            credentials_path(Path::new("/h/.config/klap-export/config.toml")),
+            Path::new("/h/.config/klap-export/credentials.toml")
+        );
+    }
+
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[cfg(unix)]
+    fn set_mode(path: &Path, mode: u32) {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn store_read_remove_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("a").join("klap-export");
+        let path = folder.join("credentials.toml");
+
+        assert_eq!(read_stored_key(&path, "default").unwrap(), None);
+        assert!(!remove_key(&path, "default").unwrap());
+
+        store_key(&path, "default", "sk-one").unwrap();
+        assert_eq!(mode(&folder), 0o700);
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "[default]\napi_key = \"sk-one\"\n"
+        );
+        assert_eq!(
+            read_stored_key(&path, "default").unwrap().as_deref(),
+            Some("sk-one")
+        );
+        assert_eq!(read_stored_key(&path, "staging").unwrap(), None);
+
+        // Replacing one profile's key keeps the others; nothing is left beside the file.
+        store_key(&path, "staging", "sk-two").unwrap();
+        store_key(&path, "default", "sk-three").unwrap();
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(
+            read_stored_key(&path, "default").unwrap().as_deref(),
+            Some("sk-three")
+        );
+        assert_eq!(
+            read_stored_key(&path, "staging").unwrap().as_deref(),
+            Some("sk-two")
+        );
+        let names: Vec<_> = fs::read_dir(&folder)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["credentials.toml"]);
+
+        assert!(remove_key(&path, "default").unwrap());
+        assert!(!remove_key(&path, "default").unwrap());
+        assert_eq!(read_stored_key(&path, "default").unwrap(), None);
+        assert_eq!(
+            read_stored_key(&path, "staging").unwrap().as_deref(),
+            Some("sk-two")
+        );
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn existing_folder_mode_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        set_mode(dir.path(), 0o755);
+        let path = dir.path().join("credentials.toml");
+        store_key(&path, "default", "sk-one").unwrap();
+        assert_eq!(mode(dir.path()), 0o755);
+        assert_eq!(mode(&path), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn readable_by_others_is_refused_with_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials.toml");
+        store_key(&path, "default", "sk-one").unwrap();
+        for m in [0o640, 0o604, 0o620] {
+            set_mode(&path, m);
+            let (code, message) = failure(&read_stored_key(&path, "default").unwrap_err());
+            assert_eq!(code, Code::Auth);
+            assert_eq!(
+                message,
+                format!(
+                    "{p} is readable by others (mode {m:03o}); run: chmod 600 {p}",
+                    p = path.display()
+                )
+            );
+            assert!(!message.contains("sk-one"));
+        }
+        set_mode(&path, 0o400);
+        assert_eq!(
+            read_stored_key(&path, "default").unwrap().as_deref(),
+            Some("sk-one")
+        );
+
+        let key_file = dir.path().join("my key");
+        fs::write(&key_file, "sk\n").unwrap();
+        set_mode(&key_file, 0o644);
+        let (_, message) = failure(&check_private(&key_file).unwrap_err());
+        assert!(
+            message.ends_with(&format!("run: chmod 600 '{}'", key_file.display())),
+            "{message}"
+        );
+        set_mode(&key_file, 0o600);
+        check_private(&key_file).unwrap();
+        // Devices and pipes have no meaningful owner-only mode.
+        check_private(Path::new("/dev/null")).unwrap();
+    }
+
+    #[test]
+    fn invalid_credentials_hide_the_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials.toml");
+        fs::write(&path, "[default]\napi_key = \"sk-secret\n").unwrap();
+        #[cfg(unix)]
+        set_mode(&path, 0o600);
+        let (code, message) = failure(&read_stored_key(&path, "default").unwrap_err());
+        assert_eq!(code, Code::Auth);
+        assert_eq!(
+            message,
+            format!(
+                "{}:2: the credentials file is not valid TOML",
+                path.display()
+            )
+        );
+        // Nor is a broken file replaced by store or remove.
+        assert!(store_key(&path, "default", "sk-new").is_err());
+        assert!(remove_key(&path, "default").is_err());
+        assert_eq!(
+            fs::read_to_string(&path).unwrap(),
+            "[default]\napi_key = \"sk-secret\n"
+        );
+    }
+
+    #[test]
+    fn key_file_is_trimmed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("key");
+        fs::write(&path, "  sk-live-123\n\n").unwrap();
+        assert_eq!(read_key_file(&path).unwrap(), "sk-live-123");
+        fs::write(&path, "x".repeat(KEY_CAP)).unwrap();
+        assert_eq!(read_key_file(&path).unwrap().len(), KEY_CAP);
+    }
+
+    #[test]
+    fn key_file_over_the_cap_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big");
+        fs::write(&path, "x".repeat(5000)).unwrap();
+        let (code, message) = failure(&read_key_file(&path).unwrap_err());
+        assert_eq!(code, Code::Auth);
+        assert_eq!(
+            message,
+            format!("the API key file {} is larger than 4 KiB", path.display())
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn dev_zero_ends_at_once() {
+        let (code, message) = failure(&read_key_file(Path::new("/dev/zero")).unwrap_err());
+        assert_eq!(code, Code::Auth);
+        assert_eq!(message, "the API key file /dev/zero is larger than 4 KiB");
+    }
+
+    #[test]
+    fn missing_key_file() {
+        let (code, message) = failure(&read_key_file(Path::new("/nonexistent/key")).unwrap_err());
+        assert_eq!(code, Code::Auth);
+        assert!(
+            message.starts_with("cannot read the API key file /nonexistent/key: "),
+            "{message}"
+        );
+    }
+
+    #[cfg(unix)]
+    fn command_error(cmd: &str) -> String {
+        let (code, message) = failure(&run_key_command(cmd, KEY_COMMAND_LIMIT).unwrap_err());
+        assert_eq!(code, Code::Auth);
+        assert!(!message.contains("sk-"), "{message}");
+        message
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn key_command_output_is_the_key() {
+        assert_eq!(
+            run_key_command("echo '  sk-live-123 '; echo noise >&2", KEY_COMMAND_LIMIT).unwrap(),
+            "sk-live-123"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn key_command_failures() {
+        assert_eq!(
+            command_error(
+                "echo sk-leak; printf '\\n  gpg: decryption\\tfailed\\nmore\\n' >&2; exit 3"
+            ),
+            "the api_key_command exited with 3: gpg: decryption failed"
+        );
+        assert_eq!(command_error("exit 1"), "the api_key_command exited with 1");
+        assert_eq!(
+            command_error("printf '  \\n'; echo 'no entry' >&2"),
+            "the api_key_command printed no key: no entry"
+        );
+        assert_eq!(command_error("true"), "the api_key_command printed no key");
+        assert_eq!(
+            command_error("kill -9 $$"),
+            "the api_key_command was killed"
+        );
+        assert_eq!(
+            command_error("head -c 5000 /dev/zero | tr '\\0' s"),
+            "the api_key_command printed more than 4 KiB"
+        );
+        let long = "e".repeat(300);
+        assert_eq!(
+            command_error(&format!("echo {long} >&2; exit 2")),
+            format!("the api_key_command exited with 2: {}", "e".repeat(200))
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn slow_key_command_is_stopped() {
+        // The second form keeps a grandchild holding the pipes after sh is killed.
+        for cmd in ["sleep 5", "sleep 5; echo sk-late"] {
+            let started = Instant::now();
+            let err = run_key_command(cmd, Duration::from_millis(300)).unwrap_err();
+            assert!(started.elapsed() < Duration::from_secs(3), "{cmd}");
+            assert_eq!(
+                failure(&err),
+                (
+                    Code::Auth,
+                    "the api_key_command gave no key within 300ms".to_string()
+                )
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn key_is_taken_when_the_command_exits() {
+        // The background sleep holds stdout and stderr open well past the limit: waiting for
+        // their end of file would fail with "no key within 2s".
+        let started = Instant::now();
+        let key = run_key_command("sleep 3 & echo sk-now", Duration::from_secs(2)).unwrap();
+        assert_eq!(key, "sk-now");
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        // Its stderr too: the first line still names what went wrong.
+        assert_eq!(
+            command_error("sleep 3 & echo 'no entry' >&2; exit 1"),
+            "the api_key_command exited with 1: no entry"
+        );
+    }
+
+    /// Whether process `pid` still runs (a zombie no longer does). Linux: /proc.
+    #[cfg(target_os = "linux")]
+    fn running(pid: &str) -> bool {
+        fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| Some(stat.rsplit_once(')')?.1.trim_start().starts_with('Z')))
+            .is_some_and(|zombie| !zombie)
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn time_limit_ends_the_whole_process_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let pid_file = dir.path().join("pid");
+        let cmd = format!("sleep 20 & echo $! > '{}'; wait", pid_file.display());
+        let err = run_key_command(&cmd, Duration::from_millis(300)).unwrap_err();
+        assert_eq!(
+            failure(&err).1,
+            "the api_key_command gave no key within 300ms"
+        );
+        let pid = fs::read_to_string(&pid_file).unwrap();
+        let pid = pid.trim();
+        let started = Instant::now();
+        while running(pid) && started.elapsed() < Duration::from_secs(2) {
+            thread::sleep(Duration::from_millis(10));
+        }
+        assert!(
+            !running(pid),
+            "the background child {pid} outlived the time limit"
+        );
+    }
+}
