@@ -17,6 +17,9 @@ mod interrupt;
 mod jq;
 mod json;
 mod model;
+// Wired into the download commands by the `--name` work (issue 20).
+#[allow(dead_code)]
+mod names;
 mod output;
 mod profile;
 mod progress;
