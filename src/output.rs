@@ -5,13 +5,11 @@ use std::io::{self, Write};
 
 use anyhow::Context;
 
-use anstyle::AnsiColor;
-
 use crate::cli::Format;
 use crate::config::Ui;
 use crate::json;
 use crate::model::{Export, ExportRef, State};
-use crate::table::{self, Cell, EXPORT_COLUMNS};
+use crate::table::{self, Cell, Color, EXPORT_COLUMNS};
 use crate::text::sanitize;
 
 /// What to print: the exports, the refs the user gave for them (status, wait),
@@ -187,9 +185,9 @@ fn table(out: &mut impl Write, ui: Ui, r: &Report) -> io::Result<()> {
             let f = &e.fields;
             let status = Cell::new(text(&f.status));
             let status = match e.state() {
-                Some(State::Ready) => status.fg(AnsiColor::Green),
-                Some(State::Failed) => status.fg(AnsiColor::Red),
-                Some(State::Processing) => status.fg(AnsiColor::Yellow),
+                Some(State::Ready) => status.fg(Color::DarkGreen),
+                Some(State::Failed) => status.fg(Color::DarkRed),
+                Some(State::Processing) => status.fg(Color::DarkYellow),
                 None => status,
             };
             vec![

@@ -3,7 +3,6 @@
 use std::cmp::Ordering;
 use std::io::Write;
 
-use anstyle::AnsiColor;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -13,7 +12,7 @@ use crate::exit::{Code, Tally, fail};
 use crate::json;
 use crate::model::{MAX_EXPORTS, server_id, text};
 use crate::output;
-use crate::table::{self, Cell, PROJECT_COLUMNS};
+use crate::table::{self, Cell, Color, PROJECT_COLUMNS};
 use crate::text::{sanitize, snippet};
 
 /// Read leniently, as exports are: an odd field in one project fails nothing.
@@ -141,7 +140,7 @@ fn print(ctx: &Ctx, folder: &str, projects: &[Project], tally: &mut Tally) -> an
                     let s = if s.is_empty() { "-".to_string() } else { s };
                     let mut virality = Cell::new(s);
                     if p.score.is_some() {
-                        virality = virality.fg(AnsiColor::Cyan);
+                        virality = virality.fg(Color::DarkCyan);
                     }
                     vec![
                         Cell::new(text(&p.fields.id)),

@@ -73,7 +73,7 @@ fn list_fits_an_80_column_terminal_and_keeps_ids_whole() {
         screen.starts_with("\x1b[1mID\x1b[0m "),
         "bold headers: {screen:?}"
     );
-    assert!(screen.contains("\x1b[32mready\x1b[0m"), "{screen:?}");
+    assert!(screen.contains("\x1b[38;5;2mready\x1b[39m"), "{screen:?}");
     let text = plain(&screen);
     for line in text.lines() {
         assert!(line.chars().count() <= 80, "{line}");
@@ -93,7 +93,7 @@ fn list_at_40_columns_leaves_out_the_least_useful_columns() {
     assert_eq!(
         text,
         "ID          STATUS      NAME\n\
-         export_001  ready       The best forty…\n\
+         export_001  ready       The best forty …\n\
          export_002  processing  Intro\n"
     );
 }
