@@ -158,8 +158,9 @@ pub fn render(
         // The caller knows whether stdout is a terminal, and how wide.
         .force_no_tty()
         .set_truncation_indicator("…")
-        // A delimiter no cleaned text holds: a cut falls where the width ends, not at the
-        // last space before it ("The best f…", as `cut_start` does for the URL).
+        // A delimiter no cleaned text holds: a cut falls where the width ends ("The best
+        // f…"), not at the last space before it ("The best…"), so no column is wasted; a
+        // space the cut falls after stays before the `…`.
         .set_delimiter('\0');
     table.style_text_only();
     if color {
@@ -199,8 +200,9 @@ pub fn render(
         let left = if Some(i) == first { 0 } else { GAP };
         column.set_padding((left, 0));
         // A `Cut` column is left free: it takes the width the others leave, which `choose`
-        // made at least `MIN_CUT`. (A `LowerBoundary` would not help: comfy-table weighs it,
-        // padding included, against the space without padding, and cut the column to 10.)
+        // made at least `MIN_CUT`. (`LowerBoundary(MIN_CUT + padding)` does harm: comfy-table
+        // weighs it against the space left without padding, and at 80 columns it fixed the
+        // 11 columns NAME had to 10.)
         if !shown[i] {
             column.set_constraint(ColumnConstraint::Hidden);
         } else if columns[i].fit != Fit::Cut {
