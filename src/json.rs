@@ -632,6 +632,56 @@ fn hex4(s: &str) -> Option<(u32, &str)> {
     Some((u32::from_str_radix(digits, 16).ok()?, &s[4..]))
 }
 
+/// Valid JSON `raw` with each lone surrogate escape (`\ud83d` not followed by a low
+/// one, or a low one alone) written `\ufffd`: the same text for readers, such as
+/// jaq's, that refuse them. Borrowed when there is none.
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "for jq.rs: jaq refuses lone surrogates (`list --jq` fails on one); called there with the --jq rewrite"
+    )
+)]
+pub fn without_lone_surrogates(raw: &str) -> Cow<'_, str> {
+    let s = raw.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    // In valid JSON a backslash only starts an escape inside a string.
+    while let Some(at) = raw.get(i..).and_then(|r| r.find('\\')) {
+        i += at;
+        if s.get(i + 1) != Some(&b'u') {
+            i += 2;
+            continue;
+        }
+        let unit = hex4(raw.get(i + 2..).unwrap_or_default()).map_or(0, |(u, _)| u);
+        let paired = (0xd800..0xdc00).contains(&unit)
+            && raw
+                .get(i + 6..)
+                .and_then(|r| r.strip_prefix("\\u"))
+                .and_then(hex4)
+                .is_some_and(|(low, _)| (0xdc00..0xe000).contains(&low));
+        if paired {
+            i += 12;
+        } else if (0xd800..0xe000).contains(&unit) {
+            let text = out.get_or_insert_with(|| String::with_capacity(raw.len()));
+            text.push_str(&raw[copied..i]);
+            text.push_str("\\ufffd");
+            i += 6;
+            copied = i;
+        } else {
+            i += 6;
+        }
+    }
+    match out {
+        Some(mut text) => {
+            text.push_str(&raw[copied..]);
+            Cow::Owned(text)
+        }
+        None => Cow::Borrowed(raw),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -966,6 +1016,29 @@ mod tests {
         for bad in [r#"{"a":1} x"#, r#"{"a":}"#, r#"{"a" 1}"#, "", "{"] {
             assert!(member(bad, names).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_escapes() {
+        for (raw, want) in [
+            (r#"["Clip \ud83d"]"#, r#"["Clip \ufffd"]"#),
+            (
+                r#"{"\udc00":"\ud83d\ude00\ud83d","b":"\\ud83d"}"#,
+                r#"{"\ufffd":"\ud83d\ude00\ufffd","b":"\\ud83d"}"#,
+            ),
+            (
+                r#""\ud83d\n\ude00\uD83D\uDE00\u00e9""#,
+                r#""\ufffd\n\ufffd\uD83D\uDE00\u00e9""#,
+            ),
+            (r#""\ud83d\ud83d\ude00""#, r#""\ufffd\ud83d\ude00""#),
+        ] {
+            assert_eq!(without_lone_surrogates(raw), want, "{raw}");
+            // What serde_json (which refuses lone surrogates in strings) now reads.
+            let back: Value = serde_json::from_str(want).unwrap();
+            assert!(back.to_string().contains('\u{fffd}') || !want.contains("fffd"));
+        }
+        let plain = r#"{"a":"\u00e9\ud83d\ude00 \\ \" x"}"#;
+        assert!(matches!(without_lone_surrogates(plain), Cow::Borrowed(_)));
     }
 
     #[test]
