@@ -357,11 +357,13 @@ pub fn parse_list(body: &str) -> anyhow::Result<Vec<Export<'_>>> {
     } else {
         trimmed
     };
-    json::array_items(array, MAX_EXPORTS)
-        .map_err(|e| malformed(EXPECTED, e, body))?
-        .into_iter()
-        .map(|raw| object(raw, raw))
-        .collect()
+    let items = json::array_items(array, MAX_EXPORTS).map_err(|e| malformed(EXPECTED, e, body))?;
+    // Sized once: collecting Results grows by doubling (15 moves and 30% slack at 100k).
+    let mut exports = Vec::with_capacity(items.len());
+    for raw in items {
+        exports.push(object(raw, raw)?);
+    }
+    Ok(exports)
 }
 
 #[cfg(test)]
