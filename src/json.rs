@@ -185,6 +185,11 @@ fn offset(whole: &str, part: &str) -> usize {
 /// container that [`pretty`] would refuse as too deep, if any. Empty containers
 /// do not count, as there.
 fn too_deep(s: &[u8], depth: usize) -> Option<usize> {
+    // Refusing takes MAX_DEPTH - depth + 1 nested non-empty containers, 3 bytes or more
+    // each: a shorter value (every real export) needs no scan.
+    if s.len() <= 2 * MAX_DEPTH.saturating_sub(depth) + 2 {
+        return None;
+    }
     let mut open = depth;
     let mut i = 0;
     while let Some(&b) = s.get(i) {
