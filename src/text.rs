@@ -11,6 +11,9 @@ use std::io::Write;
 /// (fd's sanitiser's list). The one list: `sanitize` turns them into spaces, the JSON
 /// printer (`json.rs`) into `\uXXXX` escapes.
 pub fn is_unsafe(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
     c.is_control()
         || matches!(c,
             '\u{AD}'
@@ -26,6 +29,10 @@ pub fn is_unsafe(c: char) -> bool {
 /// Replaces unsafe characters (tabs, newlines, escape sequences, bidi controls)
 /// with spaces, so nothing the server sends can drive the terminal or break a TSV row.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
+    // Printable ASCII (most server text) is checked a byte at a time, without decoding.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Cow::Borrowed(s);
+    }
     if s.chars().any(is_unsafe) {
         Cow::Owned(
             s.chars()
@@ -140,6 +147,12 @@ mod tests {
             "x y z    "
         );
         assert!(matches!(sanitize("plain é"), Cow::Borrowed(_)));
+        // The ASCII fast paths agree with the general rule.
+        for c in (0..0x80u8).map(char::from) {
+            assert_eq!(is_unsafe(c), c.is_control(), "{c:?}");
+            let want = if c.is_control() { ' ' } else { c };
+            assert_eq!(sanitize(&c.to_string()), want.to_string(), "{c:?}");
+        }
     }
 
     #[test]
