@@ -6,12 +6,13 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Read};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::Url;
-use reqwest::blocking::{Client, RequestBuilder, Response};
+use reqwest::blocking::{Client, ClientBuilder, RequestBuilder, Response};
 use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
 use crate::exit::{Code, Fail, fail};
@@ -141,15 +142,7 @@ impl Api {
         if let Some(client) = cell.get() {
             return Ok(client);
         }
-        // reqwest comes without a TLS crypto provider (see Cargo.toml): ring is ours. This
-        // fails only when a provider is installed already, which is as good.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let builder = Client::builder()
-            .user_agent(concat!("klap-export/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(self.timeout)
-            .timeout(self.timeout)
-            // A redirect target has no business knowing which API URL sent us.
-            .referer(false);
+        let builder = client_builder(self.timeout);
         let builder = if direct { builder.no_proxy() } else { builder };
         let client = builder
             .build()
@@ -507,6 +500,28 @@ impl Api {
     }
 }
 
+/// The settings every client shares. `localhost` (and `localhost.`) is answered here,
+/// never by `/etc/hosts` or DNS (RFC 6761, as curl does): plain http with the key is
+/// allowed to it, so a resolver must not be able to send it elsewhere.
+fn client_builder(timeout: Duration) -> ClientBuilder {
+    // reqwest comes without a TLS crypto provider (see Cargo.toml): ring is ours. This
+    // fails only when a provider is installed already, which is as good.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // Port 0: the URL's port (or the scheme's) is used.
+    let loopback = [
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        SocketAddr::from((Ipv6Addr::LOCALHOST, 0)),
+    ];
+    Client::builder()
+        .user_agent(concat!("klap-export/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        // A redirect target has no business knowing which API URL sent us.
+        .referer(false)
+        .resolve_to_addrs("localhost", &loopback)
+        .resolve_to_addrs("localhost.", &loopback)
+}
+
 /// An error and its causes, looking inside `io::Error`s too (their `source` skips
 /// the error they wrap, which is where rustls puts its certificate verdict).
 fn causes<'e>(
@@ -663,7 +678,8 @@ pub fn error_message(body: &[u8]) -> String {
 /// `127.0.0.0/8`, `::1` or `localhost`: the only hosts the key may reach over plain http.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        // The URL parser lowercases the name; `localhost.` is the same name, fully qualified.
+        Some(url::Host::Domain(d)) => d == "localhost" || d == "localhost.",
         Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip).is_loopback(),
         Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip).is_loopback(),
         None => false,
@@ -817,6 +833,42 @@ mod tests {
             )
             .unwrap_err();
         assert!(e.transient && !e.ambiguous);
+    }
+
+    /// A resolver that answers every name with a host that is not ours, counting calls.
+    struct Liar(std::sync::atomic::AtomicUsize);
+
+    impl reqwest::dns::Resolve for Liar {
+        fn resolve(&self, _: reqwest::dns::Name) -> reqwest::dns::Resolving {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let addrs: reqwest::dns::Addrs =
+                Box::new(std::iter::once(SocketAddr::from(([192, 0, 2, 2], 0))));
+            Box::pin(std::future::ready(Ok(addrs)))
+        }
+    }
+
+    #[test]
+    fn localhost_is_never_asked_of_the_resolver() {
+        let liar = std::sync::Arc::new(Liar(std::sync::atomic::AtomicUsize::new(0)));
+        let client = client_builder(Duration::from_secs(2))
+            .no_proxy()
+            .dns_resolver(liar.clone())
+            .build()
+            .unwrap();
+        let url = stalling_server(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+        let port = url.port().unwrap();
+        for host in ["localhost", "LocalHost", "localhost.", "LOCALHOST."] {
+            let url = Url::parse(&format!("http://{host}:{port}/v2/exports")).unwrap();
+            assert!(is_loopback(&url), "{host}");
+            let resp = client.get(url).send().unwrap();
+            assert_eq!(resp.status(), StatusCode::NO_CONTENT, "{host}");
+        }
+        assert_eq!(liar.0.load(std::sync::atomic::Ordering::SeqCst), 0);
+        // Any other name is the resolver's (which is what makes the test able to fail).
+        let other = Url::parse(&format!("http://localhost.example:{port}/")).unwrap();
+        assert!(!is_loopback(&other));
+        assert!(client.get(other).send().is_err());
+        assert_eq!(liar.0.load(std::sync::atomic::Ordering::SeqCst), 1);
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod sandbox;
 mod sandbox_http;
 mod script;
 mod table;
+mod trust;
 mod ux;
 mod wait;
 
