@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use reqwest::Url;
 use reqwest::blocking::{Client, ClientBuilder, RequestBuilder, Response};
-use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
+use reqwest::header::{ACCEPT_ENCODING, AUTHORIZATION, HeaderValue, RETRY_AFTER};
 
 use crate::exit::{Code, Fail, fail};
 use crate::model::{CreateBody, ExportRef, ProjectRef, parse_list};
@@ -276,17 +276,31 @@ impl Api {
     }
 
     /// GET a file (the export's `src_url`): no API key, and no whole-body deadline.
-    /// With `from > 0`, asks for the rest of the file (`Range: bytes=FROM-`). Refused when
-    /// it announces more than `MAX_FILE` bytes.
-    pub fn download(&self, url: &Url, from: u64) -> Result<Response, AttemptError> {
+    /// With `from > 0`, asks for the rest of the file (`Range: bytes=FROM-`), of the same
+    /// version only when `if_range` is given (the first response's validator). The bytes
+    /// as stored (`Accept-Encoding: identity`): a compressed stream is not the MP4. Refused
+    /// when it announces more than `MAX_FILE` bytes. A `416` is the caller's to read.
+    pub fn download(
+        &self,
+        url: &Url,
+        from: u64,
+        if_range: Option<&HeaderValue>,
+    ) -> Result<Response, AttemptError> {
         // Whatever the file host answers, it is a download failure (exit 1), not about our key.
         let as_download = |mut e: AttemptError| {
             e.error = fail(Code::Error, format!("{:#}", e.error));
             e
         };
-        let mut req = self.client(url).map_err(as_download)?.get(url.clone());
+        let mut req = self
+            .client(url)
+            .map_err(as_download)?
+            .get(url.clone())
+            .header(ACCEPT_ENCODING, "identity");
         if from > 0 {
             req = req.header(reqwest::header::RANGE, format!("bytes={from}-"));
+            if let Some(validator) = if_range {
+                req = req.header(reqwest::header::IF_RANGE, validator.clone());
+            }
         }
         let resp = self
             .send("GET", url, req, false, self.timeout)
@@ -357,7 +371,9 @@ impl Api {
             });
         }
         let status = resp.status();
-        if status.is_success() {
+        // A file request (the one without the key) may be told its range is past the end:
+        // that can mean the file is complete, which only the download engine can tell.
+        if status.is_success() || (!with_key && status == StatusCode::RANGE_NOT_SATISFIABLE) {
             return Ok(resp);
         }
         let retry_after = resp

@@ -4,8 +4,8 @@
 
 use serde_json::json;
 
-use crate::script::{Router, answer_json};
-use crate::{api, run};
+use crate::script::{Answer, Router, Seen, answer_json, raw};
+use crate::{api, dir_names, run};
 
 #[test]
 fn localhost_with_a_trailing_dot_and_any_case_is_loopback() {
@@ -19,4 +19,266 @@ fn localhost_with_a_trailing_dot_and_any_case_is_loopback() {
         assert_eq!(r.stdout.trim(), "[]");
     }
     assert_eq!(router.count("GET /v2/exports"), 2);
+}
+
+// ---- the file host ----
+
+/// Two versions of one file, of one length unless said otherwise.
+fn version(v: u8, len: usize) -> Vec<u8> {
+    (0..len)
+        .map(|i| v.wrapping_mul(31).wrapping_add(i as u8))
+        .collect()
+}
+
+/// A server whose `p/e` is ready with its file at `/files/e.mp4`, answered by `file`
+/// (the request and how many file requests came before it).
+fn file_host(file: impl Fn(&Seen, usize) -> Answer + Send + Sync + 'static) -> Router {
+    Router::serve(move |req, nth| {
+        if req.path == "/files/e.mp4" {
+            return file(req, nth);
+        }
+        let host = req.header("host").unwrap_or_default();
+        answer_json(
+            200,
+            &json!({"id": "e", "status": "ready", "project_id": "p",
+                    "src_url": format!("http://{host}/files/e.mp4")}),
+        )
+    })
+}
+
+/// The whole of `data` as a 200 with `headers`, cut after `keep` body bytes.
+fn cut(data: &[u8], headers: &[(&str, &str)], keep: usize) -> Answer {
+    let whole = raw(200, headers, data);
+    let n = whole.len() - (data.len() - keep);
+    Answer::Cut(whole, n)
+}
+
+/// `data[from..]` as a 206 of a file `total` long (`*` when `None`).
+fn rest(data: &[u8], from: usize, total: Option<usize>, headers: &[(&str, &str)]) -> Answer {
+    let total = total.map_or("*".to_string(), |t| t.to_string());
+    let range = format!("bytes {from}-{}/{total}", data.len() - 1);
+    let mut all = vec![("Content-Range", range.as_str())];
+    all.extend_from_slice(headers);
+    Answer::Raw(raw(206, &all, &data[from..]))
+}
+
+fn file_requests(router: &Router) -> Vec<Seen> {
+    router
+        .hits()
+        .into_iter()
+        .filter(|h| h.seen.path == "/files/e.mp4")
+        .map(|h| h.seen)
+        .collect()
+}
+
+fn download(router: &Router, dir: &tempfile::TempDir, extra: &[&str]) -> crate::Run {
+    run(api(&router.base)
+        .args(["download", "p/e", "-o", dir.path().to_str().unwrap()])
+        .args(extra))
+}
+
+#[test]
+fn a_resume_that_finds_another_etag_starts_over_and_never_splices() {
+    let (old, new) = (version(1, 4000), version(2, 4000));
+    let router = {
+        let (old, new) = (old.clone(), new.clone());
+        file_host(move |req, nth| match nth {
+            0 => cut(&old, &[("ETag", "\"v1\"")], 1500),
+            // A host that ignores If-Range: the new version's rest.
+            1 if req.header("range").is_some() => {
+                rest(&new, 1500, Some(4000), &[("ETag", "\"v2\"")])
+            }
+            _ => Answer::Raw(raw(200, &[("ETag", "\"v2\"")], &new)),
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let r = download(&router, &dir, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        std::fs::read(dir.path().join("e.mp4")).unwrap() == new,
+        "spliced"
+    );
+    let seen = file_requests(&router);
+    assert_eq!(seen.len(), 3);
+    assert_eq!(seen[1].header("range"), Some("bytes=1500-"));
+    assert_eq!(seen[1].header("if-range"), Some("\"v1\""));
+    assert_eq!(seen[2].header("range"), None, "started over");
+    assert_eq!(dir_names(dir.path()), ["e.mp4"]);
+}
+
+#[test]
+fn without_a_validator_a_resume_of_another_length_starts_over() {
+    let (old, new) = (version(1, 4000), version(2, 4100));
+    for total in [Some(4100), None] {
+        let router = {
+            let (old, new) = (old.clone(), new.clone());
+            file_host(move |req, nth| match nth {
+                0 => cut(&old, &[], 1500),
+                1 if req.header("range").is_some() => rest(&new, 1500, total, &[]),
+                _ => Answer::Raw(raw(200, &[], &new)),
+            })
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let r = download(&router, &dir, &[]);
+        assert_eq!(r.code, 0, "{total:?}: {}", r.stderr);
+        assert!(
+            std::fs::read(dir.path().join("e.mp4")).unwrap() == new,
+            "{total:?}: spliced"
+        );
+        let seen = file_requests(&router);
+        assert_eq!(seen.len(), 3, "{total:?}");
+        assert_eq!(seen[1].header("if-range"), None);
+        assert_eq!(seen[2].header("range"), None);
+    }
+}
+
+#[test]
+fn if_range_is_the_strong_etag_else_last_modified_and_a_same_version_resume_appends() {
+    let data = version(3, 4000);
+    let date = "Wed, 21 Oct 2015 07:28:00 GMT";
+    for (headers, expected) in [
+        (
+            vec![("ETag", "\"s1\""), ("Last-Modified", date)],
+            Some("\"s1\""),
+        ),
+        (
+            vec![("ETag", "W/\"w1\""), ("Last-Modified", date)],
+            Some(date),
+        ),
+        // A weak ETag alone validates nothing: the equal total is what is checked.
+        (vec![("ETag", "W/\"w1\"")], None),
+        (vec![], None),
+    ] {
+        let router = {
+            let (data, headers) = (data.clone(), headers.clone());
+            file_host(move |_, nth| match nth {
+                0 => cut(&data, &headers, 1000),
+                _ => rest(&data, 1000, Some(4000), &headers),
+            })
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let r = download(&router, &dir, &[]);
+        assert_eq!(r.code, 0, "{headers:?}: {}", r.stderr);
+        assert!(std::fs::read(dir.path().join("e.mp4")).unwrap() == data);
+        let seen = file_requests(&router);
+        assert_eq!(seen.len(), 2, "{headers:?}");
+        assert_eq!(seen[1].header("range"), Some("bytes=1000-"));
+        assert_eq!(seen[1].header("if-range"), expected, "{headers:?}");
+    }
+}
+
+/// A 200 with no length, sent chunked and cut after `keep` bytes of `data`.
+fn chunked_cut(data: &[u8], keep: usize) -> Answer {
+    let mut out =
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
+    out.extend_from_slice(format!("{:x}\r\n", keep).as_bytes());
+    out.extend_from_slice(&data[..keep]);
+    out.extend_from_slice(b"\r\n");
+    // The next chunk is announced but never comes.
+    out.extend_from_slice(format!("{:x}\r\n", data.len() - keep).as_bytes());
+    let n = out.len();
+    Answer::Cut(out, n)
+}
+
+#[test]
+fn a_416_for_exactly_the_bytes_held_means_complete() {
+    let data = version(4, 3000);
+    let router = {
+        let data = data.clone();
+        file_host(move |_, nth| match nth {
+            0 => chunked_cut(&data, 3000),
+            _ => Answer::Raw(raw(416, &[("Content-Range", "bytes */3000")], b"")),
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let r = download(&router, &dir, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::read(dir.path().join("e.mp4")).unwrap() == data);
+    let seen = file_requests(&router);
+    assert_eq!(seen.len(), 2);
+    assert_eq!(seen[1].header("range"), Some("bytes=3000-"));
+
+    // A 416 for another length: the file changed, so it starts over.
+    let new = version(5, 3500);
+    let router = {
+        let (data, new) = (data.clone(), new.clone());
+        file_host(move |req, nth| match nth {
+            0 => chunked_cut(&data, 3000),
+            1 if req.header("range").is_some() => {
+                Answer::Raw(raw(416, &[("Content-Range", "bytes */3500")], b""))
+            }
+            _ => Answer::Raw(raw(200, &[], &new)),
+        })
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let r = download(&router, &dir, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::read(dir.path().join("e.mp4")).unwrap() == new);
+    assert_eq!(file_requests(&router).len(), 3);
+}
+
+/// Every connection carries at most `step` bytes of the file, from where it is asked.
+fn dropping_link(data: Vec<u8>, step: usize) -> Router {
+    file_host(move |req, _| {
+        let from: usize = req
+            .header("range")
+            .and_then(|r| r.strip_prefix("bytes=")?.strip_suffix('-')?.parse().ok())
+            .unwrap_or(0);
+        let answer = if from == 0 {
+            raw(200, &[("ETag", "\"x\"")], &data)
+        } else {
+            let range = format!("bytes {from}-{}/{}", data.len() - 1, data.len());
+            raw(
+                206,
+                &[("ETag", "\"x\""), ("Content-Range", &range)],
+                &data[from..],
+            )
+        };
+        let body = data.len() - from;
+        let keep = answer.len() - body + step.min(body);
+        Answer::Cut(answer, keep)
+    })
+}
+
+#[test]
+fn retries_count_only_attempts_in_a_row_without_progress() {
+    // Five connections, each a fifth of the file: --retries 1 is enough, as each gets further.
+    let data = version(6, 5000);
+    let router = dropping_link(data.clone(), 1000);
+    let dir = tempfile::tempdir().unwrap();
+    let r = download(&router, &dir, &["--retries", "1"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(std::fs::read(dir.path().join("e.mp4")).unwrap() == data);
+    assert_eq!(file_requests(&router).len(), 5);
+
+    // A link that carries nothing after the first bytes: --retries attempts in a row
+    // without progress end it (exit 1).
+    let router = file_host(move |_, nth| match nth {
+        0 => cut(&data, &[("ETag", "\"x\"")], 1000),
+        _ => cut(&data, &[("ETag", "\"x\"")], 0),
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = download(&router, &dir, &["--retries", "2"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(
+        file_requests(&router).len(),
+        3,
+        "the first, then 2 without progress"
+    );
+    assert!(dir_names(dir.path()).is_empty());
+}
+
+#[test]
+fn files_are_asked_for_as_stored_and_an_encoded_body_is_never_saved() {
+    let data = version(7, 2000);
+    let router =
+        file_host(move |_, _| Answer::Raw(raw(200, &[("Content-Encoding", "gzip")], &data)));
+    let dir = tempfile::tempdir().unwrap();
+    let r = download(&router, &dir, &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&["gzip", "refusing to save"]);
+    assert!(dir_names(dir.path()).is_empty());
+    let seen = file_requests(&router);
+    assert_eq!(seen.len(), 1, "not retried");
+    assert_eq!(seen[0].header("accept-encoding"), Some("identity"));
 }
