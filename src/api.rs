@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 use reqwest::Url;
 use reqwest::blocking::{Client, ClientBuilder, RequestBuilder, Response};
-use reqwest::header::{ACCEPT_ENCODING, AUTHORIZATION, HeaderValue, RETRY_AFTER};
+use reqwest::header::{ACCEPT_ENCODING, AUTHORIZATION, HeaderValue, LOCATION, RETRY_AFTER};
 
 use crate::exit::{Code, Fail, fail};
 use crate::model::{CreateBody, ExportRef, ProjectRef, parse_list};
@@ -95,11 +95,11 @@ impl AttemptError {
 }
 
 pub struct Api {
-    /// For loopback hosts: never through a proxy (see `client`). Built on first use,
-    /// as building a client costs tens of milliseconds and most runs need only one.
-    direct: OnceLock<Client>,
-    /// For every other host: honours the proxy variables (`HTTPS_PROXY`, `NO_PROXY`, ...).
-    proxied: OnceLock<Client>,
+    /// The clients, built on first use, as building one costs tens of milliseconds and
+    /// most runs need only one (see `client`): for loopback hosts, never through a proxy;
+    /// for every other host, through the proxy variables (`HTTPS_PROXY`, `NO_PROXY`, ...);
+    /// each following redirects or not (a create).
+    clients: [OnceLock<Client>; 4],
     base: Url,
     /// `Bearer <key>`, marked sensitive so no `Debug` of a request shows it.
     auth: HeaderValue,
@@ -120,8 +120,7 @@ impl Api {
             })?;
         auth.set_sensitive(true);
         Ok(Api {
-            direct: OnceLock::new(),
-            proxied: OnceLock::new(),
+            clients: Default::default(),
             base: o.base_url,
             auth,
             verbose: o.verbose,
@@ -135,15 +134,21 @@ impl Api {
     /// is allowed only there, so a proxy would see the key in clear text (and a proxy on
     /// another host cannot reach our loopback anyway). Any other host may use the proxy:
     /// the base URL is then https, which goes through a CONNECT tunnel, TLS end to end,
-    /// and the proxy never sees the request's headers.
-    fn client(&self, url: &Url) -> Result<&Client, AttemptError> {
+    /// and the proxy never sees the request's headers. Without `follow`, a redirect is
+    /// the answer: a POST is never sent twice.
+    fn client(&self, url: &Url, follow: bool) -> Result<&Client, AttemptError> {
         let direct = is_loopback(url);
-        let cell = if direct { &self.direct } else { &self.proxied };
+        let cell = &self.clients[usize::from(direct) * 2 + usize::from(follow)];
         if let Some(client) = cell.get() {
             return Ok(client);
         }
         let builder = client_builder(self.timeout);
         let builder = if direct { builder.no_proxy() } else { builder };
+        let builder = if follow {
+            builder
+        } else {
+            builder.redirect(reqwest::redirect::Policy::none())
+        };
         let client = builder
             .build()
             .map_err(|e| AttemptError::fatal(fail(Code::Error, format!("{e:#}"))))?;
@@ -194,7 +199,7 @@ impl Api {
         let url = self.project_url(project);
         let body = serde_json::to_string(body).map_err(|e| AttemptError::fatal(e.into()))?;
         let req = self
-            .client(&url)?
+            .client(&url, false)?
             .post(url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body);
@@ -271,7 +276,7 @@ impl Api {
                 ambiguous: false,
             });
         }
-        let req = self.client(url)?.get(url.clone()).timeout(limit);
+        let req = self.client(url, true)?.get(url.clone()).timeout(limit);
         self.attempt("GET", url, req, limit)
     }
 
@@ -292,7 +297,7 @@ impl Api {
             e
         };
         let mut req = self
-            .client(url)
+            .client(url, true)
             .map_err(as_download)?
             .get(url.clone())
             .header(ACCEPT_ENCODING, "identity");
@@ -357,20 +362,32 @@ impl Api {
                 elapsed.as_millis()
             );
         }
-        // A redirect turns a POST into a GET: the answer is not the create's, and the
+        let status = resp.status();
+        // A create is never sent twice, so its redirect is not followed (a 307 or 308
+        // would send the POST again, a 302 turn it into a GET): it is the answer, and the
         // server may have created anyway.
-        if method == "POST" && resp.url() != url {
+        if method == "POST" && status.is_redirection() {
+            let to = resp.headers().get(LOCATION).map_or_else(
+                || "no Location".to_string(),
+                |v| {
+                    let text = String::from_utf8_lossy(v.as_bytes());
+                    url.join(&text)
+                        .map_or_else(|_| snippet(&text), |to| shown(&to))
+                },
+            );
             return Err(AttemptError {
                 error: fail(
                     Code::Error,
-                    format!("{method} {url}: redirected to {}", resp.url()),
+                    format!(
+                        "{method} {url}: HTTP {}: redirected to {to}, not followed (a create is never sent again)",
+                        status.as_u16()
+                    ),
                 ),
                 transient: false,
                 retry_after: None,
                 ambiguous: true,
             });
         }
-        let status = resp.status();
         // A file request (the one without the key) may be told its range is past the end:
         // that can mean the file is complete, which only the download engine can tell.
         if status.is_success() || (!with_key && status == StatusCode::RANGE_NOT_SATISFIABLE) {
@@ -514,6 +531,17 @@ impl Api {
             ambiguous: !e.is_connect(),
         }
     }
+}
+
+/// A URL as `-v` and errors show it: userinfo (a password, a token) as `***@`.
+pub fn shown(url: &Url) -> String {
+    if url.username().is_empty() && url.password().is_none() {
+        return url.to_string();
+    }
+    let mut bare = url.clone();
+    let _ = bare.set_password(None);
+    let _ = bare.set_username("***");
+    bare.to_string()
 }
 
 /// The settings every client shares. `localhost` (and `localhost.`) is answered here,

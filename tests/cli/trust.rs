@@ -282,3 +282,43 @@ fn files_are_asked_for_as_stored_and_an_encoded_body_is_never_saved() {
     assert_eq!(seen.len(), 1, "not retried");
     assert_eq!(seen[0].header("accept-encoding"), Some("identity"));
 }
+
+// ---- a create answered with a redirect ----
+
+#[test]
+fn a_create_answered_with_any_redirect_is_never_followed() {
+    let elsewhere =
+        Router::serve(|_, _| answer_json(201, &json!({"id": "e9", "status": "processing"})));
+    let other = elsewhere.base.trim_start_matches("http://").to_string();
+    for status in [301, 302, 303, 307, 308] {
+        let location = format!("http://user:pw@{other}/v2/projects/p/exports");
+        let router = Router::serve(move |req, _| {
+            if req.method == "POST" {
+                Answer::Raw(raw(status, &[("Location", &location)], b""))
+            } else {
+                // The same origin is not asked again either.
+                answer_json(201, &json!({"id": "e9", "status": "processing"}))
+            }
+        });
+        let r = run(api(&router.base).args(["create", "p"]));
+        assert_eq!(r.code, 1, "{status}: {}", r.stderr);
+        r.stderr_has(&[
+            &format!("HTTP {status}: redirected to http://***@{other}/v2/projects/p/exports"),
+            "not followed",
+            "may have been created",
+        ]);
+        assert!(!r.stderr.contains("pw"), "{}", r.stderr);
+        assert_eq!(router.lines(), ["POST /v2/projects/p/exports"], "{status}");
+        assert_eq!(r.stdout, "");
+    }
+    assert!(elsewhere.lines().is_empty(), "{:?}", elsewhere.lines());
+
+    // A relative Location is named whole; a hostile one is made safe.
+    let router =
+        Router::serve(|_, _| Answer::Raw(raw(307, &[("Location", "/v2/\u{202e}red")], b"")));
+    let r = run(api(&router.base).args(["create", "f/p"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stderr.contains('\u{202e}'), "{}", r.stderr);
+    r.stderr_has(&[&format!("redirected to {}/v2/", router.base)]);
+    assert_eq!(router.count("POST /v2/projects/f/p/exports"), 1);
+}
