@@ -270,7 +270,10 @@ impl Api {
         });
         if limit.is_zero() {
             return Err(AttemptError {
-                error: fail(Code::Error, format!("GET {url}: {}", self.timed_out(limit))),
+                error: fail(
+                    Code::Error,
+                    format!("GET {}: {}", shown(url), self.timed_out(limit)),
+                ),
                 transient: true,
                 retry_after: None,
                 ambiguous: false,
@@ -314,7 +317,8 @@ impl Api {
             return Err(AttemptError::fatal(fail(
                 Code::Error,
                 format!(
-                    "GET {url}: the file is larger than the {} GiB limit",
+                    "GET {}: the file is larger than the {} GiB limit",
+                    shown(url),
                     MAX_FILE >> 30
                 ),
             )));
@@ -335,8 +339,9 @@ impl Api {
         } else {
             req
         };
+        let url_text = shown(url);
         if self.verbose {
-            say!("> {method} {url}");
+            say!("> {method} {url_text}");
             if with_key {
                 say!("> Authorization: Bearer ***");
             }
@@ -346,18 +351,21 @@ impl Api {
         let elapsed = start.elapsed();
         let resp = resp.map_err(|e| {
             if self.verbose {
-                say!("< {method} {url} failed after {} ms", elapsed.as_millis());
+                say!(
+                    "< {method} {url_text} failed after {} ms",
+                    elapsed.as_millis()
+                );
             }
             self.network_error(method, url, &e, limit)
         })?;
         if self.verbose {
-            let hop = if resp.url() == url {
-                String::new()
+            let hop = if redirected(url, resp.url()) {
+                format!(" (redirected to {})", shown(resp.url()))
             } else {
-                format!(" (redirected to {})", resp.url())
+                String::new()
             };
             say!(
-                "< {} {method} {url}{hop} ({} ms)",
+                "< {} {method} {url_text}{hop} ({} ms)",
                 resp.status().as_u16(),
                 elapsed.as_millis()
             );
@@ -379,7 +387,7 @@ impl Api {
                 error: fail(
                     Code::Error,
                     format!(
-                        "{method} {url}: HTTP {}: redirected to {to}, not followed (a create is never sent again)",
+                        "{method} {url_text}: HTTP {}: redirected to {to}, not followed (a create is never sent again)",
                         status.as_u16()
                     ),
                 ),
@@ -404,7 +412,7 @@ impl Api {
             _ => Code::Error,
         };
         let message = format!(
-            "{method} {url}: HTTP {}: {}",
+            "{method} {url_text}: HTTP {}: {}",
             status.as_u16(),
             error_message(&body)
         );
@@ -438,14 +446,14 @@ impl Api {
             .map_err(|e| AttemptError {
                 // Asking again would read the same too-large body again.
                 transient: !e.is::<TooLarge>(),
-                error: e.context(format!("{method} {url}")),
+                error: e.context(format!("{method} {}", shown(url))),
                 retry_after: None,
                 ambiguous: true,
             })?;
         String::from_utf8(body).map_err(|_| {
             AttemptError::fatal(fail(
                 Code::Error,
-                format!("{method} {url}: the response is not UTF-8 text"),
+                format!("{method} {}: the response is not UTF-8 text", shown(url)),
             ))
         })
     }
@@ -524,7 +532,7 @@ impl Api {
         // Trying again cannot make a certificate trusted.
         let untrusted = what.starts_with("TLS certificate not trusted");
         AttemptError {
-            error: fail(Code::Error, format!("{method} {}: {what}", url.as_str())),
+            error: fail(Code::Error, format!("{method} {}: {what}", shown(url))),
             transient: !untrusted,
             retry_after: None,
             // A failed connect sent nothing; anything later may have reached the server.
@@ -542,6 +550,19 @@ pub fn shown(url: &Url) -> String {
     let _ = bare.set_password(None);
     let _ = bare.set_username("***");
     bare.to_string()
+}
+
+/// Whether an answer came from another URL than the one asked: a redirect. Userinfo
+/// (sent as a header) and the fragment (never sent) are not where it came from.
+fn redirected(asked: &Url, answered: &Url) -> bool {
+    let bare = |u: &Url| {
+        let mut u = u.clone();
+        let _ = u.set_username("");
+        let _ = u.set_password(None);
+        u.set_fragment(None);
+        u
+    };
+    bare(asked) != bare(answered)
 }
 
 /// The settings every client shares. `localhost` (and `localhost.`) is answered here,

@@ -545,7 +545,10 @@ fn place(
         StatusCode::RANGE_NOT_SATISFIABLE => {
             return Err(fatal(fail(
                 Code::Error,
-                format!("GET {url}: HTTP 416 to a request for the whole file"),
+                format!(
+                    "GET {}: HTTP 416 to a request for the whole file",
+                    crate::api::shown(url)
+                ),
             )));
         }
         _ => {

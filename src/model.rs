@@ -263,21 +263,22 @@ impl<'a> Export<'a> {
         Some(state)
     }
 
-    /// The file to download: `src_url`, which must be an http(s) URL.
+    /// The file to download: `src_url`, which must be an http(s) URL. The error says why
+    /// it is not (an invalid port is not a wrong scheme), without its userinfo.
     pub fn file_url(&self) -> anyhow::Result<Url> {
         let src = self.fields.src_url.as_deref().unwrap_or_default();
-        Url::parse(src)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .ok_or_else(|| {
-                fail(
-                    Code::Error,
-                    format!(
-                        "unexpected response: src_url is not an http(s) URL: {}",
-                        sanitize(src)
-                    ),
-                )
-            })
+        let why = match Url::parse(src) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => return Ok(url),
+            Ok(_) => "is not an http(s) URL".to_string(),
+            Err(e) => format!("is not a valid URL ({e})"),
+        };
+        Err(fail(
+            Code::Error,
+            format!(
+                "unexpected response: src_url {why}: {}",
+                sanitize(&crate::text::without_userinfo(src))
+            ),
+        ))
     }
 
     /// The long reference the API gives, `FOLDER/PROJECT/EXPORT` or shorter. The server's

@@ -322,3 +322,74 @@ fn a_create_answered_with_any_redirect_is_never_followed() {
     r.stderr_has(&[&format!("redirected to {}/v2/", router.base)]);
     assert_eq!(router.count("POST /v2/projects/f/p/exports"), 1);
 }
+
+// ---- URLs as shown ----
+
+/// A server whose `p/e` is ready with its file at `src_url` (`{base}` is this server).
+fn ready_at(
+    src_url: &'static str,
+    file: impl Fn(&Seen) -> Answer + Send + Sync + 'static,
+) -> Router {
+    Router::serve(move |req, _| {
+        if req.path.starts_with("/files/") {
+            return file(req);
+        }
+        let host = req.header("host").unwrap_or_default();
+        let src = src_url.replace("{host}", host);
+        answer_json(
+            200,
+            &json!({"id": "e", "status": "ready", "project_id": "p", "src_url": src}),
+        )
+    })
+}
+
+#[test]
+fn urls_are_shown_without_userinfo_and_redirected_only_after_a_redirect() {
+    // Userinfo and a fragment are no redirect.
+    let router = ready_at("http://user:hunter2@{host}/files/e.mp4#t=10", |_| {
+        Answer::Raw(raw(200, &[], b"bytes"))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(api(&router.base)
+        .args(["download", "p/e", "-v", "-o"])
+        .arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
+    r.stderr_has(&["> GET http://***@", "/files/e.mp4#t=10"]);
+    assert!(!r.stderr.contains("redirected"), "{}", r.stderr);
+
+    // A real redirect says so, and an error shows no password either.
+    let router = ready_at("http://user:hunter2@{host}/files/e.mp4", |req| {
+        if req.path == "/files/e.mp4" {
+            Answer::Raw(raw(302, &[("Location", "/files/moved.mp4")], b""))
+        } else {
+            Answer::Raw(raw(404, &[], b"gone"))
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(api(&router.base)
+        .args(["download", "p/e", "-v", "-o"])
+        .arg(dir.path()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
+    r.stderr_has(&["(redirected to ", "/files/moved.mp4", "HTTP 404"]);
+    assert_eq!(
+        router.lines().last().map(String::as_str),
+        Some("GET /files/moved.mp4")
+    );
+}
+
+#[test]
+fn a_src_url_with_an_invalid_port_says_so_without_its_userinfo() {
+    let router = ready_at("https://u:hunter2@cdn.example:99999/e.mp4", |_| {
+        Answer::Raw(raw(500, &[], b""))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(api(&router.base)
+        .args(["download", "p/e", "-o"])
+        .arg(dir.path()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&["invalid port number", "https://***@cdn.example:99999/e.mp4"]);
+    assert!(!r.stderr.contains("not an http(s) URL"), "{}", r.stderr);
+    assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
+}
