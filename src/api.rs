@@ -405,7 +405,7 @@ impl Api {
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| parse_retry_after(v.to_str().ok()?));
-        let body = self.read_body(resp, start, limit).unwrap_or_default();
+        let body = error_body(resp);
         let code = match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Code::Auth,
             StatusCode::NOT_FOUND => Code::NotFound,
@@ -550,6 +550,18 @@ pub fn shown(url: &Url) -> String {
     let _ = bare.set_password(None);
     let _ = bare.set_username("***");
     bare.to_string()
+}
+
+/// Most bytes of an error body read: the message shows its first 200 characters, and a
+/// huge (or endless) error page must neither be read whole nor hide what it says.
+const MAX_ERROR_BODY: u64 = 64 * 1024;
+
+/// The start of an error body, up to `MAX_ERROR_BODY`; what came before a read error
+/// (the request's timeout bounds the wait).
+fn error_body(resp: Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    let _ = resp.take(MAX_ERROR_BODY).read_to_end(&mut body);
+    body
 }
 
 /// Whether an answer came from another URL than the one asked: a redirect. Userinfo

@@ -157,7 +157,7 @@ impl State {
 pub struct Fields<'a> {
     #[serde(borrow, default, deserialize_with = "text")]
     pub id: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "text")]
+    #[serde(borrow, default, deserialize_with = "status_text")]
     pub status: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "text")]
     pub src_url: Option<Cow<'a, str>>,
@@ -232,6 +232,31 @@ pub fn text<'de: 'a, 'a, D: serde::Deserializer<'de>>(
         }
     }
     d.deserialize_any(Text)
+}
+
+/// `status` as text, with any character that could hide (a NUL, a control, a bidi mark)
+/// written as a `\u0000` escape: `"ready\u0000"` is not ready, so it must not show as
+/// `ready` (a space for it would look the same). The JSON output keeps the server's text.
+fn status_text<'de: 'a, 'a, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Cow<'a, str>>, D::Error> {
+    Ok(text(d)?.map(|s| {
+        if s.chars().any(crate::text::is_unsafe) {
+            Cow::Owned(
+                s.chars()
+                    .map(|c| {
+                        if crate::text::is_unsafe(c) {
+                            format!("\\u{:04x}", u32::from(c))
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect(),
+            )
+        } else {
+            s
+        }
+    }))
 }
 
 /// One export as the server sent it: its exact JSON text and the fields read from it.
@@ -461,6 +486,22 @@ mod tests {
         );
         assert_eq!(State::of("in_progress"), State::Processing);
         assert_eq!(State::of("canceled"), State::Failed);
+    }
+
+    #[test]
+    fn a_status_with_hidden_characters_shows_them_escaped_and_is_not_ready() {
+        let raw: &RawValue = serde_json::from_str(
+            r#"{"id":"e","status":"ready\u0000","src_url":"https://h/e.mp4"}"#,
+        )
+        .unwrap();
+        let e = Export::from_raw(raw.get()).unwrap();
+        assert_eq!(e.status(), Some("ready\\u0000"));
+        assert_eq!(e.state(), Some(State::Processing));
+        let raw: &RawValue = serde_json::from_str(r#"{"status":"re\u202eady"}"#).unwrap();
+        assert_eq!(
+            Export::from_raw(raw.get()).unwrap().status(),
+            Some("re\\u202eady")
+        );
     }
 
     #[test]

@@ -393,3 +393,76 @@ fn a_src_url_with_an_invalid_port_says_so_without_its_userinfo() {
     assert!(!r.stderr.contains("not an http(s) URL"), "{}", r.stderr);
     assert!(!r.stderr.contains("hunter2"), "{}", r.stderr);
 }
+
+// ---- smaller: error bodies, durations, hidden characters in a status ----
+
+#[test]
+fn an_error_body_is_read_up_to_64_kib_and_still_shown() {
+    // Past the body cap: its message is still what it says, not "(empty body)".
+    let padded = format!("{{\"message\":\"no such project\"}}{}", " ".repeat(500));
+    let router = Router::serve(move |_, _| Answer::Raw(raw(404, &[], padded.as_bytes())));
+    let r = run(api(&router.base)
+        .env("KLAP_TEST_MAX_BODY", "100")
+        .args(["status", "p/e"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    r.stderr_has(&["HTTP 404: no such project"]);
+
+    // A huge error page that never ends: its first 64 KiB are enough, at once.
+    let mut head = b"HTTP/1.1 500 X\r\nContent-Length: 100000000\r\n\r\n".to_vec();
+    head.extend(b"overloaded ".repeat(7000));
+    let script = crate::script::Script::serve(vec![crate::script::Step::Stall(head)]);
+    let started = std::time::Instant::now();
+    let r =
+        run(api(&script.base).args(["status", "p/e", "--retries", "0", "--http-timeout", "15"]));
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&["HTTP 500: overloaded overloaded"]);
+}
+
+#[test]
+fn a_duration_that_rounds_to_zero_is_a_usage_error() {
+    let router = Router::serve(|_, _| answer_json(200, &json!([])));
+    for args in [
+        &["list", "--http-timeout", "0.0000000001"][..],
+        &["wait", "p/e", "--timeout", "500us"],
+    ] {
+        let r = run(api(&router.base).args(args));
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        r.stderr_has(&["below 1ms"]);
+    }
+    assert!(router.lines().is_empty(), "{:?}", router.lines());
+}
+
+#[test]
+fn a_status_with_a_hidden_character_shows_it_escaped() {
+    let router = Router::serve(|_, _| {
+        answer_json(
+            200,
+            &json!({"id": "e", "status": "ready\u{0}", "project_id": "p",
+                    "src_url": "https://cdn.example/e.mp4"}),
+        )
+    });
+    for format in ["table", "tsv"] {
+        let r = run(api(&router.base).args(["status", "p/e", "--format", format]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.contains("ready\\u0000"), "{format}: {}", r.stdout);
+    }
+    // The JSON is the server's, verbatim.
+    let r = run(api(&router.base).args(["status", "p/e", "--json"]));
+    assert!(
+        r.stdout.contains(r#""status": "ready\u0000""#),
+        "{}",
+        r.stdout
+    );
+    // And it is not ready.
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(api(&router.base)
+        .args(["download", "p/e", "-o"])
+        .arg(dir.path()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&["not ready"]);
+}
