@@ -16,7 +16,7 @@ use reqwest::blocking::{Client, ClientBuilder, RequestBuilder, Response};
 use reqwest::header::{ACCEPT_ENCODING, AUTHORIZATION, HeaderValue, LOCATION, RETRY_AFTER};
 
 use crate::exit::{Code, Fail, fail};
-use crate::model::{CreateBody, ExportRef, ProjectRef, parse_list};
+use crate::model::{CreateBody, ExportRef, ProjectRef, parse_list, pick};
 use crate::say;
 use crate::text::snippet;
 
@@ -238,9 +238,13 @@ impl Api {
                 let body = self.get(&self.list_url(None, None))?;
                 *list = Some(index(&body)?);
             }
-            return list
+            let listed: Vec<&str> = list
                 .as_ref()
-                .and_then(|by_id| by_id.get(&r.export).cloned())
+                .and_then(|by_id| by_id.get(&r.export))
+                .map(|all| all.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            return pick(&listed, r)?
+                .map(str::to_string)
                 .ok_or_else(|| not_in_list(&r.export));
         };
         self.get(&self.export_url(project, &r.export))
@@ -665,15 +669,21 @@ impl fmt::Display for TooLarge {
 
 impl std::error::Error for TooLarge {}
 
-/// The JSON of the export with this ID in a list body; exit 3 when absent.
-/// `GET /exports` by export ID (each export's own JSON), read once for a command's refs.
-pub type ListIndex = Option<HashMap<String, String>>;
+/// `GET /exports` by export ID (the JSON of each export with it, in the list's order:
+/// one ID may be in several folders or projects), read once for a command's refs.
+pub type ListIndex = Option<HashMap<String, Vec<String>>>;
 
-fn index(list: &str) -> anyhow::Result<HashMap<String, String>> {
-    Ok(parse_list(list)?
-        .into_iter()
-        .filter_map(|e| Some((e.fields.id.as_deref()?.to_string(), e.raw.to_string())))
-        .collect())
+fn index(list: &str) -> anyhow::Result<HashMap<String, Vec<String>>> {
+    let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
+    for e in parse_list(list)? {
+        if let Some(id) = e.fields.id.as_deref() {
+            by_id
+                .entry(id.to_string())
+                .or_default()
+                .push(e.raw.to_string());
+        }
+    }
+    Ok(by_id)
 }
 
 /// A bare export ID that `GET /exports` does not hold: exit 3.

@@ -341,6 +341,52 @@ impl<'a> Export<'a> {
     }
 }
 
+/// The export `r` names among `listed`, the JSON of a list's exports with `r`'s ID, in
+/// the list's order: the first whose project (and folder) fit `r`'s when it gives them.
+/// A bare ID that more than one folder or project holds is ambiguous (exit 2, naming
+/// the full refs to choose from); one ref listed twice is one export.
+pub fn pick<'r>(listed: &[&'r str], r: &ExportRef) -> anyhow::Result<Option<&'r str>> {
+    let fits = |full: Option<&ExportRef>| match (&r.project, full.and_then(|f| f.project.as_ref()))
+    {
+        (Some(want), Some(got)) => {
+            want.project == got.project
+                && (want.folder.is_none() || got.folder.is_none() || want.folder == got.folder)
+        }
+        _ => true,
+    };
+    let mut first = None;
+    let mut places: Vec<String> = Vec::new();
+    for raw in listed {
+        let Ok(e) = Export::from_raw(raw) else {
+            continue;
+        };
+        let full = e.reference();
+        if !fits(full.as_ref()) {
+            continue;
+        }
+        first = first.or(Some(*raw));
+        if let Some(full) = full.filter(|f| f.project.is_some()) {
+            let full = full.to_string();
+            if !places.contains(&full) {
+                places.push(full);
+            }
+        }
+    }
+    if r.project.is_none() && places.len() > 1 {
+        return Err(crate::exit::Fail::new(
+            Code::Usage,
+            format!(
+                "export ID '{}' is ambiguous: it is in {}",
+                r.export,
+                places.join(", ")
+            ),
+        )
+        .hint("give the full ref of the one you mean")
+        .into());
+    }
+    Ok(first)
+}
+
 fn malformed(expected: &str, why: impl fmt::Display, body: &str) -> anyhow::Error {
     fail(
         Code::Error,
@@ -501,6 +547,29 @@ mod tests {
         assert_eq!(
             Export::from_raw(raw.get()).unwrap().status(),
             Some("re\\u202eady")
+        );
+    }
+
+    #[test]
+    fn a_bare_id_in_two_places_is_ambiguous_and_a_full_ref_picks_its_own() {
+        let a = r#"{"id":"e1","status":"ready","folder_id":"F","project_id":"p1"}"#;
+        let b = r#"{"id":"e1","status":"error","folder_id":"G","project_id":"p2"}"#;
+        let bare = ExportRef::parse("e1").unwrap();
+        let e = pick(&[a, b], &bare).unwrap_err();
+        assert_eq!(crate::exit::code_of(&e), Code::Usage);
+        assert!(format!("{e:#}").contains("F/p1/e1, G/p2/e1"), "{e:#}");
+        assert_eq!(pick(&[a, a], &bare).unwrap(), Some(a));
+        assert_eq!(
+            pick(&[a, b], &ExportRef::parse("G/p2/e1").unwrap()).unwrap(),
+            Some(b)
+        );
+        assert_eq!(
+            pick(&[a, b], &ExportRef::parse("p1/e1").unwrap()).unwrap(),
+            Some(a)
+        );
+        assert_eq!(
+            pick(&[a], &ExportRef::parse("H/p3/e1").unwrap()).unwrap(),
+            None
         );
     }
 

@@ -466,3 +466,109 @@ fn a_status_with_a_hidden_character_shows_it_escaped() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     r.stderr_has(&["not ready"]);
 }
+
+// ---- refs that share an export ID ----
+
+/// `F/p1/e1` is ready (its file at /files/e1.mp4), `G/p2/e1` is another export with that ID,
+/// `nf/p9/e1` is not found; the unfiltered list holds the first two.
+fn shared_ids() -> Router {
+    Router::serve(|req, _| {
+        let host = req.header("host").unwrap_or_default();
+        let one = json!({"id": "e1", "status": "ready", "folder_id": "F", "project_id": "p1",
+                         "src_url": format!("http://{host}/files/e1.mp4")});
+        let two = json!({"id": "e1", "status": "processing", "folder_id": "G", "project_id": "p2"});
+        match req.path.as_str() {
+            "/files/e1.mp4" => Answer::Raw(raw(200, &[], b"the one file")),
+            "/v2/projects/F/p1/exports/e1" => answer_json(200, &one),
+            "/v2/projects/G/p2/exports/e1" => answer_json(200, &two),
+            "/v2/exports" => answer_json(200, &json!([one, two])),
+            _ => answer_json(404, &json!({"message": "no such export"})),
+        }
+    })
+}
+
+#[test]
+fn refs_sharing_an_export_id_are_each_checked_and_the_file_fetched_once() {
+    for order in [["F/p1/e1", "nf/p9/e1"], ["nf/p9/e1", "F/p1/e1"]] {
+        let router = shared_ids();
+        let dir = tempfile::tempdir().unwrap();
+        let r = run(api(&router.base)
+            .args(["download", order[0], order[1], "F/p1/e1", "-o"])
+            .arg(dir.path()));
+        assert_eq!(r.code, 3, "{order:?}: {}", r.stderr);
+        r.stderr_has(&["projects/nf/p9/exports/e1: HTTP 404: no such export"]);
+        assert_eq!(
+            router.count("GET /v2/projects/nf/p9/exports/e1"),
+            1,
+            "{order:?}"
+        );
+        assert_eq!(
+            router.count("GET /files/e1.mp4"),
+            1,
+            "{order:?}: fetched once"
+        );
+        assert_eq!(
+            std::fs::read(dir.path().join("e1.mp4")).unwrap(),
+            b"the one file"
+        );
+        assert_eq!(dir_names(dir.path()), ["e1.mp4"]);
+    }
+}
+
+#[test]
+fn a_bare_id_in_two_projects_is_ambiguous_for_status_wait_and_download() {
+    for args in [
+        &["status", "e1"][..],
+        &["wait", "e1", "--timeout", "5s", "--interval", "0.1"],
+        &["download", "e1"],
+    ] {
+        let router = shared_ids();
+        let dir = tempfile::tempdir().unwrap();
+        let r = run(api(&router.base).current_dir(dir.path()).args(args));
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        r.stderr_has(&["ambiguous", "F/p1/e1, G/p2/e1"]);
+        assert_eq!(router.count("GET /files/e1.mp4"), 0, "{args:?}");
+        assert_eq!(r.stdout, "", "{args:?}");
+    }
+}
+
+#[test]
+fn wait_takes_each_full_ref_its_own_export_from_a_folder_list() {
+    // One folder's list holds e1 twice: ready in p1, still processing in p2.
+    let router = Router::serve(|req, _| {
+        let list = json!([
+            {"id": "e1", "status": "ready", "folder_id": "F", "project_id": "p1",
+             "src_url": "https://cdn.example/e1.mp4"},
+            {"id": "e1", "status": "processing", "folder_id": "F", "project_id": "p2"},
+        ]);
+        match req.path.as_str() {
+            "/v2/exports?folder_id=F" => answer_json(200, &list),
+            "/v2/projects/F/p2/exports/e1" => answer_json(200, &list[1]),
+            _ => answer_json(404, &json!({"message": "no such export"})),
+        }
+    });
+    let r = run(api(&router.base).args([
+        "wait",
+        "F/p1/e1",
+        "F/p2/e1",
+        "--timeout",
+        "0.3",
+        "--interval",
+        "0.1",
+        "--json",
+    ]));
+    assert_eq!(r.code, 6, "p2's is still processing: {}", r.stderr);
+    let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let states: Vec<(&str, &str)> = out
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["project_id"].as_str().unwrap(),
+                e["status"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(states, [("p1", "ready"), ("p2", "processing")]);
+}
