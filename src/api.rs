@@ -231,7 +231,7 @@ impl Api {
     }
 
     /// The current JSON of one export. A bare export ID is looked up in `GET /exports`,
-    /// which `list` caches for the caller's pass; `retry` applies the retry policy.
+    /// which `list` caches for the caller's pass. Both GETs have the retry policy of `get`.
     pub fn export(&self, r: &ExportRef, list: &mut ListIndex) -> anyhow::Result<String> {
         let Some(project) = &r.project else {
             if list.is_none() {
@@ -672,6 +672,8 @@ impl std::error::Error for TooLarge {}
 /// `GET /exports` by export ID (the JSON of each export with it, in the list's order:
 /// one ID may be in several folders or projects), read once for a command's refs.
 pub type ListIndex = Option<HashMap<String, Vec<String>>>;
+
+/// A list body by export ID; an element without an ID is left out.
 
 fn index(list: &str) -> anyhow::Result<HashMap<String, Vec<String>>> {
     let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
