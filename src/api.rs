@@ -674,7 +674,6 @@ impl std::error::Error for TooLarge {}
 pub type ListIndex = Option<HashMap<String, Vec<String>>>;
 
 /// A list body by export ID; an element without an ID is left out.
-
 fn index(list: &str) -> anyhow::Result<HashMap<String, Vec<String>>> {
     let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
     for e in parse_list(list)? {

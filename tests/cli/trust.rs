@@ -4,12 +4,12 @@
 
 use serde_json::json;
 
-use crate::script::{Answer, Router, Seen, answer_json, raw};
+use crate::script::{Script, Seen, Step, json, raw};
 use crate::{api, dir_names, run};
 
 #[test]
 fn localhost_with_a_trailing_dot_and_any_case_is_loopback() {
-    let router = Router::serve(|_, _| answer_json(200, &json!([])));
+    let router = Script::route(|_, _| json(200, &json!([])));
     let port = router.base.rsplit(':').next().unwrap().to_string();
     for host in ["LOCALHOST.", "LocalHost"] {
         let r = run(api("unused")
@@ -32,13 +32,13 @@ fn version(v: u8, len: usize) -> Vec<u8> {
 
 /// A server whose `p/e` is ready with its file at `/files/e.mp4`, answered by `file`
 /// (the request and how many file requests came before it).
-fn file_host(file: impl Fn(&Seen, usize) -> Answer + Send + Sync + 'static) -> Router {
-    Router::serve(move |req, nth| {
+fn file_host(file: impl Fn(&Seen, usize) -> Step + Send + Sync + 'static) -> Script {
+    Script::route(move |req, nth| {
         if req.path == "/files/e.mp4" {
             return file(req, nth);
         }
         let host = req.header("host").unwrap_or_default();
-        answer_json(
+        json(
             200,
             &json!({"id": "e", "status": "ready", "project_id": "p",
                     "src_url": format!("http://{host}/files/e.mp4")}),
@@ -47,22 +47,22 @@ fn file_host(file: impl Fn(&Seen, usize) -> Answer + Send + Sync + 'static) -> R
 }
 
 /// The whole of `data` as a 200 with `headers`, cut after `keep` body bytes.
-fn cut(data: &[u8], headers: &[(&str, &str)], keep: usize) -> Answer {
+fn cut(data: &[u8], headers: &[(&str, &str)], keep: usize) -> Step {
     let whole = raw(200, headers, data);
     let n = whole.len() - (data.len() - keep);
-    Answer::Cut(whole, n)
+    Step::Cut(whole, n)
 }
 
 /// `data[from..]` as a 206 of a file `total` long (`*` when `None`).
-fn rest(data: &[u8], from: usize, total: Option<usize>, headers: &[(&str, &str)]) -> Answer {
+fn rest(data: &[u8], from: usize, total: Option<usize>, headers: &[(&str, &str)]) -> Step {
     let total = total.map_or("*".to_string(), |t| t.to_string());
     let range = format!("bytes {from}-{}/{total}", data.len() - 1);
     let mut all = vec![("Content-Range", range.as_str())];
     all.extend_from_slice(headers);
-    Answer::Raw(raw(206, &all, &data[from..]))
+    Step::Raw(raw(206, &all, &data[from..]))
 }
 
-fn file_requests(router: &Router) -> Vec<Seen> {
+fn file_requests(router: &Script) -> Vec<Seen> {
     router
         .hits()
         .into_iter()
@@ -71,7 +71,7 @@ fn file_requests(router: &Router) -> Vec<Seen> {
         .collect()
 }
 
-fn download(router: &Router, dir: &tempfile::TempDir, extra: &[&str]) -> crate::Run {
+fn download(router: &Script, dir: &tempfile::TempDir, extra: &[&str]) -> crate::Run {
     run(api(&router.base)
         .args(["download", "p/e", "-o", dir.path().to_str().unwrap()])
         .args(extra))
@@ -88,7 +88,7 @@ fn a_resume_that_finds_another_etag_starts_over_and_never_splices() {
             1 if req.header("range").is_some() => {
                 rest(&new, 1500, Some(4000), &[("ETag", "\"v2\"")])
             }
-            _ => Answer::Raw(raw(200, &[("ETag", "\"v2\"")], &new)),
+            _ => Step::Raw(raw(200, &[("ETag", "\"v2\"")], &new)),
         })
     };
     let dir = tempfile::tempdir().unwrap();
@@ -115,7 +115,7 @@ fn without_a_validator_a_resume_of_another_length_starts_over() {
             file_host(move |req, nth| match nth {
                 0 => cut(&old, &[], 1500),
                 1 if req.header("range").is_some() => rest(&new, 1500, total, &[]),
-                _ => Answer::Raw(raw(200, &[], &new)),
+                _ => Step::Raw(raw(200, &[], &new)),
             })
         };
         let dir = tempfile::tempdir().unwrap();
@@ -168,7 +168,7 @@ fn if_range_is_the_strong_etag_else_last_modified_and_a_same_version_resume_appe
 }
 
 /// A 200 with no length, sent chunked and cut after `keep` bytes of `data`.
-fn chunked_cut(data: &[u8], keep: usize) -> Answer {
+fn chunked_cut(data: &[u8], keep: usize) -> Step {
     let mut out =
         b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_vec();
     out.extend_from_slice(format!("{:x}\r\n", keep).as_bytes());
@@ -177,7 +177,7 @@ fn chunked_cut(data: &[u8], keep: usize) -> Answer {
     // The next chunk is announced but never comes.
     out.extend_from_slice(format!("{:x}\r\n", data.len() - keep).as_bytes());
     let n = out.len();
-    Answer::Cut(out, n)
+    Step::Cut(out, n)
 }
 
 #[test]
@@ -187,7 +187,7 @@ fn a_416_for_exactly_the_bytes_held_means_complete() {
         let data = data.clone();
         file_host(move |_, nth| match nth {
             0 => chunked_cut(&data, 3000),
-            _ => Answer::Raw(raw(416, &[("Content-Range", "bytes */3000")], b"")),
+            _ => Step::Raw(raw(416, &[("Content-Range", "bytes */3000")], b"")),
         })
     };
     let dir = tempfile::tempdir().unwrap();
@@ -205,9 +205,9 @@ fn a_416_for_exactly_the_bytes_held_means_complete() {
         file_host(move |req, nth| match nth {
             0 => chunked_cut(&data, 3000),
             1 if req.header("range").is_some() => {
-                Answer::Raw(raw(416, &[("Content-Range", "bytes */3500")], b""))
+                Step::Raw(raw(416, &[("Content-Range", "bytes */3500")], b""))
             }
-            _ => Answer::Raw(raw(200, &[], &new)),
+            _ => Step::Raw(raw(200, &[], &new)),
         })
     };
     let dir = tempfile::tempdir().unwrap();
@@ -218,7 +218,7 @@ fn a_416_for_exactly_the_bytes_held_means_complete() {
 }
 
 /// Every connection carries at most `step` bytes of the file, from where it is asked.
-fn dropping_link(data: Vec<u8>, step: usize) -> Router {
+fn dropping_link(data: Vec<u8>, step: usize) -> Script {
     file_host(move |req, _| {
         let from: usize = req
             .header("range")
@@ -236,7 +236,7 @@ fn dropping_link(data: Vec<u8>, step: usize) -> Router {
         };
         let body = data.len() - from;
         let keep = answer.len() - body + step.min(body);
-        Answer::Cut(answer, keep)
+        Step::Cut(answer, keep)
     })
 }
 
@@ -271,8 +271,7 @@ fn retries_count_only_attempts_in_a_row_without_progress() {
 #[test]
 fn files_are_asked_for_as_stored_and_an_encoded_body_is_never_saved() {
     let data = version(7, 2000);
-    let router =
-        file_host(move |_, _| Answer::Raw(raw(200, &[("Content-Encoding", "gzip")], &data)));
+    let router = file_host(move |_, _| Step::Raw(raw(200, &[("Content-Encoding", "gzip")], &data)));
     let dir = tempfile::tempdir().unwrap();
     let r = download(&router, &dir, &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -287,17 +286,16 @@ fn files_are_asked_for_as_stored_and_an_encoded_body_is_never_saved() {
 
 #[test]
 fn a_create_answered_with_any_redirect_is_never_followed() {
-    let elsewhere =
-        Router::serve(|_, _| answer_json(201, &json!({"id": "e9", "status": "processing"})));
+    let elsewhere = Script::route(|_, _| json(201, &json!({"id": "e9", "status": "processing"})));
     let other = elsewhere.base.trim_start_matches("http://").to_string();
     for status in [301, 302, 303, 307, 308] {
         let location = format!("http://user:pw@{other}/v2/projects/p/exports");
-        let router = Router::serve(move |req, _| {
+        let router = Script::route(move |req, _| {
             if req.method == "POST" {
-                Answer::Raw(raw(status, &[("Location", &location)], b""))
+                Step::Raw(raw(status, &[("Location", &location)], b""))
             } else {
                 // The same origin is not asked again either.
-                answer_json(201, &json!({"id": "e9", "status": "processing"}))
+                json(201, &json!({"id": "e9", "status": "processing"}))
             }
         });
         let r = run(api(&router.base).args(["create", "p"]));
@@ -314,8 +312,7 @@ fn a_create_answered_with_any_redirect_is_never_followed() {
     assert!(elsewhere.lines().is_empty(), "{:?}", elsewhere.lines());
 
     // A relative Location is named whole; a hostile one is made safe.
-    let router =
-        Router::serve(|_, _| Answer::Raw(raw(307, &[("Location", "/v2/\u{202e}red")], b"")));
+    let router = Script::route(|_, _| Step::Raw(raw(307, &[("Location", "/v2/\u{202e}red")], b"")));
     let r = run(api(&router.base).args(["create", "f/p"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(!r.stderr.contains('\u{202e}'), "{}", r.stderr);
@@ -326,17 +323,14 @@ fn a_create_answered_with_any_redirect_is_never_followed() {
 // ---- URLs as shown ----
 
 /// A server whose `p/e` is ready with its file at `src_url` (`{base}` is this server).
-fn ready_at(
-    src_url: &'static str,
-    file: impl Fn(&Seen) -> Answer + Send + Sync + 'static,
-) -> Router {
-    Router::serve(move |req, _| {
+fn ready_at(src_url: &'static str, file: impl Fn(&Seen) -> Step + Send + Sync + 'static) -> Script {
+    Script::route(move |req, _| {
         if req.path.starts_with("/files/") {
             return file(req);
         }
         let host = req.header("host").unwrap_or_default();
         let src = src_url.replace("{host}", host);
-        answer_json(
+        json(
             200,
             &json!({"id": "e", "status": "ready", "project_id": "p", "src_url": src}),
         )
@@ -347,7 +341,7 @@ fn ready_at(
 fn urls_are_shown_without_userinfo_and_redirected_only_after_a_redirect() {
     // Userinfo and a fragment are no redirect.
     let router = ready_at("http://user:hunter2@{host}/files/e.mp4#t=10", |_| {
-        Answer::Raw(raw(200, &[], b"bytes"))
+        Step::Raw(raw(200, &[], b"bytes"))
     });
     let dir = tempfile::tempdir().unwrap();
     let r = run(api(&router.base)
@@ -361,9 +355,9 @@ fn urls_are_shown_without_userinfo_and_redirected_only_after_a_redirect() {
     // A real redirect says so, and an error shows no password either.
     let router = ready_at("http://user:hunter2@{host}/files/e.mp4", |req| {
         if req.path == "/files/e.mp4" {
-            Answer::Raw(raw(302, &[("Location", "/files/moved.mp4")], b""))
+            Step::Raw(raw(302, &[("Location", "/files/moved.mp4")], b""))
         } else {
-            Answer::Raw(raw(404, &[], b"gone"))
+            Step::Raw(raw(404, &[], b"gone"))
         }
     });
     let dir = tempfile::tempdir().unwrap();
@@ -382,7 +376,7 @@ fn urls_are_shown_without_userinfo_and_redirected_only_after_a_redirect() {
 #[test]
 fn a_src_url_with_an_invalid_port_says_so_without_its_userinfo() {
     let router = ready_at("https://u:hunter2@cdn.example:99999/e.mp4", |_| {
-        Answer::Raw(raw(500, &[], b""))
+        Step::Raw(raw(500, &[], b""))
     });
     let dir = tempfile::tempdir().unwrap();
     let r = run(api(&router.base)
@@ -400,7 +394,7 @@ fn a_src_url_with_an_invalid_port_says_so_without_its_userinfo() {
 fn an_error_body_is_read_up_to_64_kib_and_still_shown() {
     // Past the body cap: its message is still what it says, not "(empty body)".
     let padded = format!("{{\"message\":\"no such project\"}}{}", " ".repeat(500));
-    let router = Router::serve(move |_, _| Answer::Raw(raw(404, &[], padded.as_bytes())));
+    let router = Script::route(move |_, _| Step::Raw(raw(404, &[], padded.as_bytes())));
     let r = run(api(&router.base)
         .env("KLAP_TEST_MAX_BODY", "100")
         .args(["status", "p/e"]));
@@ -410,7 +404,7 @@ fn an_error_body_is_read_up_to_64_kib_and_still_shown() {
     // A huge error page that never ends: its first 64 KiB are enough, at once.
     let mut head = b"HTTP/1.1 500 X\r\nContent-Length: 100000000\r\n\r\n".to_vec();
     head.extend(b"overloaded ".repeat(7000));
-    let script = crate::script::Script::serve(vec![crate::script::Step::Stall(head)]);
+    let script = Script::serve(vec![Step::Stall(head)]);
     let started = std::time::Instant::now();
     let r =
         run(api(&script.base).args(["status", "p/e", "--retries", "0", "--http-timeout", "15"]));
@@ -425,7 +419,7 @@ fn an_error_body_is_read_up_to_64_kib_and_still_shown() {
 
 #[test]
 fn a_duration_that_rounds_to_zero_is_a_usage_error() {
-    let router = Router::serve(|_, _| answer_json(200, &json!([])));
+    let router = Script::route(|_, _| json(200, &json!([])));
     for args in [
         &["list", "--http-timeout", "0.0000000001"][..],
         &["wait", "p/e", "--timeout", "500us"],
@@ -439,8 +433,8 @@ fn a_duration_that_rounds_to_zero_is_a_usage_error() {
 
 #[test]
 fn a_status_with_a_hidden_character_shows_it_escaped() {
-    let router = Router::serve(|_, _| {
-        answer_json(
+    let router = Script::route(|_, _| {
+        json(
             200,
             &json!({"id": "e", "status": "ready\u{0}", "project_id": "p",
                     "src_url": "https://cdn.example/e.mp4"}),
@@ -471,18 +465,18 @@ fn a_status_with_a_hidden_character_shows_it_escaped() {
 
 /// `F/p1/e1` is ready (its file at /files/e1.mp4), `G/p2/e1` is another export with that ID,
 /// `nf/p9/e1` is not found; the unfiltered list holds the first two.
-fn shared_ids() -> Router {
-    Router::serve(|req, _| {
+fn shared_ids() -> Script {
+    Script::route(|req, _| {
         let host = req.header("host").unwrap_or_default();
         let one = json!({"id": "e1", "status": "ready", "folder_id": "F", "project_id": "p1",
                          "src_url": format!("http://{host}/files/e1.mp4")});
         let two = json!({"id": "e1", "status": "processing", "folder_id": "G", "project_id": "p2"});
         match req.path.as_str() {
-            "/files/e1.mp4" => Answer::Raw(raw(200, &[], b"the one file")),
-            "/v2/projects/F/p1/exports/e1" => answer_json(200, &one),
-            "/v2/projects/G/p2/exports/e1" => answer_json(200, &two),
-            "/v2/exports" => answer_json(200, &json!([one, two])),
-            _ => answer_json(404, &json!({"message": "no such export"})),
+            "/files/e1.mp4" => Step::Raw(raw(200, &[], b"the one file")),
+            "/v2/projects/F/p1/exports/e1" => json(200, &one),
+            "/v2/projects/G/p2/exports/e1" => json(200, &two),
+            "/v2/exports" => json(200, &json!([one, two])),
+            _ => json(404, &json!({"message": "no such export"})),
         }
     })
 }
@@ -535,16 +529,16 @@ fn a_bare_id_in_two_projects_is_ambiguous_for_status_wait_and_download() {
 #[test]
 fn wait_takes_each_full_ref_its_own_export_from_a_folder_list() {
     // One folder's list holds e1 twice: ready in p1, still processing in p2.
-    let router = Router::serve(|req, _| {
+    let router = Script::route(|req, _| {
         let list = json!([
             {"id": "e1", "status": "ready", "folder_id": "F", "project_id": "p1",
              "src_url": "https://cdn.example/e1.mp4"},
             {"id": "e1", "status": "processing", "folder_id": "F", "project_id": "p2"},
         ]);
         match req.path.as_str() {
-            "/v2/exports?folder_id=F" => answer_json(200, &list),
-            "/v2/projects/F/p2/exports/e1" => answer_json(200, &list[1]),
-            _ => answer_json(404, &json!({"message": "no such export"})),
+            "/v2/exports?folder_id=F" => json(200, &list),
+            "/v2/projects/F/p2/exports/e1" => json(200, &list[1]),
+            _ => json(404, &json!({"message": "no such export"})),
         }
     });
     let r = run(api(&router.base).args([
