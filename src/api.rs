@@ -533,8 +533,15 @@ impl Api {
         } else {
             format!("the connection failed: {}", innermost(e))
         };
-        // Trying again cannot make a certificate trusted.
-        let untrusted = what.starts_with("TLS certificate not trusted");
+        // A connection that failed through a proxy is the proxy's failure: say which, and
+        // where it was set, or the user hunts for a fault at the API host.
+        let what = match proxy_for(url).filter(|_| e.is_connect()) {
+            Some((proxy, var)) => format!("through the proxy {proxy} (from {var}): {what}"),
+            None => what,
+        };
+        // Trying again cannot make a certificate trusted, nor a plain port speak TLS.
+        let untrusted =
+            what.contains("TLS certificate not trusted") || what.contains("does not speak TLS");
         AttemptError {
             error: fail(Code::Error, format!("{method} {}: {what}", shown(url))),
             transient: !untrusted,
@@ -640,9 +647,20 @@ fn connect_cause(e: &reqwest::Error, url: &Url) -> String {
     if io_kind(std::io::ErrorKind::ConnectionRefused) {
         return "cannot connect: connection refused".into();
     }
+    // A proxy that answers CONNECT with anything but 2xx (403, 407, 502, ...).
+    if texts.iter().any(|t| t.starts_with("tunnel error")) {
+        return format!(
+            "it refused to open a tunnel (CONNECT) to {}:{}",
+            url.host_str().unwrap_or_default(),
+            url.port_or_known_default().unwrap_or(443)
+        );
+    }
     // hyper-util's connector names its resolver failure "dns error".
     if texts.iter().any(|t| t == "dns error") {
         return format!("cannot resolve host {}", url.host_str().unwrap_or_default());
+    }
+    if let Some(tls) = all.iter().find_map(|c| c.downcast_ref::<rustls::Error>()) {
+        return tls_words(tls, url);
     }
     if let Some(why) = texts
         .iter()
@@ -655,6 +673,87 @@ fn connect_cause(e: &reqwest::Error, url: &Url) -> String {
         return format!("TLS handshake failed: {}", innermost(e));
     }
     format!("cannot connect: {}", innermost(e))
+}
+
+/// A TLS failure in words: rustls names them as Rust values (`UnknownIssuer`,
+/// `Other(OtherError(CaUsedAsEndEntity))`, `InvalidContentType`).
+fn tls_words(e: &rustls::Error, url: &Url) -> String {
+    use rustls::CertificateError as C;
+    let cert = match e {
+        rustls::Error::InvalidCertificate(c) => c,
+        // A plain http server answers the TLS hello with text that is no TLS record.
+        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
+            return format!(
+                "TLS handshake failed: the server does not speak TLS on port {}: is it an http:// address?",
+                url.port_or_known_default().unwrap_or(443)
+            );
+        }
+        other => return format!("TLS handshake failed: {other}"),
+    };
+    let host = url.host_str().unwrap_or_default();
+    let why = match cert {
+        C::UnknownIssuer => {
+            "it is not issued by an authority this system trusts (self-signed, or a private CA)"
+                .to_string()
+        }
+        C::Expired | C::ExpiredContext { .. } => "it has expired".into(),
+        C::NotValidYet | C::NotValidYetContext { .. } => {
+            "it is not valid yet (is the clock right?)".into()
+        }
+        C::NotValidForName | C::NotValidForNameContext { .. } => {
+            format!("it is not issued for {host}")
+        }
+        C::Revoked => "it has been revoked".into(),
+        C::BadSignature => "its signature is invalid".into(),
+        other => cert_words(&format!("{other:?}")),
+    };
+    format!("TLS certificate not trusted: {why}")
+}
+
+/// The words of a certificate verdict rustls knows only by a Rust name.
+fn cert_words(debug: &str) -> String {
+    if debug.contains("CaUsedAsEndEntity") {
+        return "the server presents a CA certificate as its own (it needs one issued by that CA)"
+            .into();
+    }
+    // `Other(OtherError(SomeName))` → "some name".
+    let name = debug
+        .rsplit('(')
+        .next()
+        .unwrap_or(debug)
+        .trim_end_matches(')');
+    let mut words = String::new();
+    for c in name.chars().filter(char::is_ascii_alphanumeric) {
+        if c.is_ascii_uppercase() && !words.is_empty() {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    format!("it was refused ({words})")
+}
+
+/// The proxy a request to `url` goes through, by the rules reqwest follows (the proxy
+/// variables, `NO_PROXY`), and the variable that set it. Loopback never uses one.
+fn proxy_for(url: &Url) -> Option<(String, &'static str)> {
+    if is_loopback(url) {
+        return None;
+    }
+    let uri: http::Uri = url.as_str().parse().ok()?;
+    let proxy = hyper_util::client::proxy::matcher::Matcher::from_env().intercept(&uri)?;
+    let names: &[&'static str] = match url.scheme() {
+        "https" => &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"],
+        _ => &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"],
+    };
+    let var = names
+        .iter()
+        .find(|n| std::env::var_os(n).is_some_and(|v| !v.is_empty()))?;
+    let at = proxy.uri();
+    let shown = match (at.host(), at.port_u16()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => crate::text::snippet(&at.to_string()),
+    };
+    Some((shown, var))
 }
 
 /// A body past the size cap (exit 1, not retried).
@@ -755,12 +854,31 @@ pub fn error_message(body: &[u8]) -> String {
                 other => Some(other.to_string()),
             })
     });
+    let picked = picked.or_else(|| html_title(&text));
     let short = snippet(&picked.unwrap_or_else(|| text.into_owned()));
     if short.is_empty() {
         "(empty body)".into()
     } else {
         short
     }
+}
+
+/// The `<title>` of an HTML error page (a proxy's, a load balancer's), which says in a few
+/// words what the whole page pasted onto one line hides.
+fn html_title(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let open = lower.find("<title")?;
+    let start = open + lower[open..].find('>')? + 1;
+    let end = start + lower[start..].find("</title")?;
+    let title = text.get(start..end)?;
+    let title = title
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!title.is_empty()).then(|| format!("{title} (an HTML page)"))
 }
 
 /// `127.0.0.0/8`, `::1` or `localhost`: the only hosts the key may reach over plain http.
@@ -856,6 +974,13 @@ mod tests {
         assert_eq!(error_message(br#"{"error":"e"}"#), "e");
         assert_eq!(error_message(b"plain\x1b[1m text"), "plain [1m text");
         assert_eq!(error_message(b""), "(empty body)");
+        assert_eq!(
+            error_message(
+                b"<html>\r\n<head><TITLE>502 Bad  Gateway &amp; co</TITLE></head>\r\n<body>nginx</body></html>"
+            ),
+            "502 Bad Gateway & co (an HTML page)"
+        );
+        assert_eq!(error_message(b"<p>no title</p>"), "<p>no title</p>");
         assert_eq!(error_message("x".repeat(500).as_bytes()).len(), 200);
     }
 
@@ -957,6 +1082,34 @@ mod tests {
         assert!(!is_loopback(&other));
         assert!(client.get(other).send().is_err());
         assert_eq!(liar.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn certificate_verdicts_are_words() {
+        let url = Url::parse("https://api.example.test/v2").unwrap();
+        let words = |c| tls_words(&rustls::Error::InvalidCertificate(c), &url);
+        assert!(
+            words(rustls::CertificateError::UnknownIssuer).contains("self-signed"),
+            "{}",
+            words(rustls::CertificateError::UnknownIssuer)
+        );
+        assert_eq!(
+            words(rustls::CertificateError::NotValidForName),
+            "TLS certificate not trusted: it is not issued for api.example.test"
+        );
+        assert!(cert_words("Other(OtherError(CaUsedAsEndEntity))").contains("a CA certificate"));
+        assert_eq!(
+            cert_words("Other(OtherError(UnsupportedCertVersion))"),
+            "it was refused (unsupported cert version)"
+        );
+        let plain = tls_words(
+            &rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType),
+            &url,
+        );
+        assert_eq!(
+            plain,
+            "TLS handshake failed: the server does not speak TLS on port 443: is it an http:// address?"
+        );
     }
 
     #[test]

@@ -566,3 +566,95 @@ fn wait_takes_each_full_ref_its_own_export_from_a_folder_list() {
         .collect();
     assert_eq!(states, [("p1", "ready"), ("p2", "processing")]);
 }
+
+// ---- transport failures in words ----
+
+/// `status p/e` against `base_url` with no proxy variables but `proxy` (name, value).
+fn status_via(base_url: &str, proxy: &[(&str, &str)]) -> crate::Run {
+    let mut cmd = api("unused");
+    for name in crate::hostile::PROXY_VARS {
+        cmd.env_remove(name);
+    }
+    cmd.env_remove("NO_PROXY").env_remove("no_proxy");
+    for (name, value) in proxy {
+        cmd.env(name, value);
+    }
+    run(cmd
+        .env("KLAP_BASE_URL", base_url)
+        .args(["status", "p/e", "--retries", "2"]))
+}
+
+#[test]
+fn tls_failures_are_sentences_and_not_retried() {
+    let plain = Script::serve(vec![Step::Raw(b"HTTP/1.1 400 Bad\r\n\r\n".to_vec())]);
+    let port = plain.base.rsplit(':').next().unwrap().to_string();
+    let started = std::time::Instant::now();
+    let r = status_via(&format!("https://127.0.0.1:{port}/v2"), &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&[&format!(
+        "the server does not speak TLS on port {port}: is it an http:// address?"
+    )]);
+    assert!(!r.stderr.contains("InvalidContentType"), "{}", r.stderr);
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(900),
+        "retried"
+    );
+
+    let port = crate::hostile::untrusted_tls_server();
+    let r = status_via(&format!("https://127.0.0.1:{port}/v2"), &[]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&["TLS certificate not trusted: it is not issued by an authority this system trusts (self-signed"]);
+    assert!(!r.stderr.contains("UnknownIssuer"), "{}", r.stderr);
+}
+
+#[test]
+fn a_proxy_that_refuses_is_named_with_its_variable() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let proxy = format!("http://127.0.0.1:{closed}");
+    for var in ["HTTPS_PROXY", "all_proxy"] {
+        let r = status_via("https://api.example.invalid/v2", &[(var, &proxy)]);
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        r.stderr_has(&[&format!(
+            "GET https://api.example.invalid/v2/projects/p/exports/e: through the proxy 127.0.0.1:{closed} (from {var}): cannot connect: connection refused"
+        )]);
+    }
+    // One that refuses the tunnel.
+    let refusing = Script::serve(vec![Step::Raw(
+        b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n".to_vec(),
+    )]);
+    let r = status_via(
+        "https://api.example.invalid/v2",
+        &[("https_proxy", &refusing.base)],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let at = refusing.base.trim_start_matches("http://");
+    r.stderr_has(&[&format!(
+        "through the proxy {at} (from https_proxy): it refused to open a tunnel (CONNECT) to api.example.invalid:443"
+    )]);
+    // NO_PROXY takes the host out: then it is the host's own failure.
+    let r = status_via(
+        "https://api.example.invalid/v2",
+        &[("HTTPS_PROXY", &proxy), ("NO_PROXY", ".example.invalid")],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&["cannot resolve host api.example.invalid"]);
+    assert!(!r.stderr.contains("proxy"), "{}", r.stderr);
+}
+
+#[test]
+fn an_html_error_page_shows_its_title() {
+    let page = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n";
+    let server = Script::serve(vec![Step::Raw(raw(
+        502,
+        &[("Content-Type", "text/html")],
+        page.as_bytes(),
+    ))]);
+    let r = run(api(&server.base).args(["status", "p/e", "--retries", "0"]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&["HTTP 502: 502 Bad Gateway (an HTML page)"]);
+    assert!(!r.stderr.contains("<center>"), "{}", r.stderr);
+}
