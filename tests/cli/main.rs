@@ -12,6 +12,7 @@ mod profiles;
 mod sandbox;
 mod sandbox_http;
 mod script;
+mod surrogate;
 mod table;
 mod trust;
 mod ux;
