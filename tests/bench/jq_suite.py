@@ -147,7 +147,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 
 def run(binary, base, prog):
-    env = dict(os.environ, KLAP_API_KEY="jq-suite-key", NO_COLOR="1")
+    # PAGER and TZ as jq's own harness sets them for the manual's examples.
+    env = dict(os.environ, KLAP_API_KEY="jq-suite-key", NO_COLOR="1", PAGER="less", TZ="")
     env.pop("KLAP_CONFIG", None)
     env["KLAP_CONFIG"] = "/nonexistent/klap-suite-config.toml"
     try:
