@@ -665,7 +665,7 @@ pub fn message(v: Val) -> String {
     match jq_error(v) {
         Val::TStr(s) | Val::BStr(s) => {
             let text = String::from_utf8_lossy(&s).into_owned();
-            write::cut(&text, 300)
+            write::cut(&text, 200)
         }
         other => write::dump_for_message(&other),
     }

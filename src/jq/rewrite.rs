@@ -114,7 +114,8 @@ pub fn term<'s>(t: Term<&'s str>, mode: Mode<'s>) -> Term<&'s str> {
 fn path_part<'s>(part: Part<Term<&'s str>>, mode: Mode<'s>) -> Part<Term<&'s str>> {
     // jq rounds a fractional index down, a slice's start down and its end up.
     let round = |t: Term<&'s str>, how: &'s str| match t {
-        Term::Str(..) | Term::Num(_) => term(t, mode),
+        Term::Str(..) => term(t, mode),
+        Term::Num(n) if !n.contains(['.', 'e', 'E']) => term(t, mode),
         t if mode.user => pipe(term(t, mode), call(how, vec![])),
         t => term(t, mode),
     };

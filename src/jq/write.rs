@@ -92,7 +92,7 @@ pub fn float(x: f64) -> String {
         None => ("", mantissa),
     };
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    if !(-5..17).contains(&exp) {
+    if !(-4..17).contains(&exp) {
         let (first, rest) = digits.split_at(1);
         let dot = if rest.is_empty() { "" } else { "." };
         let esign = if exp < 0 { '-' } else { '+' };
@@ -144,18 +144,20 @@ fn string(out: &mut Vec<u8>, s: &str, escape: Escape) {
 /// boundary, "..." at the end).
 pub fn dump_short(v: &Val) -> String {
     let text = to_string(v).unwrap_or_else(|_| v.to_string());
-    let limit = match v {
-        Val::TStr(_) | Val::BStr(_) => 25,
-        _ => 26,
-    };
     if text.len() <= 29 {
         return text;
     }
+    // A string keeps its quotes: at most 24 bytes of it, then `..."`.
+    let (body, limit, close) = match v {
+        Val::TStr(_) | Val::BStr(_) => (&text[1..], 24, "\""),
+        _ => (&text[..], 26, ""),
+    };
     let mut end = limit;
-    while !text.is_char_boundary(end) {
+    while !body.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}...", &text[..end])
+    let open = if close.is_empty() { "" } else { "\"" };
+    format!("{open}{}...{close}", &body[..end])
 }
 
 /// At most 200 characters of a value, for an error that reaches the user.
