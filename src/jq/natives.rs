@@ -523,8 +523,37 @@ fn delpath(v: Val, path: &[Val]) -> ValR {
     }
 }
 
+/// `path` with negative indices counted from the end and a final slice spelt out as
+/// its indices, so that sorting puts every deletion in order.
+fn absolute(v: &Val, path: &[Val]) -> Vec<Vec<Val>> {
+    let mut out = Vec::with_capacity(path.len());
+    let mut here = v.clone();
+    for (i, k) in path.iter().enumerate() {
+        let last = i + 1 == path.len();
+        let k = match (&here, k) {
+            (Val::Arr(a), Val::Num(_)) => match as_index(k) {
+                Some(x) if x < 0.0 => Val::from((x.floor() + a.len() as f64).max(-1.0) as isize),
+                _ => k.clone(),
+            },
+            (Val::Arr(a), Val::Obj(_)) if last => {
+                let Some((s, e)) = slice_bounds(k, a.len()) else {
+                    return vec![path.to_vec()];
+                };
+                return (s..e)
+                    .map(|j| out.iter().cloned().chain([Val::from(j)]).collect())
+                    .collect();
+            }
+            _ => k.clone(),
+        };
+        here = getpath(&here, std::slice::from_ref(&k)).unwrap_or(Val::Null);
+        out.push(k);
+    }
+    vec![out]
+}
+
 /// Deletes every path, the last first, so that earlier indices stay right.
-pub fn delpaths(mut v: Val, mut paths: Vec<Vec<Val>>) -> ValR {
+pub fn delpaths(mut v: Val, paths: &[Vec<Val>]) -> ValR {
+    let mut paths: Vec<Vec<Val>> = paths.iter().flat_map(|p| absolute(&v, p)).collect();
     paths.sort();
     paths.dedup();
     for p in paths.iter().rev() {
@@ -545,7 +574,7 @@ fn delpaths_native(mut cv: Cv<'_, Data>) -> Out<'_> {
         Val::Arr(a) => a.iter().map(path_of).collect::<Result<Vec<_>, _>>(),
         _ => Err(err("Paths must be specified as an array")),
     };
-    bome(paths.and_then(|ps| delpaths(cv.1, ps)))
+    bome(paths.and_then(|ps| delpaths(cv.1, &ps)))
 }
 
 /// `paths |= update`: each path gets the first output of `update`, or is deleted when
@@ -583,7 +612,7 @@ fn modify_native(mut cv: Cv<'_, Data>) -> Out<'_> {
             Some(Err(e)) => return box_once(Err(e)),
         }
     }
-    bome(delpaths(v, deleted))
+    bome(delpaths(v, &deleted))
 }
 
 // ---- jq's wording of errors ---------------------------------------------------------

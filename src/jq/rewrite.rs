@@ -200,7 +200,7 @@ fn math<'s>(l: Term<&'s str>, op: Math, r: Term<&'s str>, _mode: Mode<'s>) -> Te
     }
 }
 
-/// `{"file": "<stdin>", "line": N}` for the place of `var` in the user's program.
+/// `{"file": "<top-level>", "line": N}` for the place of `var` in the user's program.
 fn loc<'s>(mode: Mode<'s>, var: &'s str) -> Term<&'s str> {
     let line = (var.as_ptr() as usize)
         .checked_sub(mode.code.as_ptr() as usize)
@@ -208,7 +208,7 @@ fn loc<'s>(mode: Mode<'s>, var: &'s str) -> Term<&'s str> {
         .map_or(1, |before| before.matches('\n').count() + 1);
     let line: &'s str = mode.arena.alloc(line.to_string()).as_str();
     Term::Obj(vec![
-        (string("file"), Some(string("<stdin>"))),
+        (string("file"), Some(string("<top-level>"))),
         (string("line"), Some(Term::Num(line))),
     ])
 }
