@@ -532,7 +532,10 @@ fn absolute(v: &Val, path: &[Val]) -> Vec<Vec<Val>> {
         let last = i + 1 == path.len();
         let k = match (&here, k) {
             (Val::Arr(a), Val::Num(_)) => match as_index(k) {
-                Some(x) if x < 0.0 => Val::from((x.floor() + a.len() as f64).max(-1.0) as isize),
+                // Still negative after counting from the end: nothing there to delete.
+                Some(x) if x < 0.0 && x.floor() + a.len() as f64 >= 0.0 => {
+                    Val::from((x.floor() + a.len() as f64) as isize)
+                }
                 _ => k.clone(),
             },
             (Val::Arr(a), Val::Obj(_)) if last => {

@@ -356,6 +356,7 @@ fn assignments_create_what_is_missing_and_delete_in_one_pass() {
             "[0,3,5,6,9]",
         ),
         ("del(.[0:2], .[3])", "[0,1,2,3,4]", "[2,4]"),
+        ("delpaths([[-200]])", "[1,2]", "[1,2]"),
         (".[] |= empty", "[1,2,3]", "[]"),
         (
             ".foo[1,4,2,3] |= empty",
