@@ -253,6 +253,13 @@ pub struct Global {
     pub profile: Option<String>,
 
     /// Filter the JSON output with a jq expression (jaq): a result a line, strings raw
+    ///
+    /// jq's language and builtins (jq 1.7/1.8), run by jaq. Still unlike jq: no `?//`
+    /// destructuring alternatives, no modules (`import`, `include`, `modulemeta`), one
+    /// input (`input` fails), regular expressions without look-around or
+    /// backreferences, `getpath`/`setpath` paths of any depth, some rarer errors in
+    /// jaq's words, and a value nested deeper than 10,000 levels is an error rather
+    /// than printed. Recursion without end is an error (exit 1), never a crash.
     #[arg(long, global = true, value_name = "EXPR")]
     pub jq: Option<String>,
 }
