@@ -24,6 +24,8 @@ Environment:
   KLAP_RETRIES       retries of a failed safe request (default 3)
   KLAP_PROFILE       profile of the config file (default: default)
   KLAP_CONFIG        config file (default: klap-export/config.toml in $XDG_CONFIG_HOME or ~/.config)
+  KLAP_CREDENTIALS_FILE  where auth login stores keys (default: klap-export/credentials.toml
+                     in $XDG_CONFIG_HOME or ~/.config, never beside KLAP_CONFIG)
   NO_COLOR, CLICOLOR_FORCE  turn colour off / force it on
 
 Exit codes:
@@ -325,8 +327,8 @@ Examples:
   klap-export auth status --profile staging
   klap-export auth logout --profile staging
 
-The key is stored in credentials.toml beside the config file (mode 0600). It is the
-last source of the key: --api-key-file, KLAP_API_KEY, KLAP_API_KEY_FILE and the
+The key is stored in $KLAP_CREDENTIALS_FILE, else klap-export/credentials.toml in
+$XDG_CONFIG_HOME or ~/.config (mode 0600), never beside KLAP_CONFIG. It is the last source of the key: --api-key-file, KLAP_API_KEY, KLAP_API_KEY_FILE and the
 profile's api_key_command and api_key_file come before it.")]
     Auth(AuthArgs),
 }

@@ -62,6 +62,8 @@ pub struct Settings<'g> {
     pub profile_name: String,
     named: bool,
     pub config_path: Option<PathBuf>,
+    /// Where `auth login` stores keys (`None` when no variable names a place).
+    pub credentials_path: Option<PathBuf>,
     profile: Profile,
 }
 
@@ -137,6 +139,7 @@ impl<'g> Settings<'g> {
             profile_name,
             named,
             config_path,
+            credentials_path: credentials::credentials_path(var),
             profile,
         })
     }
@@ -247,17 +250,14 @@ impl<'g> Settings<'g> {
         })
     }
 
-    /// The stored-key file of `auth login` (beside the config file).
-    pub fn credentials_path(&self) -> anyhow::Result<PathBuf> {
-        self.config_path
-            .as_deref()
-            .map(credentials::credentials_path)
-            .ok_or_else(|| {
-                fail(
-                    Code::Auth,
-                    "no place for the credentials file: set HOME, XDG_CONFIG_HOME or KLAP_CONFIG",
-                )
-            })
+    /// The stored-key file of `auth login`, or an error saying how to name one.
+    pub fn credentials_file(&self) -> anyhow::Result<PathBuf> {
+        self.credentials_path.clone().ok_or_else(|| {
+            fail(
+                Code::Auth,
+                "no place for the credentials file: set HOME, XDG_CONFIG_HOME or KLAP_CREDENTIALS_FILE",
+            )
+        })
     }
 
     /// The key: `--api-key-file`, `KLAP_API_KEY`, `KLAP_API_KEY_FILE`, then the profile's
@@ -316,11 +316,8 @@ impl<'g> Settings<'g> {
         } else if let Some(path) = &p.api_key_file {
             let source = format!("the api_key_file of profile '{name}' ({})", path.display());
             (key_file(path)?, source)
-        } else if let Some(path) = self
-            .config_path
-            .as_deref()
-            .map(credentials::credentials_path)
-            && let Some(key) = credentials::read_stored_key(&path, name)?
+        } else if let Some(path) = &self.credentials_path
+            && let Some(key) = credentials::read_stored_key(path, name)?
         {
             (
                 key,

@@ -4,6 +4,7 @@
 //! Pure building blocks: nothing here reads the process environment itself, and every
 //! error is an authentication error (exit 4) that never holds the key.
 
+use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -23,9 +24,11 @@ pub const KEY_CAP: usize = 4096;
 /// How long `api_key_command` may take (a password manager may wait for a touch or a PIN).
 pub const KEY_COMMAND_LIMIT: Duration = Duration::from_secs(30);
 
-/// `credentials.toml` beside the config file.
-pub fn credentials_path(config: &Path) -> PathBuf {
-    config.with_file_name("credentials.toml")
+/// `$KLAP_CREDENTIALS_FILE`, else `credentials.toml` in the tool's folder of
+/// `$XDG_CONFIG_HOME` or `~/.config`: never beside a `KLAP_CONFIG`, which may sit in a
+/// project's working tree. Pass `|name| std::env::var_os(name)` outside tests.
+pub fn credentials_path(env: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    crate::profile::own_file("KLAP_CREDENTIALS_FILE", "credentials.toml", env)
 }
 
 /// Refuses a regular file that group or others may read or write, as ssh does with its keys.
@@ -401,11 +404,35 @@ mod tests {
     }
 
     #[test]
-    fn credentials_are_beside_the_config_file() {
+    fn credentials_have_their_own_place() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| OsString::from(v))
+            }
+        };
+        let path = |vars| credentials_path(env(vars));
+        let all = &[
+            ("KLAP_CREDENTIALS_FILE", "/c.toml"),
+            ("KLAP_CONFIG", "/repo/config.toml"),
+            ("XDG_CONFIG_HOME", "/x"),
+            ("HOME", "/h"),
+        ];
+        assert_eq!(path(all), Some(PathBuf::from("/c.toml")));
         assert_eq!(
-            credentials_path(Path::new("/h/.config/klap-export/config.toml")),
-            Path::new("/h/.config/klap-export/credentials.toml")
+            path(&all[1..]),
+            Some(PathBuf::from("/x/klap-export/credentials.toml"))
         );
+        assert_eq!(
+            path(&all[2..]),
+            Some(PathBuf::from("/x/klap-export/credentials.toml"))
+        );
+        assert_eq!(
+            path(&[("KLAP_CONFIG", "/repo/config.toml"), ("HOME", "/h")]),
+            Some(PathBuf::from("/h/.config/klap-export/credentials.toml"))
+        );
+        assert_eq!(path(&[("KLAP_CONFIG", "/repo/config.toml")]), None);
     }
 
     #[cfg(unix)]

@@ -44,15 +44,25 @@ pub struct Config {
 /// XDG_CONFIG_HOME only, as the XDG spec says), else `$HOME/.config/klap-export/config.toml`.
 /// Empty variables count as unset. Pass `|name| std::env::var_os(name)` outside tests.
 pub fn config_path(env: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    own_file("KLAP_CONFIG", "config.toml", env)
+}
+
+/// `$VARIABLE`, else `FILE` in the tool's folder of `$XDG_CONFIG_HOME` (absolute only) or
+/// `$HOME/.config`. Empty variables count as unset.
+pub fn own_file(
+    variable: &str,
+    file: &str,
+    env: impl Fn(&str) -> Option<OsString>,
+) -> Option<PathBuf> {
     let set = |name: &str| env(name).filter(|v| !v.is_empty()).map(PathBuf::from);
-    if let Some(path) = set("KLAP_CONFIG") {
+    if let Some(path) = set(variable) {
         return Some(path);
     }
     let dir = match set("XDG_CONFIG_HOME").filter(|p| p.is_absolute()) {
         Some(xdg) => xdg,
         None => set("HOME")?.join(".config"),
     };
-    Some(dir.join("klap-export").join("config.toml"))
+    Some(dir.join("klap-export").join(file))
 }
 
 /// Reads and checks the config file. A missing file is an empty config; an unreadable or

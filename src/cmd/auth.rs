@@ -61,7 +61,7 @@ fn check(api: &Api, key: &Secret) -> Check {
 
 fn login(s: &Settings, no_verify: bool) -> anyhow::Result<()> {
     // Everything that can be wrong with the settings is found before the user types a key.
-    let path = s.credentials_path()?;
+    let path = s.credentials_file()?;
     let base_url = s.base_url()?;
     let name = sanitize(&s.profile_name);
     let key = read_new_key(&name)?;
@@ -134,6 +134,7 @@ fn status(s: &Settings) -> anyhow::Result<()> {
     };
     let config = s.config_path.as_deref();
     let found = config.is_some_and(Path::exists);
+    let credentials = s.credentials_path.as_deref();
     let (api, detail) = match &checked {
         Some(Check::Accepted) => ("accepted", None),
         Some(Check::Refused(why)) => ("refused", Some(why.as_str())),
@@ -148,6 +149,7 @@ fn status(s: &Settings) -> anyhow::Result<()> {
                 "profile": s.profile_name,
                 "config_file": config.map(|p| p.display().to_string()),
                 "config_file_found": found,
+                "credentials_file": credentials.map(|p| p.display().to_string()),
                 "base_url": base_url.as_str(),
                 "key_source": source,
                 "api": api,
@@ -166,6 +168,11 @@ fn status(s: &Settings) -> anyhow::Result<()> {
                 Some(p) => format!("{} (not found)", p.display()),
                 None => "none".into(),
             };
+            let credentials = match credentials {
+                Some(p) if p.exists() => p.display().to_string(),
+                Some(p) => format!("{} (not found)", p.display()),
+                None => "none".into(),
+            };
             let api = match (&checked, detail) {
                 (Some(Check::Failed(_)), Some(why)) => format!("{api}: {why}"),
                 (_, Some(why)) => format!("{api} ({why})"),
@@ -174,6 +181,7 @@ fn status(s: &Settings) -> anyhow::Result<()> {
             let lines = [
                 ("profile", s.profile_name.as_str()),
                 ("config file", &config),
+                ("credentials", &credentials),
                 ("base URL", base_url.as_str()),
                 ("key source", source.unwrap_or("none")),
                 ("API", &api),
@@ -200,7 +208,7 @@ fn status(s: &Settings) -> anyhow::Result<()> {
 }
 
 fn logout(s: &Settings) -> anyhow::Result<()> {
-    let path = s.credentials_path()?;
+    let path = s.credentials_file()?;
     let shown = sanitize(&path.display().to_string()).into_owned();
     let name = sanitize(&s.profile_name);
     if credentials::remove_key(&path, &s.profile_name)? {

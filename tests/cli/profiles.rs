@@ -14,7 +14,7 @@ use httpmock::{Mock, MockServer};
 use serde_json::json;
 use tempfile::TempDir;
 
-use crate::{Run, bin, export, private_file, run};
+use crate::{Run, bin, dir_names, export, private_file, run};
 
 const CHECK_QUERY: (&str, &str) = ("project_id", "klap-export-auth-check");
 
@@ -871,6 +871,7 @@ fn status_reports_an_accepted_key_and_never_shows_it() {
         format!(
             "profile:     default\n\
              config file: {}\n\
+             credentials: {2}\n\
              base URL:    {}\n\
              key source:  the key stored for profile 'default' ({})\n\
              API:         accepted\n",
@@ -891,6 +892,7 @@ fn status_reports_an_accepted_key_and_never_shows_it() {
             "profile": "default",
             "config_file": home.config().display().to_string(),
             "config_file_found": true,
+            "credentials_file": home.credentials().display().to_string(),
             "base_url": v2(&server),
             "key_source": format!("the key stored for profile 'default' ({})", home.credentials().display()),
             "api": "accepted",
@@ -943,14 +945,73 @@ fn status_without_a_key_is_exit_4_and_sends_nothing() {
         format!(
             "profile:     default\n\
              config file: {} (not found)\n\
+             credentials: {} (not found)\n\
              base URL:    {}\n\
              key source:  none\n\
              API:         not checked (no key)\n",
             home.config().display(),
+            home.credentials().display(),
             v2(&server)
         )
     );
     r.stderr_has(&["klap-export: error: no API key\n"]);
+}
+
+#[test]
+fn keys_are_stored_in_their_own_place_never_beside_klap_config() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    // A config file in a project's working tree.
+    let repo = home.path().join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    fs::write(repo.join("config.toml"), "[default]\n").unwrap();
+    let login = |cmd: &mut Command| {
+        run(cmd
+            .env("KLAP_CONFIG", repo.join("config.toml"))
+            .args(["auth", "login", "--no-verify"])
+            .write_stdin("k-own-place\n"))
+    };
+    let r = login(&mut home.at(&server));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(dir_names(&repo), ["config.toml"]);
+    assert_eq!(
+        stored(&home)["default"]["api_key"].as_str(),
+        Some("k-own-place")
+    );
+
+    let xdg = home.path().join("xdg");
+    let r = login(home.at(&server).env("XDG_CONFIG_HOME", &xdg));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&[&format!(
+        "{}",
+        xdg.join("klap-export/credentials.toml").display()
+    )]);
+
+    let chosen = home.path().join("keys").join("klap.toml");
+    let r = login(home.at(&server).env("KLAP_CREDENTIALS_FILE", &chosen));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "klap-export: stored the key for profile 'default' in {}\n",
+            chosen.display()
+        )
+    );
+    assert_eq!(mode(&chosen), 0o600);
+    // And it is where later commands look.
+    let r = run(home
+        .at(&server)
+        .env("KLAP_CREDENTIALS_FILE", &chosen)
+        .args(["auth", "status"]));
+    assert!(
+        r.stdout
+            .contains(&format!("credentials: {}\n", chosen.display())),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(dir_names(&repo), ["config.toml"]);
+    catch.assert_calls(1);
 }
 
 // ---- auth logout ----
