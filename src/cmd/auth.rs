@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::api::{Api, Secret};
 use crate::cli::{AuthAction, AuthArgs};
-use crate::config::{Flags, Key, Settings};
+use crate::config::{Flags, Settings};
 use crate::credentials;
 use crate::exit::{Code, Fail, code_of, fail};
 use crate::say;
@@ -121,10 +121,14 @@ fn read_new_key(profile_name: &str) -> anyhow::Result<String> {
     Ok(key.trim().to_string())
 }
 
+/// The whole block is printed whatever fails in finding the key: that is when it is needed.
 fn status(s: &Settings) -> anyhow::Result<()> {
     let ui = s.ui()?;
     let base_url = s.base_url()?;
-    let key: Option<Key> = s.find_key()?;
+    let (key, key_error) = match s.find_key() {
+        Ok(key) => (key, None),
+        Err(e) => (None, Some(e)),
+    };
     let checked = match &key {
         Some(key) => Some(check(
             &s.api(base_url.clone(), key.secret.clone())?,
@@ -135,13 +139,21 @@ fn status(s: &Settings) -> anyhow::Result<()> {
     let config = s.config_path.as_deref();
     let found = config.is_some_and(Path::exists);
     let credentials = s.credentials_path.as_deref();
+    let why_no_key = key_error.as_ref().map(|e| format!("{e:#}"));
     let (api, detail) = match &checked {
         Some(Check::Accepted) => ("accepted", None),
         Some(Check::Refused(why)) => ("refused", Some(why.as_str())),
         Some(Check::Failed(why)) => ("not checked", Some(why.as_str())),
-        None => ("not checked", Some("no key")),
+        None => (
+            "not checked",
+            Some(why_no_key.as_deref().unwrap_or("no key")),
+        ),
     };
     let source = key.as_ref().map(|k| k.source.as_str());
+    let mut set_aside = s.settings_set_aside();
+    if let Some(key) = &key {
+        set_aside.extend(&key.set_aside);
+    }
     let mut out = Vec::new();
     match ui.format {
         Format::Json | Format::Ndjson => {
@@ -152,6 +164,7 @@ fn status(s: &Settings) -> anyhow::Result<()> {
                 "credentials_file": credentials.map(|p| p.display().to_string()),
                 "base_url": base_url.as_str(),
                 "key_source": source,
+                "set_aside": set_aside,
                 "api": api,
                 "detail": detail,
             });
@@ -163,29 +176,31 @@ fn status(s: &Settings) -> anyhow::Result<()> {
             writeln!(out, "{text}")?;
         }
         Format::Table | Format::Tsv => {
-            let config = match config {
-                Some(p) if found => p.display().to_string(),
-                Some(p) => format!("{} (not found)", p.display()),
-                None => "none".into(),
-            };
-            let credentials = match credentials {
-                Some(p) if p.exists() => p.display().to_string(),
-                Some(p) => format!("{} (not found)", p.display()),
-                None => "none".into(),
+            let (config, credentials) = (file_line(config), file_line(credentials));
+            let source = match (source, &why_no_key) {
+                (Some(source), _) => source.to_string(),
+                (None, Some(why)) => format!("failed: {why}"),
+                (None, None) => "none".into(),
             };
             let api = match (&checked, detail) {
                 (Some(Check::Failed(_)), Some(why)) => format!("{api}: {why}"),
+                (None, Some(_)) if key_error.is_some() => format!("{api} (no key)"),
                 (_, Some(why)) => format!("{api} ({why})"),
                 (_, None) => api.to_string(),
             };
-            let lines = [
+            let aside = (!set_aside.is_empty())
+                .then(|| format!("{} (by --profile {})", set_aside.join(", "), s.profile_name));
+            let mut lines = vec![
                 ("profile", s.profile_name.as_str()),
                 ("config file", &config),
                 ("credentials", &credentials),
                 ("base URL", base_url.as_str()),
-                ("key source", source.unwrap_or("none")),
-                ("API", &api),
+                ("key source", &source),
             ];
+            if let Some(aside) = &aside {
+                lines.push(("set aside", aside));
+            }
+            lines.push(("API", &api));
             for (label, value) in lines {
                 let label = format!("{label}:");
                 writeln!(out, "{label:<12} {}", sanitize(value))?;
@@ -195,15 +210,25 @@ fn status(s: &Settings) -> anyhow::Result<()> {
         Format::Refs => {}
     }
     crate::output::emit(ui, out)?;
+    if let Some(e) = key_error {
+        return Err(e);
+    }
     match checked {
         Some(Check::Accepted) => Ok(()),
         Some(Check::Refused(_)) => Err(fail(Code::Auth, "the API refused the key")),
         Some(Check::Failed(why)) => {
             Err(fail(Code::Error, format!("could not check the key: {why}")))
         }
-        None => Err(Fail::new(Code::Auth, "no API key")
-            .hint("set KLAP_API_KEY, or run `klap-export auth login`")
-            .into()),
+        None => Err(s.no_key().into()),
+    }
+}
+
+/// A file of `auth status`: its path, and whether it is there.
+fn file_line(path: Option<&Path>) -> String {
+    match path {
+        Some(p) if p.exists() => p.display().to_string(),
+        Some(p) => format!("{} (not found)", p.display()),
+        None => "none".into(),
     }
 }
 

@@ -51,9 +51,11 @@ impl Home {
         self.config_dir().join("credentials.toml")
     }
 
+    /// Private modes, whatever the umask: a config file others can write is refused.
     fn write_config(&self, config: &str) {
         fs::create_dir_all(self.config_dir()).unwrap();
-        fs::write(self.config(), config).unwrap();
+        fs::set_permissions(self.config_dir(), fs::Permissions::from_mode(0o700)).unwrap();
+        private_file(&self.config(), config);
     }
 
     /// A file only its owner can read, in HOME.
@@ -437,15 +439,16 @@ fn stored_key_is_the_last_source() {
 }
 
 #[test]
-fn verbose_says_when_a_variable_overrides_the_named_profile() {
-    let (server, staging) = (MockServer::start(), MockServer::start());
-    let seen = list_with_key(&server, "k-variable");
-    let unused = any(&staging);
+fn an_explicit_profile_flag_lifts_its_settings_above_the_variables() {
+    let (leftover, staging) = (MockServer::start(), MockServer::start());
+    let unused = any(&leftover);
+    let seen = list_with_key(&staging, "k-staging");
     let home = Home::new(&format!(
         "[default]\nretries = 0\n\n[staging]\nbase_url = \"{}\"\napi_key_command = \"echo k-staging\"\n",
         v2(&staging)
     ));
-    let r = run(home.at(&server).env("KLAP_API_KEY", "k-variable").args([
+    // A leftover KLAP_BASE_URL and KLAP_API_KEY from the sandbox steps.
+    let r = run(home.at(&leftover).env("KLAP_API_KEY", "k-variable").args([
         "--profile",
         "staging",
         "list",
@@ -455,26 +458,154 @@ fn verbose_says_when_a_variable_overrides_the_named_profile() {
     seen.assert_calls(1);
     unused.assert_calls(0);
     r.stderr_has(&[
-        "klap-export: KLAP_BASE_URL overrides the profile 'staging'\n",
-        "klap-export: KLAP_API_KEY overrides the key of profile 'staging'\n",
-        "klap-export: API key from KLAP_API_KEY\n",
+        "klap-export: API key from the api_key_command of profile 'staging'\n",
+        "klap-export: --profile staging sets aside KLAP_BASE_URL, KLAP_API_KEY\n",
     ]);
     assert!(!r.stderr.contains("k-variable") && !r.stderr.contains("k-staging"));
 
-    // KLAP_PROFILE names it too; without a name, nothing is said about overriding.
+    // auth status names them too (its check is answered by the same mock).
+    let r = run(home.at(&leftover).env("KLAP_API_KEY", "k-variable").args([
+        "--profile",
+        "staging",
+        "auth",
+        "status",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    seen.assert_calls(2);
+    assert!(
+        r.stdout.contains(&format!(
+            "base URL:    {}\nkey source:  the api_key_command of profile 'staging'\n\
+             set aside:   KLAP_BASE_URL, KLAP_API_KEY (by --profile staging)\n",
+            v2(&staging)
+        )),
+        "{}",
+        r.stdout
+    );
+    let r = run(home.at(&leftover).env("KLAP_API_KEY", "k-variable").args([
+        "--profile",
+        "staging",
+        "auth",
+        "status",
+        "--json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["set_aside"], json!(["KLAP_BASE_URL", "KLAP_API_KEY"]));
+
+    // Flags still win over the profile.
+    let by_flag = MockServer::start();
+    let flagged = list_with_key(&by_flag, "k-flag");
+    let r = run(home
+        .at(&leftover)
+        .arg("--base-url")
+        .arg(v2(&by_flag))
+        .arg("--api-key-file")
+        .arg(home.key_file("flag-key", "k-flag"))
+        .args(["--profile", "staging", "list", "-v"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    flagged.assert_calls(1);
+    assert!(!r.stderr.contains("sets aside"), "{}", r.stderr);
+    seen.assert_calls(3);
+    unused.assert_calls(0);
+}
+
+#[test]
+fn klap_profile_is_not_explicit_the_variables_still_win() {
+    let (server, staging) = (MockServer::start(), MockServer::start());
+    let seen = list_with_key(&server, "k-variable");
+    let unused = any(&staging);
+    let home = Home::new(&format!(
+        "[default]\nretries = 0\n\n[staging]\nbase_url = \"{}\"\napi_key_command = \"echo k-staging\"\n",
+        v2(&staging)
+    ));
     let r = run(home
         .at(&server)
         .env("KLAP_API_KEY", "k-variable")
         .env("KLAP_PROFILE", "staging")
         .args(["list", "-v"]));
-    r.stderr_has(&["KLAP_API_KEY overrides the key of profile 'staging'"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&[
+        "klap-export: KLAP_BASE_URL overrides the profile 'staging'\n",
+        "klap-export: KLAP_API_KEY overrides the key of profile 'staging'\n",
+        "klap-export: API key from KLAP_API_KEY\n",
+    ]);
+    assert!(!r.stderr.contains("sets aside"), "{}", r.stderr);
+    // Without a name, nothing is said about overriding.
     let r = run(home
         .at(&server)
         .env("KLAP_API_KEY", "k-variable")
         .args(["list", "-v"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("overrides"), "{}", r.stderr);
-    seen.assert_calls(3);
+    seen.assert_calls(2);
+    unused.assert_calls(0);
+}
+
+// ---- config files that cannot be trusted or read ----
+
+#[test]
+fn a_config_file_that_is_not_a_regular_file_never_blocks() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    let fifo = home.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (path, kind) in [(PathBuf::from("/dev/zero"), "a device"), (fifo, "a FIFO")] {
+        let started = Instant::now();
+        let r = run(home
+            .at(&server)
+            .env("KLAP_API_KEY", "k")
+            .env("KLAP_CONFIG", &path)
+            .arg("list"));
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "klap-export: error: the config file {} is not a regular file (it is {kind})\n",
+                path.display()
+            )
+        );
+    }
+    catch.assert_calls(0);
+}
+
+#[test]
+fn a_config_file_others_can_write_is_refused_and_its_command_never_runs() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    let marker = home.path().join("ran");
+    home.write_config(&format!(
+        "[default]\napi_key_command = \"touch '{}'; echo k\"\n",
+        marker.display()
+    ));
+    fs::set_permissions(home.config(), fs::Permissions::from_mode(0o666)).unwrap();
+    let r = run(home.at(&server).arg("list"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "klap-export: error: refusing the config file {0}, which can run commands: \
+             it is writable by group and others (mode 666); run: chmod go-w {0}\n",
+            home.config().display()
+        )
+    );
+    fs::set_permissions(home.config(), fs::Permissions::from_mode(0o644)).unwrap();
+    fs::set_permissions(home.config_dir(), fs::Permissions::from_mode(0o777)).unwrap();
+    let r = run(home.at(&server).args(["auth", "status"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&[&format!(
+        "its folder {0} is writable by group and others (mode 777); run: chmod go-w {0}\n",
+        home.config_dir().display()
+    )]);
+    assert!(!marker.exists(), "the api_key_command ran");
+    catch.assert_calls(0);
 }
 
 // ---- bad config, bad variables ----
@@ -895,6 +1026,7 @@ fn status_reports_an_accepted_key_and_never_shows_it() {
             "credentials_file": home.credentials().display().to_string(),
             "base_url": v2(&server),
             "key_source": format!("the key stored for profile 'default' ({})", home.credentials().display()),
+            "set_aside": [],
             "api": "accepted",
             "detail": null,
         })
@@ -1048,7 +1180,7 @@ fn logout_removes_the_profile_key_and_says_when_there_was_none() {
 // ---- files others can read ----
 
 #[test]
-fn key_files_others_can_read_are_refused() {
+fn credentials_others_can_read_are_refused() {
     let server = MockServer::start();
     let catch = any(&server);
     let home = Home::new("");
@@ -1060,19 +1192,97 @@ fn key_files_others_can_read_are_refused() {
     assert_eq!(
         r.stderr,
         format!(
-            "klap-export: error: {0} is readable by others (mode 640); run: chmod 600 {0}\n",
+            "klap-export: error: {0} is readable by group (mode 640); run: chmod 600 {0}\n",
             creds.display()
         )
     );
-
-    let key = home.key_file("key", "k-file");
-    fs::set_permissions(&key, fs::Permissions::from_mode(0o644)).unwrap();
-    home.write_config("[default]\napi_key_file = \"~/key\"\n");
+    fs::set_permissions(&creds, fs::Permissions::from_mode(0o622)).unwrap();
     let r = run(home.at(&server).arg("list"));
     assert_eq!(r.code, 4, "{}", r.stderr);
-    r.stderr_has(&[&format!("run: chmod 600 {}\n", key.display())]);
-    let r = run(home.at(&server).arg("list").arg("--api-key-file").arg(&key));
-    assert_eq!(r.code, 4, "{}", r.stderr);
-    r.stderr_has(&["is readable by others (mode 644); run: chmod 600 "]);
+    r.stderr_has(&["is writable by group and others (mode 622); run: chmod 600 "]);
+    catch.assert_calls(0);
+}
+
+#[test]
+fn key_files_the_user_names_are_used_with_one_warning_when_others_can_read_them() {
+    let server = MockServer::start();
+    let seen = list_with_key(&server, "k-file");
+    let home = Home::new("");
+    let key = home.key_file("key", "k-file");
+    // A container secret: mounted read-only for all, and cannot be changed.
+    fs::set_permissions(&key, fs::Permissions::from_mode(0o444)).unwrap();
+    let warning = format!(
+        "klap-export: warning: the API key file {0} is readable by group and others (mode 444); \
+         run: chmod 600 {0}\n",
+        key.display()
+    );
+    let runs = [
+        run(home.at(&server).arg("--api-key-file").arg(&key).arg("list")),
+        run(home.at(&server).env("KLAP_API_KEY_FILE", &key).arg("list")),
+        {
+            home.write_config("[default]\napi_key_file = \"~/key\"\n");
+            run(home.at(&server).arg("list"))
+        },
+    ];
+    for r in runs {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(r.stderr, warning);
+    }
+    seen.assert_calls(3);
+}
+
+#[test]
+fn key_and_credentials_files_must_be_regular_files() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    let fifo = home.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = Instant::now();
+    for (cmd, what, path) in [
+        (
+            home.at(&server)
+                .arg("--api-key-file")
+                .arg(&fifo)
+                .arg("list"),
+            "the API key file",
+            fifo.clone(),
+        ),
+        (
+            home.at(&server)
+                .env("KLAP_API_KEY_FILE", "/dev/zero")
+                .arg("list"),
+            "the API key file",
+            PathBuf::from("/dev/zero"),
+        ),
+        (
+            home.at(&server)
+                .env("KLAP_CREDENTIALS_FILE", &fifo)
+                .arg("list"),
+            "the credentials file",
+            fifo.clone(),
+        ),
+        (
+            home.at(&server)
+                .env("KLAP_CREDENTIALS_FILE", home.path())
+                .arg("list"),
+            "the credentials file",
+            home.path().to_path_buf(),
+        ),
+    ] {
+        let r = run(cmd);
+        assert_eq!(r.code, 4, "{}", r.stderr);
+        r.stderr_has(&[&format!(
+            "{what} {} is not a regular file (it is ",
+            path.display()
+        )]);
+    }
+    assert!(started.elapsed() < Duration::from_secs(3));
     catch.assert_calls(0);
 }
