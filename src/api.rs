@@ -141,6 +141,9 @@ impl Api {
         if let Some(client) = cell.get() {
             return Ok(client);
         }
+        // reqwest comes without a TLS crypto provider (see Cargo.toml): ring is ours. This
+        // fails only when a provider is installed already, which is as good.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let builder = Client::builder()
             .user_agent(concat!("klap-export/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(self.timeout)

@@ -273,7 +273,7 @@ fn untrusted_tls_server() -> u16 {
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let cert = CertificateDer::from_pem_slice(TLS_CERT.as_bytes()).unwrap();
     let key = PrivateKeyDer::from_pem_slice(TLS_KEY.as_bytes()).unwrap();
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()

@@ -111,6 +111,13 @@ pub fn in_terminal(base: &str, args: &str) -> String {
     screen
 }
 
+/// A blocking HTTP client, for tests that talk to a server themselves. reqwest comes
+/// without a TLS crypto provider (Cargo.toml): install ring first, as the binary does.
+pub fn http() -> reqwest::blocking::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::blocking::Client::new()
+}
+
 /// The names in a directory, sorted.
 pub fn dir_names(dir: &std::path::Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)

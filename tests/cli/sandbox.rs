@@ -137,7 +137,7 @@ fn fail_projects_end_in_error_and_keys_are_required() {
     assert_eq!(r.code, 4, "no key: {}", r.stderr);
 
     // The server itself refuses a missing key and a bad body.
-    let http = reqwest::blocking::Client::new();
+    let http = crate::http();
     let resp = http.get(format!("{}/exports", sb.url)).send().unwrap();
     assert_eq!(resp.status(), 401);
     assert!(resp.text().unwrap().contains("\"message\""));

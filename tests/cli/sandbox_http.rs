@@ -4,14 +4,14 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use reqwest::blocking::{Client, Response};
+use reqwest::blocking::Response;
 use serde_json::{Value, json};
 
 use crate::sandbox::{MP4, Sandbox};
 use crate::{KEY, bin, run};
 
 fn get(url: &str) -> Response {
-    Client::new()
+    crate::http()
         .get(url)
         .header("Authorization", format!("Bearer {KEY}"))
         .send()
@@ -19,7 +19,7 @@ fn get(url: &str) -> Response {
 }
 
 fn get_range(url: &str, range: &str) -> Response {
-    Client::new()
+    crate::http()
         .get(url)
         .header("Range", range)
         .send()
@@ -28,7 +28,7 @@ fn get_range(url: &str, range: &str) -> Response {
 
 /// Creates an export of `project` and returns its file's URL.
 fn file_of(sb: &Sandbox, project: &str) -> String {
-    let created: Value = Client::new()
+    let created: Value = crate::http()
         .post(format!("{}/projects/{project}/exports", sb.url))
         .header("Authorization", "Bearer k")
         .send()
@@ -93,7 +93,7 @@ fn projects_of_a_folder_with_scores_null_and_missing() {
     let empty = get(&format!("{}/projects/empty-folder", sb.url));
     assert_eq!(empty.status(), 200);
     assert_eq!(empty.text().unwrap(), "[]");
-    let no_key = Client::new()
+    let no_key = crate::http()
         .get(format!("{}/projects/demo", sb.url))
         .send()
         .unwrap();
@@ -253,7 +253,7 @@ fn wildcard_and_localhost_listen_announce_a_loopback_url() {
 fn verbose_logs_each_request_without_the_key() {
     let sb = Sandbox::start(&["-v"]);
     assert_eq!(get(&format!("{}/exports", sb.url)).status(), 200);
-    let no_key = Client::new()
+    let no_key = crate::http()
         .get(format!("{}/exports?project_id=p", sb.url))
         .send()
         .unwrap();
