@@ -1146,6 +1146,42 @@ fn keys_are_stored_in_their_own_place_never_beside_klap_config() {
     catch.assert_calls(1);
 }
 
+#[test]
+fn status_prints_the_whole_block_when_the_key_source_fails() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("[default]\napi_key_command = \"echo 'no entry' >&2; exit 1\"\n");
+    let r = run(home.at(&server).args(["auth", "status"]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        format!(
+            "profile:     default\n\
+             config file: {}\n\
+             credentials: {} (not found)\n\
+             base URL:    {}\n\
+             key source:  failed: the api_key_command exited with 1: no entry\n\
+             API:         not checked (no key)\n",
+            home.config().display(),
+            home.credentials().display(),
+            v2(&server)
+        )
+    );
+    assert_eq!(
+        r.stderr,
+        "klap-export: error: the api_key_command exited with 1: no entry\n"
+    );
+    let r = run(home.at(&server).args(["auth", "status", "--json"]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["key_source"], json!(null));
+    assert_eq!(
+        v["detail"],
+        json!("the api_key_command exited with 1: no entry")
+    );
+    catch.assert_calls(0);
+}
+
 // ---- auth logout ----
 
 #[test]
