@@ -329,8 +329,11 @@ Examples:
   klap-export auth logout --profile staging
 
 The key is stored in $KLAP_CREDENTIALS_FILE, else klap-export/credentials.toml in
-$XDG_CONFIG_HOME or ~/.config (mode 0600), never beside KLAP_CONFIG. It is the last source of the key: --api-key-file, KLAP_API_KEY, KLAP_API_KEY_FILE and the
-profile's api_key_command and api_key_file come before it.")]
+$XDG_CONFIG_HOME or ~/.config (mode 0600), never beside KLAP_CONFIG. Any profile name
+can log in: its stored key makes the profile exist. The stored key is the last source
+of the key: --api-key-file, KLAP_API_KEY, KLAP_API_KEY_FILE and the profile's
+api_key_command and api_key_file come before it (with an explicit --profile, the
+profile's sources come before the variables).")]
     Auth(AuthArgs),
 }
 

@@ -133,6 +133,12 @@ impl<'g> Settings<'g> {
     /// Reads the config file and picks the profile. A broken file or a missing named
     /// profile is a usage error.
     pub fn load(g: &'g Flags) -> anyhow::Result<Settings<'g>> {
+        Settings::load_for(g, false)
+    }
+
+    /// As [`Settings::load`]; `new_profile`: the profile may exist nowhere yet (`auth login`
+    /// creates it by storing its key, `auth logout` finds nothing to remove).
+    pub fn load_for(g: &'g Flags, new_profile: bool) -> anyhow::Result<Settings<'g>> {
         let named = g
             .profile
             .clone()
@@ -147,14 +153,36 @@ impl<'g> Settings<'g> {
             Some(path) => profile::load(path, var)?,
             None => profile::Config::default(),
         };
-        let profile = profile::profile(&config, &profile_name, named)?;
+        let credentials_path = credentials::credentials_path(var);
+        // A profile exists when the config file has its table or a key is stored for it.
+        let stored = |name: &str| {
+            credentials_path
+                .as_deref()
+                .is_some_and(|path| credentials::has_stored_key(path, name))
+        };
+        let profile = match profile::profile(&config, &profile_name, named) {
+            Ok(profile) => profile,
+            Err(_) if new_profile || stored(&profile_name) => Profile::default(),
+            Err(e) => {
+                let Ok(f) = e.downcast::<Fail>() else {
+                    return Err(fail(Code::Usage, format!("no profile '{profile_name}'")));
+                };
+                let message = format!("{} and no key stored for it", f.message);
+                return Err(Fail::new(f.code, message)
+                    .hint(format!(
+                        "`klap-export auth login --profile {}` creates it",
+                        profile::shell_quote(&profile_name)
+                    ))
+                    .into());
+            }
+        };
         Ok(Settings {
             g,
             profile_name,
             named,
             profile_flag: g.profile.is_some(),
             config_path,
-            credentials_path: credentials::credentials_path(var),
+            credentials_path,
             profile,
         })
     }
@@ -288,11 +316,7 @@ impl<'g> Settings<'g> {
     /// "no API key", saying why when a variable is set but empty, with hints that keep
     /// the profile.
     pub fn no_key(&self) -> Fail {
-        let profile = if self.profile_name == "default" {
-            String::new()
-        } else {
-            format!(" --profile {}", profile::shell_quote(&self.profile_name))
-        };
+        let profile = self.profile_arg();
         let empty = ["KLAP_API_KEY", "KLAP_API_KEY_FILE"]
             .into_iter()
             .find(|v| env::var_os(v).is_some_and(|v| v.is_empty()));
@@ -303,6 +327,16 @@ impl<'g> Settings<'g> {
         Fail::new(Code::Auth, message).hint(format!(
             "set KLAP_API_KEY, run `klap-export auth login{profile}`, or see `klap-export --help`"
         ))
+    }
+
+    /// ` --profile NAME` for a hint's command, so that pasted it acts on this profile; empty
+    /// for `default`.
+    pub fn profile_arg(&self) -> String {
+        if self.profile_name == "default" {
+            String::new()
+        } else {
+            format!(" --profile {}", profile::shell_quote(&self.profile_name))
+        }
     }
 
     /// The key sources in the order they apply.

@@ -103,6 +103,15 @@ pub fn read_stored_key(path: &Path, profile: &str) -> anyhow::Result<Option<Stri
     }
 }
 
+/// Whether the credentials file has a table for `profile` (a file that cannot be read has
+/// none: reading it for the key says why).
+pub fn has_stored_key(path: &Path, profile: &str) -> bool {
+    read_credentials(path, false)
+        .ok()
+        .flatten()
+        .is_some_and(|table| table.contains_key(profile))
+}
+
 /// Stores `key` for `profile`, keeping the other profiles' keys. The folder is created with
 /// mode 0700; the file is written beside its final path with mode 0600 and renamed into place,
 /// so a reader never sees half a file and a crash never loses the old one.

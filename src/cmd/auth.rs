@@ -20,7 +20,8 @@ use crate::values::Format;
 const CHECK_PROJECT: &str = "klap-export-auth-check";
 
 pub fn run(a: &AuthArgs, g: &Flags) -> anyhow::Result<()> {
-    let s = Settings::load(g)?;
+    let new_profile = matches!(a.action, AuthAction::Login { .. } | AuthAction::Logout);
+    let s = Settings::load_for(g, new_profile)?;
     match a.action {
         AuthAction::Login { no_verify } => login(&s, no_verify),
         AuthAction::Status => status(&s),
@@ -85,7 +86,10 @@ fn login(s: &Settings, no_verify: bool) -> anyhow::Result<()> {
                     Code::Error,
                     format!("could not check the key: {why}; nothing was stored"),
                 )
-                .hint("`klap-export auth login --no-verify` stores it without the check")
+                .hint(format!(
+                    "`klap-export auth login{} --no-verify` stores it without the check",
+                    s.profile_arg()
+                ))
                 .into());
             }
         }

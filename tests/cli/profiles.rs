@@ -634,7 +634,8 @@ fn a_missing_profile_is_a_usage_error() {
     let mut catch = any(&server);
     let home = Home::new("[default]\nretries = 1\n\n[staging]\nretries = 2\n");
     let want = format!(
-        "klap-export: error: no profile 'missing' in {} (it has default, staging)\n",
+        "klap-export: error: no profile 'missing' in {} (it has default, staging) and no key \
+         stored for it\nhint: `klap-export auth login --profile missing` creates it\n",
         home.config().display()
     );
     let r = run(home
@@ -1180,6 +1181,54 @@ fn status_prints_the_whole_block_when_the_key_source_fails() {
         json!("the api_key_command exited with 1: no entry")
     );
     catch.assert_calls(0);
+}
+
+#[test]
+fn any_profile_can_log_in_and_then_exists() {
+    let server = MockServer::start();
+    let home = Home::new("[default]\nretries = 0\n");
+    // No [staging] table: the hint under --profile staging keeps the profile.
+    let mut catch = any(&server);
+    let r = run(home
+        .at(&server)
+        .args(["--profile", "staging", "auth", "status"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["hint: `klap-export auth login --profile staging` creates it\n"]);
+    catch.assert_calls(0);
+    catch.delete();
+
+    let check = check_mock(&server, "k-staging-GGGG", 200);
+    let r = run(home
+        .at(&server)
+        .args(["--profile", "staging", "auth", "login"])
+        .write_stdin("k-staging-GGGG\n"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    check.assert_calls(1);
+    assert_eq!(
+        stored(&home)["staging"]["api_key"].as_str(),
+        Some("k-staging-GGGG")
+    );
+    // The stored key makes the profile exist.
+    let used = list_with_key(&server, "k-staging-GGGG");
+    let r = run(home.at(&server).args(["--profile", "staging", "list"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    used.assert_calls(1);
+
+    // A profile with a table but no key: the "no API key" hint names it.
+    home.write_config("[default]\n\n[prod]\nretries = 0\n");
+    let r = run(home.at(&server).args(["--profile", "prod", "list"]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "klap-export: error: no API key\n\
+         hint: set KLAP_API_KEY, run `klap-export auth login --profile prod`, or see \
+         `klap-export --help`\n"
+    );
+    let r = run(home
+        .at(&server)
+        .args(["--profile", "prod", "auth", "status"]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    r.stderr_has(&["run `klap-export auth login --profile prod`"]);
 }
 
 // ---- auth logout ----
