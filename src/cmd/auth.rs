@@ -37,13 +37,29 @@ enum Check {
     Refused(String),
     /// Network, 5xx, anything else: the key was not checked.
     Failed(String),
+    /// A success that is not a JSON array (an HTML page, another API): a wrong base URL
+    /// would otherwise "accept" any key.
+    NotApi,
 }
+
+const NOT_API: &str = "not the Klap API at this base URL";
+/// What [`NOT_API`] means, for the messages.
+const NOT_API_WHY: &str = "its answer to GET /exports is not a JSON array";
 
 /// One GET, not retried: a check should answer at once, and `status` says what failed.
 fn check(api: &Api, key: &Secret) -> Check {
     let url = api.list_url(None, Some(CHECK_PROJECT));
-    let Err(e) = api.get_once(&url) else {
-        return Check::Accepted;
+    let e = match api.get_once(&url) {
+        Ok(body) => {
+            let array =
+                serde_json::from_str::<serde_json::Value>(&body).is_ok_and(|v| v.is_array());
+            return if array {
+                Check::Accepted
+            } else {
+                Check::NotApi
+            };
+        }
+        Err(e) => e,
     };
     let text = format!("{:#}", e.error);
     let prefix = format!("GET {url}: ");
@@ -80,6 +96,14 @@ fn login(s: &Settings, no_verify: bool) -> anyhow::Result<()> {
                     Code::Auth,
                     format!("the API refused the key ({why}); nothing was stored"),
                 ));
+            }
+            Check::NotApi => {
+                return Err(Fail::new(
+                    Code::Error,
+                    format!("{NOT_API} ({NOT_API_WHY}); nothing was stored"),
+                )
+                .hint("check --base-url, KLAP_BASE_URL or the profile's base_url")
+                .into());
             }
             Check::Failed(why) => {
                 return Err(Fail::new(
@@ -148,6 +172,7 @@ fn status(s: &Settings) -> anyhow::Result<()> {
         Some(Check::Accepted) => ("accepted", None),
         Some(Check::Refused(why)) => ("refused", Some(why.as_str())),
         Some(Check::Failed(why)) => ("not checked", Some(why.as_str())),
+        Some(Check::NotApi) => (NOT_API, Some(NOT_API_WHY)),
         None => (
             "not checked",
             Some(why_no_key.as_deref().unwrap_or("no key")),
@@ -223,6 +248,7 @@ fn status(s: &Settings) -> anyhow::Result<()> {
         Some(Check::Failed(why)) => {
             Err(fail(Code::Error, format!("could not check the key: {why}")))
         }
+        Some(Check::NotApi) => Err(fail(Code::Error, format!("{NOT_API} ({NOT_API_WHY})"))),
         None => Err(s.no_key().into()),
     }
 }

@@ -870,6 +870,51 @@ fn a_failed_check_stores_nothing_and_points_at_no_verify() {
 }
 
 #[test]
+fn login_and_status_want_the_klap_api_not_any_page() {
+    for body in [
+        "<html><title>Welcome</title></html>",
+        "{}",
+        "",
+        "[] trailing",
+    ] {
+        let server = MockServer::start();
+        let page = server.mock(|when, then| {
+            when.method(GET).path("/v2/exports");
+            then.status(200).body(body);
+        });
+        let home = Home::new("");
+        let r = run(home
+            .at(&server)
+            .args(["auth", "login"])
+            .write_stdin("k-any-HHHH\n"));
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            "klap-export: error: not the Klap API at this base URL (its answer to GET /exports \
+             is not a JSON array); nothing was stored\n\
+             hint: check --base-url, KLAP_BASE_URL or the profile's base_url\n",
+            "{body}"
+        );
+        assert!(!home.credentials().exists());
+
+        let r = run(home
+            .at(&server)
+            .env("KLAP_API_KEY", "k-any-HHHH")
+            .args(["auth", "status"]));
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stdout.ends_with(
+                "API:         not the Klap API at this base URL (its answer to GET /exports \
+                 is not a JSON array)\n"
+            ),
+            "{}",
+            r.stdout
+        );
+        page.assert_calls(2);
+    }
+}
+
+#[test]
 fn login_no_verify_sends_nothing() {
     let server = MockServer::start();
     let catch = any(&server);
