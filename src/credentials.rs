@@ -116,6 +116,7 @@ pub fn has_stored_key(path: &Path, profile: &str) -> bool {
 /// mode 0700; the file is written beside its final path with mode 0600 and renamed into place,
 /// so a reader never sees half a file and a crash never loses the old one.
 pub fn store_key(path: &Path, profile: &str, key: &str) -> anyhow::Result<()> {
+    remove_leftovers(path);
     let mut table = read_credentials(path, false)?.unwrap_or_default();
     let mut entry = toml::Table::new();
     entry.insert("api_key".into(), toml::Value::String(key.to_string()));
@@ -125,6 +126,7 @@ pub fn store_key(path: &Path, profile: &str, key: &str) -> anyhow::Result<()> {
 
 /// Removes the stored key of `profile`; `false` when there was none.
 pub fn remove_key(path: &Path, profile: &str) -> anyhow::Result<bool> {
+    remove_leftovers(path);
     let Some(mut table) = read_credentials(path, false)? else {
         return Ok(false);
     };
@@ -162,12 +164,72 @@ fn read_credentials(path: &Path, private: bool) -> anyhow::Result<Option<toml::T
     Ok(Some(table))
 }
 
-fn write_credentials(path: &Path, table: &toml::Table) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let dir = match path.parent() {
+/// The folder of the credentials file.
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
+    }
+}
+
+/// What [`write_credentials`] names its temporary files: `.credentials.XXXXXX.tmp`.
+const TMP_PREFIX: &str = ".credentials.";
+const TMP_SUFFIX: &str = ".tmp";
+const TMP_RANDOM: usize = 6;
+
+/// Removes the temporary files a killed `login` or `logout` left beside the credentials file
+/// (they may hold a key): only regular files of exactly our own name pattern.
+fn remove_leftovers(path: &Path) {
+    let Ok(entries) = fs::read_dir(folder_of(path)) else {
+        return;
     };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = name
+            .strip_prefix(TMP_PREFIX)
+            .and_then(|rest| rest.strip_suffix(TMP_SUFFIX))
+            .is_some_and(|random| {
+                random.len() == TMP_RANDOM && random.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+        // `file_type` does not follow links: a link of that name is left alone.
+        if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// An existing folder that group or others can write is refused: they could swap the file
+/// for theirs or read the temporary before it is renamed. No-op off Unix.
+pub fn check_folder(dir: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(meta) = fs::metadata(dir) {
+            let mode = meta.mode() & 0o777;
+            if mode & 0o022 != 0 {
+                return Err(fail(
+                    Code::Auth,
+                    format!(
+                        "refusing to store the key in {}: it is {} (mode {mode:03o}); \
+                         run: chmod go-w {}",
+                        dir.display(),
+                        crate::profile::access_words(mode & 0o022),
+                        shell_quote(&dir.display().to_string())
+                    ),
+                ));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+fn write_credentials(path: &Path, table: &toml::Table) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let dir = folder_of(path);
+    check_folder(dir)?;
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -178,8 +240,9 @@ fn write_credentials(path: &Path, table: &toml::Table) -> anyhow::Result<()> {
     let text = toml::to_string(table).context("cannot encode the credentials")?;
     // tempfile creates the file with mode 0600 on Unix, before anything is written to it.
     let mut tmp = tempfile::Builder::new()
-        .prefix(".credentials.")
-        .suffix(".tmp")
+        .prefix(TMP_PREFIX)
+        .suffix(TMP_SUFFIX)
+        .rand_bytes(TMP_RANDOM)
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(text.as_bytes())
@@ -556,6 +619,82 @@ mod tests {
         store_key(&path, "default", "sk-one").unwrap();
         assert_eq!(mode(dir.path()), 0o755);
         assert_eq!(mode(&path), 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_others_can_write_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials.toml");
+        for (m, who) in [
+            (0o777, "writable by group and others"),
+            (0o1777, "writable by group and others"),
+            (0o775, "writable by group"),
+        ] {
+            set_mode(dir.path(), m);
+            let (code, message) = failure(&store_key(&path, "default", "sk-one").unwrap_err());
+            assert_eq!(code, Code::Auth);
+            assert_eq!(
+                message,
+                format!(
+                    "refusing to store the key in {d}: it is {who} (mode {:03o}); \
+                     run: chmod go-w {d}",
+                    m & 0o777,
+                    d = dir.path().display()
+                )
+            );
+            assert!(!path.exists());
+            assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn leftovers_of_a_killed_login_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials.toml");
+        let leftover = [".credentials.aB3xZ9.tmp", ".credentials.000000.tmp"];
+        let kept = [
+            ".credentials.abc.tmp",
+            ".credentials.aB3xZ9.tmp.bak",
+            "credentials.aB3xZ9.tmp",
+            ".credentials.a-b_c9.tmp",
+            "notes.tmp",
+        ];
+        let write_all = || {
+            for name in leftover.iter().chain(&kept) {
+                fs::write(dir.path().join(name), "[default]\napi_key = \"sk-old\"\n").unwrap();
+            }
+            // A link of our pattern, and a folder: not regular files, left alone.
+            std::os::unix::fs::symlink(&path, dir.path().join(".credentials.LINK00.tmp")).unwrap();
+            fs::create_dir(dir.path().join(".credentials.DIR000.tmp")).unwrap();
+        };
+        let mut want: Vec<String> = kept.iter().map(ToString::to_string).collect();
+        want.extend([
+            ".credentials.DIR000.tmp".into(),
+            ".credentials.LINK00.tmp".into(),
+        ]);
+        let names = || {
+            let mut names: Vec<String> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n != "credentials.toml")
+                .collect();
+            names.sort();
+            names
+        };
+        want.sort();
+
+        write_all();
+        store_key(&path, "default", "sk-one").unwrap();
+        assert_eq!(names(), want);
+
+        // logout too, even when there is nothing to remove.
+        for name in leftover {
+            fs::write(dir.path().join(name), "x").unwrap();
+        }
+        assert!(!remove_key(&path, "staging").unwrap());
+        assert_eq!(names(), want);
     }
 
     #[cfg(unix)]

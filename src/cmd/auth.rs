@@ -79,6 +79,7 @@ fn check(api: &Api, key: &Secret) -> Check {
 fn login(s: &Settings, no_verify: bool) -> anyhow::Result<()> {
     // Everything that can be wrong with the settings is found before the user types a key.
     let path = s.credentials_file()?;
+    credentials::check_folder(credentials::folder_of(&path))?;
     let base_url = s.base_url()?;
     let name = sanitize(&s.profile_name);
     let key = read_new_key(&name)?;

@@ -915,6 +915,48 @@ fn login_and_status_want_the_klap_api_not_any_page() {
 }
 
 #[test]
+fn login_refuses_a_folder_others_can_write_before_asking_for_the_key() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    let open = home.path().join("shared");
+    fs::create_dir(&open).unwrap();
+    fs::set_permissions(&open, fs::Permissions::from_mode(0o777)).unwrap();
+    let r = run(home
+        .at(&server)
+        .env("KLAP_CREDENTIALS_FILE", open.join("credentials.toml"))
+        .args(["auth", "login"])
+        .write_stdin("k-open-IIII\n"));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "klap-export: error: refusing to store the key in {0}: it is writable by group and \
+             others (mode 777); run: chmod go-w {0}\n",
+            open.display()
+        )
+    );
+    assert_eq!(dir_names(&open), Vec::<String>::new());
+    catch.assert_calls(0);
+}
+
+#[test]
+fn the_next_login_or_logout_removes_what_a_killed_login_left() {
+    let home = Home::new("");
+    home.store(&[("default", "k-old")]);
+    let leftover = home.config_dir().join(".credentials.Xy12ab.tmp");
+    let other = home.config_dir().join("notes.tmp");
+    for cmd in [vec!["auth", "logout"], vec!["auth", "login", "--no-verify"]] {
+        private_file(&leftover, "[default]\napi_key = \"k-half\"\n");
+        fs::write(&other, "mine").unwrap();
+        let r = run(home.cmd().args(&cmd).write_stdin("k-new\n"));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(!leftover.exists(), "{cmd:?}");
+        assert!(other.exists());
+    }
+}
+
+#[test]
 fn login_no_verify_sends_nothing() {
     let server = MockServer::start();
     let catch = any(&server);
