@@ -7,8 +7,6 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use clap::ValueEnum;
-
 use reqwest::Url;
 
 use crate::api::{self, Api, Secret, is_loopback};
@@ -18,7 +16,7 @@ use crate::jq;
 use crate::profile::{self, Profile};
 use crate::sandbox::{self, Sandbox};
 use crate::say;
-use crate::values::{ColorChoice, Format, Mode, Ui, parse_positive_duration};
+use crate::values::{ColorChoice, Format, Mode, Ui, parse_format, parse_positive_duration};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.klap.app/v2";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -230,12 +228,7 @@ impl<'g> Settings<'g> {
     pub fn ui(&self) -> anyhow::Result<Ui> {
         let g = self.g;
         let format = self
-            .pick(
-                g.format,
-                "KLAP_FORMAT",
-                |s| Format::from_str(s, true),
-                self.profile.format,
-            )?
+            .pick(g.format, "KLAP_FORMAT", parse_format, self.profile.format)?
             .unwrap_or(Format::Table);
         let color = g.color.or(self.profile.color).unwrap_or(ColorChoice::Auto);
         let stdout_tty = io::stdout().is_terminal();

@@ -86,6 +86,8 @@ fn login(s: &Settings, no_verify: bool) -> anyhow::Result<()> {
     if key.is_empty() {
         return Err(fail(Code::Auth, "no key given; nothing was stored"));
     }
+    credentials::check_key_text(&key)
+        .map_err(|why| fail(Code::Auth, format!("{why}; nothing was stored")))?;
     let secret = Secret::new(key.as_str());
     // Built even with --no-verify: it refuses a key that cannot go in a header.
     let api = s.api(base_url, secret.clone())?;
@@ -143,7 +145,15 @@ fn read_new_key(profile_name: &str) -> anyhow::Result<String> {
         format!("API key for profile '{profile_name}': "),
         config,
     )
-    .map_err(|e| fail(Code::Auth, format!("cannot read the key: {e}")))?;
+    .map_err(|e| {
+        // Enter ends the prompt's line; Ctrl-D or an error does not: the error needs its own.
+        eprintln!();
+        if e.kind() == io::ErrorKind::UnexpectedEof {
+            fail(Code::Auth, "no key given; nothing was stored")
+        } else {
+            fail(Code::Auth, format!("cannot read the key: {e}"))
+        }
+    })?;
     if key.len() > credentials::KEY_CAP {
         return Err(fail(Code::Auth, "the key is larger than 4 KiB"));
     }

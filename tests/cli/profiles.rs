@@ -957,6 +957,63 @@ fn the_next_login_or_logout_removes_what_a_killed_login_left() {
 }
 
 #[test]
+fn a_key_of_two_lines_is_refused_in_words() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    let r = run(home
+        .at(&server)
+        .args(["auth", "login", "--no-verify"])
+        .write_stdin("k-line-one\nk-line-two\n"));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "klap-export: error: the key must be one line; nothing was stored\n"
+    );
+    assert!(!home.credentials().exists());
+
+    let r = run(home
+        .at(&server)
+        .env("KLAP_API_KEY", "k-line-one\r\nk-line-two")
+        .arg("list"));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "klap-export: error: the key must be one line (KLAP_API_KEY)\n"
+    );
+    let two = home.key_file("two", "k-line-one\nk-line-two");
+    let r = run(home.at(&server).env("KLAP_API_KEY_FILE", &two).arg("list"));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    r.stderr_has(&["the key must be one line (KLAP_API_KEY_FILE ("]);
+    catch.assert_calls(0);
+}
+
+#[test]
+fn an_empty_variable_is_called_empty() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    let r = run(home.at(&server).env("KLAP_API_KEY", "").arg("list"));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "klap-export: error: no API key: KLAP_API_KEY is set but empty\n\
+         hint: set KLAP_API_KEY, run `klap-export auth login`, or see `klap-export --help`\n"
+    );
+    let r = run(home
+        .at(&server)
+        .env("KLAP_API_KEY", "k")
+        .env("KLAP_FORMAT", "yaml")
+        .arg("list"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "klap-export: error: KLAP_FORMAT=yaml: expected one of table, json, ndjson, tsv\n"
+    );
+    catch.assert_calls(0);
+}
+
+#[test]
 fn login_no_verify_sends_nothing() {
     let server = MockServer::start();
     let catch = any(&server);
@@ -1008,14 +1065,14 @@ fn login_notes_a_source_that_comes_before_the_stored_key() {
     r.stderr_has(&["klap-export: note: KLAP_API_KEY is set and comes before the stored key\n"]);
 }
 
-#[test]
-fn login_on_a_terminal_prompts_without_echo() {
+/// Runs `auth login --no-verify` under a pseudo-terminal, types `input` at the prompt, and
+/// returns whether it succeeded and the screen.
+fn login_at_a_terminal(home: &Home, input: &[u8]) -> (bool, String) {
     use std::io::{Read, Write};
     use std::process::Stdio;
     use std::sync::mpsc;
 
     const PROMPT: &str = "API key for profile 'default': ";
-    let home = Home::new("");
     let bin = assert_cmd::cargo::cargo_bin("klap-export");
     // script(1) runs it under a pseudo-terminal fed from our pipe.
     let mut script = std::process::Command::new("script");
@@ -1031,6 +1088,7 @@ fn login_on_a_terminal_prompts_without_echo() {
             "/dev/null",
         ])
         .env("HOME", home.path())
+        .env("NO_COLOR", "1")
         .env_remove("XDG_CONFIG_HOME")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -1056,11 +1114,18 @@ fn login_on_a_terminal_prompts_without_echo() {
     // Echo goes off just after the prompt is written; typing earlier would be echoed.
     std::thread::sleep(Duration::from_millis(200));
     let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(b"k-typed-XYZW\r").unwrap();
-    assert!(child.wait().unwrap().success());
+    stdin.write_all(input).unwrap();
+    let success = child.wait().unwrap().success();
     screen.extend(rx.iter().flatten());
     drop(stdin);
-    let screen = String::from_utf8_lossy(&screen);
+    (success, String::from_utf8_lossy(&screen).into_owned())
+}
+
+#[test]
+fn login_on_a_terminal_prompts_without_echo() {
+    let home = Home::new("");
+    let (success, screen) = login_at_a_terminal(&home, b"k-typed-XYZW\r");
+    assert!(success, "{screen}");
     assert!(!screen.contains("XYZW"), "the key was echoed: {screen}");
     assert!(
         screen.contains("klap-export: stored the key for profile 'default' in "),
@@ -1070,6 +1135,20 @@ fn login_on_a_terminal_prompts_without_echo() {
         stored(&home)["default"]["api_key"].as_str(),
         Some("k-typed-XYZW")
     );
+}
+
+#[test]
+fn ctrl_d_at_the_prompt_prints_the_error_on_its_own_line() {
+    let home = Home::new("");
+    let (success, screen) = login_at_a_terminal(&home, b"\x04");
+    assert!(!success, "{screen}");
+    assert!(
+        screen.contains(
+            "API key for profile 'default': \r\nklap-export: error: no key given; nothing was stored"
+        ),
+        "{screen:?}"
+    );
+    assert!(!home.credentials().exists());
 }
 
 // ---- auth status ----
