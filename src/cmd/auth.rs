@@ -1,7 +1,7 @@
 //! `auth login|status|logout`: the key `auth login` stores for a profile, and a check of
 //! whichever key applies. Messages go to stderr; only `status` prints data on stdout.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::Path;
 
 use serde_json::json;
@@ -11,9 +11,9 @@ use crate::cli::{AuthAction, AuthArgs};
 use crate::config::{Flags, Settings};
 use crate::credentials;
 use crate::exit::{Code, Fail, code_of, fail};
+use crate::output::{self, Plain, Shape};
 use crate::say;
 use crate::text::sanitize;
-use crate::values::Format;
 
 /// A project ID no export has: listing its exports costs the API one empty answer, and tells
 /// whether it accepts the key.
@@ -194,62 +194,56 @@ fn status(s: &Settings) -> anyhow::Result<()> {
     if let Some(key) = &key {
         set_aside.extend(&key.set_aside);
     }
-    let mut out = Vec::new();
-    match ui.format {
-        Format::Json | Format::Ndjson => {
-            let value = json!({
-                "profile": s.profile_name,
-                "config_file": config.map(|p| p.display().to_string()),
-                "config_file_found": found,
-                "credentials_file": credentials.map(|p| p.display().to_string()),
-                "base_url": base_url.as_str(),
-                "key_source": source,
-                "set_aside": set_aside,
-                "api": api,
-                "detail": detail,
-            });
-            let text = if ui.format == Format::Json {
-                serde_json::to_string_pretty(&value)?
-            } else {
-                value.to_string()
-            };
-            writeln!(out, "{text}")?;
-        }
-        Format::Table | Format::Tsv => {
-            let (config, credentials) = (file_line(config), file_line(credentials));
-            let source = match (source, &why_no_key) {
-                (Some(source), _) => source.to_string(),
-                (None, Some(why)) => format!("failed: {why}"),
-                (None, None) => "none".into(),
-            };
-            let api = match (&checked, detail) {
-                (Some(Check::Failed(_)), Some(why)) => format!("{api}: {why}"),
-                (None, Some(_)) if key_error.is_some() => format!("{api} (no key)"),
-                (_, Some(why)) => format!("{api} ({why})"),
-                (_, None) => api.to_string(),
-            };
-            let aside = (!set_aside.is_empty())
-                .then(|| format!("{} (by --profile {})", set_aside.join(", "), s.profile_name));
-            let mut lines = vec![
-                ("profile", s.profile_name.as_str()),
-                ("config file", &config),
-                ("credentials", &credentials),
-                ("base URL", base_url.as_str()),
-                ("key source", &source),
-            ];
-            if let Some(aside) = &aside {
-                lines.push(("set aside", aside));
-            }
-            lines.push(("API", &api));
-            for (label, value) in lines {
-                let label = format!("{label}:");
-                writeln!(out, "{label:<12} {}", sanitize(value))?;
-            }
-        }
-        // `-q`: the exit code says it all.
-        Format::Refs => {}
+    let value = json!({
+        "profile": s.profile_name,
+        "config_file": config.map(|p| p.display().to_string()),
+        "config_file_found": found,
+        "credentials_file": credentials.map(|p| p.display().to_string()),
+        "base_url": base_url.as_str(),
+        "key_source": source,
+        "set_aside": set_aside,
+        "api": api,
+        "detail": detail,
+    });
+    let (config, credentials) = (file_line(config), file_line(credentials));
+    let source = match (source, &why_no_key) {
+        (Some(source), _) => source.to_string(),
+        (None, Some(why)) => format!("failed: {why}"),
+        (None, None) => "none".into(),
+    };
+    let api = match (&checked, detail) {
+        (Some(Check::Failed(_)), Some(why)) => format!("{api}: {why}"),
+        (None, Some(_)) if key_error.is_some() => format!("{api} (no key)"),
+        (_, Some(why)) => format!("{api} ({why})"),
+        (_, None) => api.to_string(),
+    };
+    let aside = (!set_aside.is_empty())
+        .then(|| format!("{} (by --profile {})", set_aside.join(", "), s.profile_name));
+    let mut lines = vec![
+        ("profile", s.profile_name.as_str()),
+        ("config file", &config),
+        ("credentials", &credentials),
+        ("base URL", base_url.as_str()),
+        ("key source", &source),
+    ];
+    if let Some(aside) = &aside {
+        lines.push(("set aside", aside));
     }
-    crate::output::emit(ui, out)?;
+    lines.push(("API", &api));
+    let lines = lines
+        .iter()
+        .map(|(label, value)| format!("{:<12} {}", format!("{label}:"), sanitize(value)))
+        .collect();
+    // `-q`: the exit code says it all.
+    output::print(
+        ui,
+        &mut Plain {
+            shape: Shape::Object,
+            json: vec![value.to_string()],
+            lines,
+            refs: Vec::new(),
+        },
+    )?;
     if let Some(e) = key_error {
         return Err(e);
     }
