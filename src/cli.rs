@@ -22,11 +22,10 @@ Environment:
   KLAP_FORMAT        output format: table, json, ndjson, tsv
   KLAP_HTTP_TIMEOUT  per-request timeout (default 30s)
   KLAP_RETRIES       retries of a failed safe request (default 3)
-  KLAP_PROFILE       profile of the config file (default: default); unlike the --profile
-                     flag, it does not put the profile's settings before the KLAP_* variables
+  KLAP_PROFILE       profile of the config file (default: default); unlike the
+                     --profile flag, the KLAP_* variables still come before it
   KLAP_CONFIG        config file (default: klap-export/config.toml in $XDG_CONFIG_HOME or ~/.config)
-  KLAP_CREDENTIALS_FILE  where auth login stores keys (default: klap-export/credentials.toml
-                     in $XDG_CONFIG_HOME or ~/.config, never beside KLAP_CONFIG)
+  KLAP_CREDENTIALS_FILE  where auth login stores keys (default: see auth --help)
   NO_COLOR, CLICOLOR_FORCE  turn colour off / force it on
 
 Exit codes:
