@@ -180,6 +180,10 @@ const TMP_RANDOM: usize = 6;
 /// Removes the temporary files a killed `login` or `logout` left beside the credentials file
 /// (they may hold a key): only regular files of exactly our own name pattern.
 fn remove_leftovers(path: &Path) {
+    // In a folder others can write, those files may be theirs: it is refused anyway.
+    if check_folder(folder_of(path)).is_err() {
+        return;
+    }
     let Ok(entries) = fs::read_dir(folder_of(path)) else {
         return;
     };
