@@ -453,12 +453,15 @@ fn idle_and_slow_clients_do_not_delay_others() {
         s.write_all(b"G").unwrap();
     }
     std::thread::sleep(Duration::from_millis(100));
-    let client = crate::http();
+    let _ = crate::http();
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(8))
+        .build()
+        .unwrap();
     for _ in 0..3 {
         let started = Instant::now();
         let resp = client
             .get(format!("{}/exports", sb.url))
-            .timeout(Duration::from_secs(8))
             .header("Authorization", "Bearer k")
             .send()
             .unwrap();
