@@ -26,6 +26,18 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A format named in `KLAP_FORMAT`; the error lists the valid names.
+pub fn parse_format(s: &str) -> Result<Format, String> {
+    Format::from_str(s.trim(), true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(ValueEnum::to_possible_value)
+            .map(|v| v.get_name().to_string())
+            .collect();
+        format!("expected one of {}", names.join(", "))
+    })
+}
+
 /// How progress is shown on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
