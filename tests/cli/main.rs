@@ -14,6 +14,7 @@ mod sandbox_http;
 mod script;
 mod surrogate;
 mod table;
+mod trust;
 mod ux;
 mod wait;
 

@@ -334,7 +334,7 @@ fn many_connections_at_once_are_all_answered() {
 }
 
 fn post_json(url: &str, body: &Value) -> Response {
-    Client::new()
+    crate::http()
         .post(url)
         .header("Authorization", format!("Bearer {KEY}"))
         .body(body.to_string())
@@ -453,7 +453,8 @@ fn idle_and_slow_clients_do_not_delay_others() {
         s.write_all(b"G").unwrap();
     }
     std::thread::sleep(Duration::from_millis(100));
-    let client = Client::builder()
+    let _ = crate::http();
+    let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(8))
         .build()
         .unwrap();
