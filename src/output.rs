@@ -8,11 +8,11 @@ use std::io::{self, Write};
 
 use anyhow::Context;
 
-use crate::json;
 use crate::model::{Export, ExportRef, State};
 use crate::table::{self, Cell, Color, Column, EXPORT_COLUMNS};
 use crate::text::sanitize;
 use crate::values::{Format, Ui};
+use crate::{jq, json};
 
 /// How JSON holds the rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,29 +54,62 @@ pub trait Rows {
     }
 }
 
-/// Prints `rows` in the format `ui` asks for. The output is built whole in memory first,
-/// so a bad body never leaves half a document on stdout.
+/// Prints `rows` in the format `ui` asks for. Nothing reaches stdout before everything
+/// that could fail has been checked, so a bad body never leaves half a document there;
+/// long JSON is then written out in pieces, not built whole a second time.
 pub fn print(ui: Ui, rows: &mut impl Rows) -> anyhow::Result<()> {
-    let mut out = Vec::with_capacity(64 * 1024);
-    match ui.format {
-        Format::Json => {
+    print_to(ui, rows, io::stdout().lock())
+}
+
+fn print_to(ui: Ui, rows: &mut impl Rows, to: impl Write) -> anyhow::Result<()> {
+    let mut out = Out {
+        buf: Vec::with_capacity(64 * 1024),
+        to,
+    };
+    match (ui.format, ui.jq) {
+        (Format::Json, Some(filter)) => {
+            let items = rows.json();
+            checked(&items)?;
+            let input = match (rows.shape(), items.as_slice()) {
+                (Shape::Object, []) => jq::Input::Text(""),
+                (Shape::Object, [one]) => jq::Input::Text(one),
+                (_, all) => jq::Input::Array(all),
+            };
+            filter.run_on(input, &mut out.buf, ui.stdout_tty)?;
+        }
+        (Format::Json, None) => {
             let items = rows.json();
             match (rows.shape(), items.as_slice()) {
                 (Shape::Object, []) => {}
-                (Shape::Object, [one]) => pretty(&mut out, one)?,
-                (_, all) => pretty_array(&mut out, all.iter().map(AsRef::as_ref))?,
+                (Shape::Object, [one]) => pretty(&mut out.buf, one)?,
+                (_, all) => {
+                    checked(all)?;
+                    out.buf.push(b'[');
+                    for (i, item) in all.iter().enumerate() {
+                        out.buf
+                            .extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+                        out.line_end()?;
+                        out.buf.extend_from_slice(b"  ");
+                        json::pretty_at(item, &mut out.buf, 1).map_err(|e| invalid(&e))?;
+                    }
+                    out.buf
+                        .extend_from_slice(if all.is_empty() { b"]\n" } else { b"\n]\n" });
+                }
             }
         }
-        Format::Ndjson => {
-            for item in rows.json() {
-                compact_line(&mut out, &item)?;
+        (Format::Ndjson, _) => {
+            let items = rows.json();
+            checked(&items)?;
+            for item in items {
+                compact_line(&mut out.buf, &item)?;
+                out.line_end()?;
             }
         }
-        Format::Table => text(&mut out, ui, rows.table())?,
-        Format::Tsv => text(&mut out, ui, rows.tsv())?,
-        Format::Refs => text(&mut out, ui, rows.refs())?,
+        (Format::Table, _) => text(&mut out.buf, ui, rows.table())?,
+        (Format::Tsv, _) => text(&mut out.buf, ui, rows.tsv())?,
+        (Format::Refs, _) => text(&mut out.buf, ui, rows.refs())?,
     }
-    emit(ui, out)
+    out.finish()
 }
 
 fn text(out: &mut Vec<u8>, ui: Ui, text: Text) -> io::Result<()> {
@@ -109,41 +142,62 @@ fn text(out: &mut Vec<u8>, ui: Ui, text: Text) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes what a command prints; JSON goes through `--jq` when one was given.
-fn emit(ui: Ui, bytes: Vec<u8>) -> anyhow::Result<()> {
-    let bytes = match ui.jq {
-        Some(filter) if ui.format == Format::Json => {
-            let mut filtered = Vec::new();
-            filter.run(
-                &String::from_utf8_lossy(&bytes),
-                &mut filtered,
-                ui.stdout_tty,
-            )?;
-            filtered
+/// What the JSON printer would refuse in texts that are valid JSON (all the rows' are:
+/// the server's were read by serde_json, ours written by it): nesting too deep.
+fn checked(items: &[Cow<'_, str>]) -> io::Result<()> {
+    for item in items {
+        json::check_depth(item, 1).map_err(|e| invalid(&e))?;
+    }
+    Ok(())
+}
+
+/// Output on its way to stdout: written in pieces of about `CHUNK` bytes, each ending at a
+/// line end. The key has no line end in it (an HTTP header cannot), so hiding it in each
+/// piece hides it everywhere.
+struct Out<W: Write> {
+    buf: Vec<u8>,
+    to: W,
+}
+
+const CHUNK: usize = 1 << 20;
+
+impl<W: Write> Out<W> {
+    /// Called just after a line end: writes what is held once it is a piece's worth.
+    fn line_end(&mut self) -> anyhow::Result<()> {
+        if self.buf.len() >= CHUNK {
+            self.write()?;
         }
-        _ => bytes,
-    };
-    // A server that echoes the key in a field does not get it printed.
-    let bytes = match crate::text::redact(&String::from_utf8_lossy(&bytes)) {
-        Cow::Owned(hidden) => hidden.into_bytes(),
-        Cow::Borrowed(_) => bytes,
-    };
-    let mut out = io::stdout().lock();
-    out.write_all(&bytes)
-        .and_then(|()| out.flush())
-        .context("cannot write to stdout")
+        Ok(())
+    }
+
+    fn write(&mut self) -> anyhow::Result<()> {
+        // A server that echoes the key in a field does not get it printed.
+        let lossy;
+        let text = if let Ok(text) = std::str::from_utf8(&self.buf) {
+            text
+        } else {
+            lossy = String::from_utf8_lossy(&self.buf);
+            &lossy
+        };
+        let hidden = match crate::text::redact(text) {
+            Cow::Owned(hidden) => Some(hidden),
+            Cow::Borrowed(_) => None,
+        };
+        let bytes = hidden.as_ref().map_or(&self.buf[..], |h| h.as_bytes());
+        self.to.write_all(bytes).context("cannot write to stdout")?;
+        self.buf.clear();
+        Ok(())
+    }
+
+    fn finish(mut self) -> anyhow::Result<()> {
+        self.write()?;
+        self.to.flush().context("cannot write to stdout")
+    }
 }
 
 /// Pretty JSON: the text re-indented (numbers, escapes and key order untouched).
 fn pretty(out: &mut Vec<u8>, raw: &str) -> io::Result<()> {
     json::pretty(raw, out).map_err(|e| invalid(&e))?;
-    out.push(b'\n');
-    Ok(())
-}
-
-/// A pretty JSON array of the items.
-fn pretty_array<'r>(out: &mut Vec<u8>, items: impl IntoIterator<Item = &'r str>) -> io::Result<()> {
-    json::pretty_array(items, out).map_err(|e| invalid(&e))?;
     out.push(b'\n');
     Ok(())
 }
@@ -310,5 +364,98 @@ impl Rows for Report<'_, '_> {
                 .map(|r| vec![r])
                 .collect(),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::parse_list;
+
+    /// A list of `n` exports with escapes, unsafe characters, a lone surrogate, odd
+    /// numbers and nesting: what the fast paths must print byte for byte as before.
+    fn body(n: usize) -> String {
+        let items: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    r#"{{"id":"e{i}", "status":"{}","n":1.50e3,"big":12345678901234567890123,"name":"a\"b\u202e\ud83d x{i}","nest":{{"a":[1,{{}},[]],"b":null}},"created_at":"2026-01-0{}T00:00:00Z"}}"#,
+                    if i % 3 == 0 { "ready" } else { "processing" },
+                    1 + i % 9,
+                )
+            })
+            .collect();
+        format!("[{}]", items.join(" ,\n"))
+    }
+
+    fn ui(format: Format, jq: Option<&'static jq::Filter>) -> Ui {
+        Ui {
+            format,
+            color: false,
+            color_stderr: false,
+            stdout_tty: false,
+            progress: crate::values::Mode::Off,
+            jq,
+        }
+    }
+
+    fn printed(ui: Ui, body: &str) -> Vec<u8> {
+        let exports = parse_list(body).unwrap();
+        let mut out = Vec::new();
+        print_to(ui, &mut Report::many(&exports, None), &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn json_in_pieces_is_the_whole_pretty_array() {
+        // 20,000 exports: several pieces of CHUNK bytes.
+        for n in [0, 1, 2, 20_000] {
+            let body = body(n);
+            let exports = parse_list(&body).unwrap();
+            let mut want = Vec::new();
+            json::pretty_array(exports.iter().map(|e| e.raw), &mut want).unwrap();
+            want.push(b'\n');
+            let got = printed(ui(Format::Json, None), &body);
+            assert!(n < 20_000 || got.len() > 3 * CHUNK);
+            assert!(got == want, "{n}");
+
+            let mut want = Vec::new();
+            for e in &exports {
+                json::compact(e.raw, &mut want).unwrap();
+                want.push(b'\n');
+            }
+            assert!(printed(ui(Format::Ndjson, None), &body) == want, "{n}");
+        }
+    }
+
+    #[test]
+    fn jq_reads_the_items_as_it_read_the_printed_array() {
+        let body = body(50);
+        let exports = parse_list(&body).unwrap();
+        let mut text = Vec::new();
+        json::pretty_array(exports.iter().map(|e| e.raw), &mut text).unwrap();
+        let text = json::without_lone_surrogates(std::str::from_utf8(&text).unwrap()).into_owned();
+        for expr in [
+            "length",
+            "map(.id)",
+            r#".[] | select(.status=="ready") | .name"#,
+            ".[3]",
+            "map(.n, .big) | add",
+            ".[0] | keys_unsorted",
+        ] {
+            let filter: &'static jq::Filter =
+                Box::leak(Box::new(jq::Filter::compile(expr).unwrap()));
+            let mut want = Vec::new();
+            filter.run(&text, &mut want, false).unwrap();
+            let got = printed(ui(Format::Json, Some(filter)), &body);
+            assert_eq!(
+                String::from_utf8_lossy(&got),
+                String::from_utf8_lossy(&want),
+                "{expr}"
+            );
+        }
+        // The lone surrogate reads as U+FFFD (jaq refuses it as sent).
+        let filter = Box::leak(Box::new(jq::Filter::compile(".[0].name").unwrap()));
+        let got = printed(ui(Format::Json, Some(filter)), &body);
+        assert_eq!(String::from_utf8(got).unwrap(), "a\"b\u{202e}\u{fffd} x0\n");
     }
 }

@@ -103,19 +103,24 @@ impl Filter {
     /// (`tty`), strings lose the characters that could drive it, and JSON escapes them.
     /// A filter error is a [`RunError`] and nothing is written; a write
     /// error is the `io::Error` itself (so a closed pipe stays recognisable).
+    #[cfg(test)]
     pub fn run(&self, json_text: &str, out: &mut impl Write, tty: bool) -> anyhow::Result<()> {
-        let buf = on_big_stack(|| self.run_here(json_text, tty))
+        self.run_on(Input::Text(json_text), out, tty)
+    }
+
+    /// [`Filter::run`] on `input`: an array is read from its items' texts, once each.
+    pub fn run_on(&self, input: Input, out: &mut impl Write, tty: bool) -> anyhow::Result<()> {
+        let buf = on_big_stack(|| self.run_here(input, tty))
             .map_err(RunError)?
             .map_err(RunError)?;
         out.write_all(&buf)?;
         Ok(())
     }
 
-    fn run_here(&self, json_text: &str, tty: bool) -> Result<Vec<u8>, String> {
-        let input = jaq_json::read::parse_single(json_text.as_bytes())
-            .map_err(|e| format!("input is not JSON: {e}"))?;
+    fn run_here(&self, input: Input, tty: bool) -> Result<Vec<u8>, String> {
+        let input = input.read()?;
         // A server that echoes the key cannot have it recovered by a transform.
-        let input = hide_key(input);
+        let input = hide_key(&input).unwrap_or(input);
         let ctx = Ctx::<Data>::new(&self.filter.lut, Vars::new([env()]));
         let mut buf = Vec::new();
         let mut failure = None;
@@ -270,25 +275,59 @@ fn env() -> Val {
     Val::obj(map)
 }
 
-/// The value with the API key, wherever a string or key holds it, replaced by `***`.
-fn hide_key(v: Val) -> Val {
+/// The value with the API key, wherever a string or key holds it, replaced by `***`;
+/// `None` when it holds none (nearly always): nothing is rebuilt then.
+fn hide_key(v: &Val) -> Option<Val> {
     match v {
-        Val::TStr(ref s) | Val::BStr(ref s) => {
-            let text = String::from_utf8_lossy(s);
-            match crate::text::redact(&text) {
-                std::borrow::Cow::Owned(hidden) => Val::from(hidden),
-                std::borrow::Cow::Borrowed(_) => v,
-            }
+        Val::TStr(s) | Val::BStr(s) => match crate::text::redact(&String::from_utf8_lossy(s)) {
+            std::borrow::Cow::Owned(hidden) => Some(Val::from(hidden)),
+            std::borrow::Cow::Borrowed(_) => None,
+        },
+        Val::Arr(a) => {
+            let first = a.iter().position(|x| hide_key(x).is_some())?;
+            let hidden = a.iter().enumerate().map(|(i, x)| {
+                if i < first {
+                    x.clone()
+                } else {
+                    hide_key(x).unwrap_or_else(|| x.clone())
+                }
+            });
+            Some(hidden.collect())
         }
-        Val::Arr(a) => a.iter().cloned().map(hide_key).collect(),
         Val::Obj(o) => {
-            let map: jaq_json::Map = o
-                .iter()
-                .map(|(k, x)| (hide_key(k.clone()), hide_key(x.clone())))
-                .collect();
-            Val::obj(map)
+            o.iter()
+                .find(|(k, x)| hide_key(k).is_some() || hide_key(x).is_some())?;
+            let hide = |x: &Val| hide_key(x).unwrap_or_else(|| x.clone());
+            let map: jaq_json::Map = o.iter().map(|(k, x)| (hide(k), hide(x))).collect();
+            Some(Val::obj(map))
         }
-        other => other,
+        _ => None,
+    }
+}
+
+/// What a filter reads.
+#[derive(Clone, Copy)]
+pub enum Input<'a> {
+    /// One JSON text.
+    Text(&'a str),
+    /// An array of these JSON texts (the server's own, validated): each is read once,
+    /// where printing the array and reading that back would read it twice.
+    Array(&'a [std::borrow::Cow<'a, str>]),
+}
+
+impl Input<'_> {
+    /// The value, read as jaq reads it: numbers keep their text where jaq can, keys
+    /// their order. jaq refuses lone surrogate escapes (valid JSON, what a cut emoji
+    /// gives), so each becomes `\ufffd` first, as the other formats show it.
+    fn read(self) -> Result<Val, String> {
+        let parse = |text: &str| {
+            jaq_json::read::parse_single(crate::json::without_lone_surrogates(text).as_bytes())
+                .map_err(|e| format!("input is not JSON: {e}"))
+        };
+        match self {
+            Input::Text(text) => parse(text),
+            Input::Array(items) => items.iter().map(|item| parse(item)).collect(),
+        }
     }
 }
 
