@@ -7,12 +7,13 @@
 #
 # Needs curl, jq, python3, GNU time (`apt-get install -y time`). Used when installed:
 # gojq (`apt-get install -y gojq`), jaq's CLI (`cargo install jaq --locked`).
-# RUNS=5 by default; SEED=100000 exports.
+# RUNS=5 by default; SEED=100000 exports; BIN=binary to measure instead of a release build.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${RUNS:-5}
-cargo build --release --locked -q
-bin=$PWD/target/release/klap-export
+# BIN=path compares another build (e.g. one with symbols for perf) without building.
+if [ -z "${BIN:-}" ]; then cargo build --release --locked -q; fi
+bin=${BIN:-$PWD/target/release/klap-export}
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 
@@ -48,7 +49,7 @@ w() { cat "$work/$1.w"; }
 c() { cat "$work/$1.c"; }
 m() { cat "$work/$1.m"; }
 row() { # row LABEL NAME
-  printf '%-44s %6.2f s %6.2f s cpu %6.0f MiB\n' "$1" "$(w "$2")" "$(c "$2")" "$(echo "$(m "$2") / 1024" | bc -l)"
+  printf '%-58s %6.2f s %6.2f s cpu %6.0f MiB\n' "$1" "$(w "$2")" "$(c "$2")" "$(echo "$(m "$2") / 1024" | bc -l)"
 }
 
 have() { command -v "$1" > /dev/null; }
@@ -60,11 +61,17 @@ tsv_jq='.[] | [.id, .status, .name, .created_at, .finished_at, .src_url] | @tsv'
 sel='.[] | select(.status=="ready") | .src_url'
 
 measure curl "curl -sf -o /dev/null $url"
-ref=$(curl -sf "$url" | jq -r '.[0] | .project_id + "/" + .id')
+# status: one export, served where its full ref points.
+ref=$(jq -r '.[0] | .folder_id + "/" + .project_id + "/" + .id' "$work/www/v2/exports")
+mkdir -p "$work/www/v2/projects/${ref%/*}/exports"
+jq '.[0]' "$work/www/v2/exports" > "$work/www/v2/projects/${ref%/*}/exports/${ref##*/}"
 measure status "$klap status $ref"
+measure curl1 "curl -sf -H 'Authorization: Bearer bench' -o /dev/null $static/projects/${ref%/*}/exports/${ref##*/}"
 # --version: below GNU time's 10 ms resolution, so the mean of 20 runs by the clock.
 t0=$(date +%s%N); for _ in $(seq 20); do "$bin" --version > /dev/null; done; t1=$(date +%s%N)
 version_ms=$(echo "($t1 - $t0) / 20 / 1000000" | bc -l)
+# and its CPU time (task-clock), which load does not inflate as much.
+version_cpu=$(perf stat -x, -e task-clock -r 20 "$bin" --version 2>&1 > /dev/null | awk -F, '/task-clock/ {print $1}' || echo "?")
 measure q "$klap list -q --limit 1"
 measure tsv "$klap list --format tsv"
 measure jq_tsv "curl -sf $url | jq -r '$tsv_jq'"
@@ -81,9 +88,10 @@ for i in 0 1 2; do
 done
 
 echo
-printf '%-44s %8s %10s %10s\n' "command" "wall" "cpu" "peak"
+printf '%-58s %8s %10s %10s\n' "command" "wall" "cpu" "peak"
 row "curl -o /dev/null" curl
 row "status REF" status
+row "  curl -o /dev/null (that export)" curl1
 row "list -q --limit 1" q
 row "list --format tsv" tsv
 row "  curl | jq -r '.[] | [...] | @tsv'" jq_tsv
@@ -102,25 +110,26 @@ have gojq || echo "(gojq not installed: apt-get install -y gojq)"
 
 echo
 echo "ratios (wall; cpu in brackets) and memory / body:"
-ratio() { # ratio LABEL A B: A/B for wall and cpu
-  printf '%-44s %5.2fx (%5.2fx cpu)\n' "$1" \
-    "$(echo "$(w "$2") / $(w "$3")" | bc -l)" "$(echo "$(c "$2") / $(c "$3")" | bc -l)"
+div() { echo "if ($2 > 0) $1 / $2 else 0" | bc -l; }
+ratio() { # ratio LABEL A B: A/B for wall and cpu (0 when B's is below time's resolution)
+  printf '%-58s %5.2fx (%5.2fx cpu)\n' "$1" "$(div "$(w "$2")" "$(w "$3")")" "$(div "$(c "$2")" "$(c "$3")")"
 }
-mem() { printf '%-44s %5.2fx body\n' "$1" "$(echo "$(m "$2") * 1024 / $body" | bc -l)"; }
-ratio "status / curl (target <= 1.0)" status curl
+mem() { printf '%-58s %5.2fx body\n' "$1" "$(echo "$(m "$2") * 1024 / $body" | bc -l)"; }
+ratio "status / curl (target <= 1.0)" status curl1
 ratio "tsv / curl|jq @tsv (target <= 0.12)" tsv jq_tsv
 ratio "json / curl|jq . (target <= 0.12)" json jq_pretty
 ratio "ndjson / curl|jq . (target <= 0.12)" ndjson jq_pretty
 for n in tsv json ndjson table; do mem "$n memory (target <= 2x)" "$n"; done
-printf '%-44s %5.2f s (target <= 0.25 s)\n' "table piped wall" "$(w table)"
-printf '%-44s %5.1f ms (target < 5 ms)\n' "--version wall (mean of 20)" "$version_ms"
+printf '%-58s %5.2f s (target <= 0.25 s)\n' "table piped wall" "$(w table)"
+printf '%-58s %5.1f ms (target < 5 ms)\n' "--version wall (mean of 20)" "$version_ms"
+printf '%-58s %5s ms\n' "--version task-clock (perf stat -r 20)" "${version_cpu:-?}"
 for i in 0 1 2; do
   for p in "${peers[@]}"; do
     ratio "--jq '${exprs[$i]}' / $p (target < 1)" "k_jq$i" "${p}_$i"
   done
   if have gojq; then
-    printf '%-44s %5.2fx gojq\n' "  memory" "$(echo "$(m "k_jq$i") / $(m "gojq_$i")" | bc -l)"
+    printf '%-58s %5.2fx gojq\n' "  memory" "$(echo "$(m "k_jq$i") / $(m "gojq_$i")" | bc -l)"
   fi
 done
 size=$(stat -c %s "$bin")
-printf '%-44s %5.2f MiB (target < 7)\n' "release binary" "$(echo "$size / 1048576" | bc -l)"
+printf '%-58s %5.2f MiB (target < 7)\n' "release binary" "$(echo "$size / 1048576" | bc -l)"
