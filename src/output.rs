@@ -105,37 +105,40 @@ fn print_to(ui: Ui, rows: &mut impl Rows, to: impl Write) -> anyhow::Result<()> 
                 out.line_end()?;
             }
         }
-        (Format::Table, _) => text(&mut out.buf, ui, rows.table())?,
-        (Format::Tsv, _) => text(&mut out.buf, ui, rows.tsv())?,
-        (Format::Refs, _) => text(&mut out.buf, ui, rows.refs())?,
+        (Format::Table, _) => text(&mut out, ui, rows.table())?,
+        (Format::Tsv, _) => text(&mut out, ui, rows.tsv())?,
+        (Format::Refs, _) => text(&mut out, ui, rows.refs())?,
     }
     out.finish()
 }
 
-fn text(out: &mut Vec<u8>, ui: Ui, text: Text) -> io::Result<()> {
+fn text(out: &mut Out<impl Write>, ui: Ui, text: Text) -> anyhow::Result<()> {
     match text {
         Text::Table(_, rows) if rows.is_empty() => {}
         Text::Table(columns, rows) => {
             // Cut to fit on a terminal only; of unknown width, nothing is cut.
             let width = ui.stdout_tty.then(table::stdout_width).flatten();
             for line in table::render(columns, &rows, width, ui.color) {
-                writeln!(out, "{line}")?;
+                writeln!(out.buf, "{line}")?;
+                out.line_end()?;
             }
         }
         Text::Fields(rows) => {
             for fields in rows {
                 for (i, field) in fields.iter().enumerate() {
                     if i > 0 {
-                        out.push(b'\t');
+                        out.buf.push(b'\t');
                     }
-                    out.extend_from_slice(sanitize(field).as_bytes());
+                    out.buf.extend_from_slice(sanitize(field).as_bytes());
                 }
-                out.push(b'\n');
+                out.buf.push(b'\n');
+                out.line_end()?;
             }
         }
         Text::Lines(lines) => {
             for line in lines {
-                writeln!(out, "{line}")?;
+                writeln!(out.buf, "{line}")?;
+                out.line_end()?;
             }
         }
     }
@@ -331,21 +334,25 @@ impl Rows for Report<'_, '_> {
     }
 
     fn tsv(&mut self) -> Text {
-        let text = |v: &Option<Cow<str>>| v.as_deref().unwrap_or("").to_string();
-        let rows = (0..self.exports.len())
+        // A line a row, as `Text::Fields` prints them, without a String for each field.
+        let lines = (0..self.exports.len())
             .map(|i| {
                 let f = &self.exports[i].fields;
-                vec![
-                    self.reference(i),
-                    text(&f.status),
-                    text(&f.name),
-                    text(&f.created_at),
-                    text(&f.finished_at),
-                    text(&f.src_url),
-                ]
+                let mut line = sanitize(&self.reference(i)).into_owned();
+                for field in [
+                    &f.status,
+                    &f.name,
+                    &f.created_at,
+                    &f.finished_at,
+                    &f.src_url,
+                ] {
+                    line.push('\t');
+                    line.push_str(&sanitize(field.as_deref().unwrap_or("")));
+                }
+                line
             })
             .collect();
-        Text::Fields(rows)
+        Text::Lines(lines)
     }
 
     fn refs(&mut self) -> Text {
@@ -425,6 +432,38 @@ mod tests {
             }
             assert!(printed(ui(Format::Ndjson, None), &body) == want, "{n}");
         }
+    }
+
+    #[test]
+    fn tsv_lines_are_the_fields_tab_separated() {
+        let body = body(20_000).replace("\\u202e", "\\t\\n");
+        let exports = parse_list(&body).unwrap();
+        let report = Report::many(&exports, None);
+        let field = |v: &Option<Cow<str>>| v.as_deref().unwrap_or("").to_string();
+        let rows = (0..exports.len())
+            .map(|i| {
+                let f = &exports[i].fields;
+                vec![
+                    report.reference(i),
+                    field(&f.status),
+                    field(&f.name),
+                    field(&f.created_at),
+                    field(&f.finished_at),
+                    field(&f.src_url),
+                ]
+            })
+            .collect();
+        let mut want = Vec::new();
+        let mut out = Out {
+            buf: Vec::new(),
+            to: &mut want,
+        };
+        text(&mut out, ui(Format::Tsv, None), Text::Fields(rows)).unwrap();
+        out.finish().unwrap();
+        let got = printed(ui(Format::Tsv, None), &body);
+        assert!(String::from_utf8_lossy(&got).contains("\tprocessing\ta\"b"));
+        assert!(got.len() > CHUNK);
+        assert!(got == want);
     }
 
     #[test]
