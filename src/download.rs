@@ -279,7 +279,8 @@ fn save(
         ui.skipped(&path);
         return Ok(Saved::Skipped(path));
     }
-    dest.check_existing(&path, Code::Error)?;
+    // A clash found only now (after a lookup) is a usage error, as one found before.
+    dest.check_existing(&path, Code::Usage)?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

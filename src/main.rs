@@ -79,10 +79,10 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         anyhow::Ok(ctx)
     };
     match &cli.command {
-        Command::Create(a) => cmd::create::run(a, &ctx()?),
+        Command::Create(a) => cmd::create::run(a, &ctx()?, &cli.global),
         Command::Status(a) => cmd::status::run(a, &ctx()?),
         Command::List(a) => cmd::list::run(a, &ctx()?),
-        Command::Wait(a) => cmd::wait::run(a, &ctx()?),
+        Command::Wait(a) => cmd::wait::run(a, &ctx()?, &cli.global),
         Command::Download(a) => cmd::download::run(a, &ctx()?),
         Command::Projects(a) => cmd::projects::run(a, &ctx()?),
         Command::Sandbox(a) => cmd::sandbox::run(a, flags.verbose),

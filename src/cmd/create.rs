@@ -3,8 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::cli::CreateArgs;
+use crate::cli::{CreateArgs, Global};
 use crate::config::Ctx;
+use crate::download::Exists;
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
 use crate::model::{
@@ -16,11 +17,18 @@ use crate::say;
 use crate::text::sanitize;
 use crate::watch;
 
-pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
+pub fn run(a: &CreateArgs, ctx: &Ctx, g: &Global) -> anyhow::Result<()> {
+    let mut plan = super::wait::plan(&a.wait_args, g)?;
     let projects = super::refs(&a.projects, ProjectRef::parse)?;
-    let plan = super::wait::plan(&a.wait_args)?;
-    if let Some(dest) = &plan.download {
+    plan.array = super::from_stdin(&a.projects);
+    if let Some(dest) = plan.download.as_mut() {
+        // Run again, a reused export's file is already there: keep it (unless --force),
+        // so the pipeline re-runs with nothing created and nothing fetched.
+        if a.reuse && dest.exists == Exists::Refuse {
+            dest.exists = Exists::Skip;
+        }
         dest.check(None, projects.len() > 1, false, ctx.ui.stdout_tty)?;
+        super::wait::check_writable(dest)?;
     }
     let mut tally = Tally::default();
     let lists = if a.reuse {
@@ -96,7 +104,8 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
             .iter()
             .map(|b| parse_export(b))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        Report::of_refs(&exports, &refs, projects.len()).print(ctx.ui)?;
+        let one = projects.len() == 1 && !super::from_stdin(&a.projects);
+        Report::of_refs(&exports, &refs, one).print(ctx.ui)?;
         return tally.finish();
     }
     if refs.is_empty() {

@@ -71,7 +71,12 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
             None => None,
         });
     }
-    print(ctx, &refs, &saved)?;
+    print(
+        ctx,
+        &refs,
+        &saved,
+        refs.len() == 1 && !super::from_stdin(&a.refs),
+    )?;
     tally.finish()
 }
 
@@ -131,7 +136,7 @@ struct Written<'a> {
 }
 
 /// The written paths in the order given; with `--json`/`--ndjson`, an object per file.
-fn print(ctx: &Ctx, refs: &[ExportRef], saved: &[Option<Saved>]) -> anyhow::Result<()> {
+fn print(ctx: &Ctx, refs: &[ExportRef], saved: &[Option<Saved>], one: bool) -> anyhow::Result<()> {
     let files: Vec<Written> = refs
         .iter()
         .zip(saved)
@@ -145,18 +150,15 @@ fn print(ctx: &Ctx, refs: &[ExportRef], saved: &[Option<Saved>]) -> anyhow::Resu
             Saved::Skipped(path) => Some(Written {
                 reference: r.to_string(),
                 path,
-                bytes: 0,
+                // The kept file's real size: it is what the user has.
+                bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
                 skipped: true,
             }),
             Saved::Stdout(_) => None,
         })
         .collect();
     // One ref gives an object in JSON; stdout (`-o -`) prints no file.
-    let shape = if refs.len() == 1 {
-        Shape::Object
-    } else {
-        Shape::Array
-    };
+    let shape = if one { Shape::Object } else { Shape::Array };
     let json = files
         .iter()
         .map(serde_json::to_string)

@@ -35,8 +35,9 @@ pub fn run(a: &StatusArgs, ctx: &Ctx) -> anyhow::Result<()> {
         .map(|b| parse_current(b))
         .collect::<anyhow::Result<Vec<_>>>()?;
     // One ref not found prints nothing (not an empty array).
-    if !(exports.is_empty() && refs.len() == 1) {
-        Report::of_refs(&exports, &found, refs.len()).print(ctx.ui)?;
+    let one = refs.len() == 1 && !super::from_stdin(&a.refs);
+    if !(exports.is_empty() && one) {
+        Report::of_refs(&exports, &found, one).print(ctx.ui)?;
     }
     tally.finish()
 }
