@@ -275,7 +275,7 @@ fn save(
         Target::File(path) => path,
     };
     if dest.exists == Exists::Skip && fs::symlink_metadata(&path).is_ok() {
-        dest.check_existing(&path, Code::Error)?;
+        dest.check_existing(&path, Code::Usage)?;
         ui.skipped(&path);
         return Ok(Saved::Skipped(path));
     }

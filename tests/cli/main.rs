@@ -9,6 +9,7 @@ mod files;
 mod filters;
 mod hostile;
 mod profiles;
+mod rerun;
 mod sandbox;
 mod sandbox_http;
 mod script;

@@ -1,0 +1,316 @@
+//! Issue 18 (r3): re-runs and pipelines as the README promises them; a wait that cannot
+//! reach the API; pick-up hints that work pasted; JSON shapes of refs from stdin.
+
+use std::time::{Duration, Instant};
+
+use crate::batch::{Files, ex, serve};
+use crate::sandbox::Sandbox;
+use crate::script::{Script, json};
+use crate::{api, export, private_file, run};
+
+/// `projects demo -q --top 3 | create - --reuse --download DIR`, with `-v` to see requests.
+fn pipeline(sb: &Sandbox, dir: &std::path::Path) -> crate::Run {
+    let projects = run(sb.cmd().args(["projects", "demo", "-q", "--top", "3"]));
+    assert_eq!(projects.code, 0, "{}", projects.stderr);
+    assert_eq!(projects.stdout.lines().count(), 3, "{}", projects.stdout);
+    run(sb
+        .cmd()
+        .args([
+            "-v",
+            "create",
+            "-",
+            "--reuse",
+            "--interval",
+            "0.1",
+            "--download",
+        ])
+        .arg(dir)
+        .write_stdin(projects.stdout))
+}
+
+#[test]
+fn the_readme_pipeline_runs_twice_against_one_sandbox() {
+    let sb = Sandbox::start(&["--ready-after", "0.2"]);
+    let dir = tempfile::tempdir().unwrap();
+    let first = pipeline(&sb, dir.path());
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert_eq!(
+        first.stderr.matches("< 200 POST ").count(),
+        3,
+        "{}",
+        first.stderr
+    );
+    let files = crate::dir_names(dir.path());
+    assert_eq!(files.len(), 3, "{files:?}");
+
+    let again = pipeline(&sb, dir.path());
+    assert_eq!(
+        again.code, 0,
+        "--reuse implies --skip-existing: {}",
+        again.stderr
+    );
+    assert!(
+        !again.stderr.contains("POST "),
+        "nothing created: {}",
+        again.stderr
+    );
+    assert!(
+        !again.stderr.contains("/files/"),
+        "nothing fetched: {}",
+        again.stderr
+    );
+    assert_eq!(
+        again.stderr.matches("reusing ").count(),
+        3,
+        "{}",
+        again.stderr
+    );
+    assert_eq!(crate::dir_names(dir.path()), files);
+
+    // --force still means replace.
+    let forced = run(sb
+        .cmd()
+        .args([
+            "-v",
+            "create",
+            "demo/demo_p1",
+            "--reuse",
+            "--force",
+            "--interval",
+            "0.1",
+        ])
+        .arg("--download")
+        .arg(dir.path()));
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(forced.stderr.contains("/files/"), "{}", forced.stderr);
+}
+
+#[test]
+fn a_clash_found_after_a_reuse_lookup_is_exit_2() {
+    // The file is named after the reused export's ID, known only after the lookup.
+    let router = serve(vec![ex("F/p1/e1", 0, "ready")], Files::Fast);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("e1.mp4")).unwrap();
+    let create = || {
+        run(api(&router.base)
+            .env("CI", "1")
+            .args([
+                "create",
+                "F/p1",
+                "--reuse",
+                "--interval",
+                "0.1",
+                "--download",
+            ])
+            .arg(dir.path()))
+    };
+    let r = create();
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["e1.mp4 exists and is not a regular file"]);
+
+    // A regular file there is kept (--reuse implies --skip-existing).
+    std::fs::remove_dir(dir.path().join("e1.mp4")).unwrap();
+    std::fs::write(dir.path().join("e1.mp4"), "mine").unwrap();
+    let r = create();
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&["reusing F/p1/e1 (ready)", "kept "]);
+    assert_eq!(std::fs::read(dir.path().join("e1.mp4")).unwrap(), b"mine");
+    assert_eq!(router.count("GET /files/e1.mp4"), 0, "{:?}", router.lines());
+}
+
+#[test]
+fn a_download_directory_that_takes_no_files_is_exit_2_before_anything_is_sent() {
+    let server = Script::serve(vec![]);
+    // /proc takes no new files, even for root.
+    for args in [
+        &["create", "p1", "--download", "/proc"][..],
+        &["wait", "p1/e1", "--download", "/proc"],
+    ] {
+        let r = run(api(&server.base).args(args));
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        r.stderr_has(&["/proc: cannot create files in it"]);
+    }
+    assert!(server.hits().is_empty(), "{:?}", server.lines());
+}
+
+#[test]
+fn a_wait_that_never_hears_from_the_api_ends_at_once_with_exit_1() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    for extra in [&[][..], &["-q"], &["--no-progress"]] {
+        let started = Instant::now();
+        let r = run(api(&format!("http://127.0.0.1:{port}"))
+            .args(["--retries", "1", "wait", "f/p/e"])
+            .args(extra));
+        assert_eq!(r.code, 1, "{extra:?}: {}", r.stderr);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "not the 30m deadline"
+        );
+        r.stderr_has(&["error: no answer from the API: GET http://127.0.0.1:"]);
+        assert!(!r.stderr.contains("still in progress"), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn later_failed_polls_are_said_with_q_and_the_deadline_then_names_the_error() {
+    let server = Script::route(|_, nth| {
+        if nth == 0 {
+            json(
+                200,
+                &export("e", "processing", Some("f"), "p", "2023-10-02T09:00:00Z"),
+            )
+        } else {
+            json(503, &serde_json::json!({"message": "down for maintenance"}))
+        }
+    });
+    let r = run(api(&server.base).args([
+        "wait",
+        "f/p/e",
+        "-q",
+        "--interval",
+        "0.1",
+        "--timeout",
+        "0.8",
+    ]));
+    assert_eq!(
+        r.code, 1,
+        "not 6: the API did not say it is in progress: {}",
+        r.stderr
+    );
+    assert!(server.hits().len() >= 2, "{:?}", server.lines());
+    assert_eq!(
+        r.stderr.matches("polling failed: GET").count(),
+        1,
+        "one line per new error: {}",
+        r.stderr
+    );
+    r.stderr_has(&[
+        "HTTP 503: down for maintenance; retrying\n",
+        "error: gave up after 800ms: the latest poll failed: GET ",
+        "not known to be done: f/p/e\n",
+    ]);
+}
+
+#[test]
+fn pick_up_hints_carry_the_server_key_and_wait_options_and_take_many_refs_on_stdin() {
+    let refs: Vec<String> = (1..=7).map(|n| format!("F/p{n}/e{n}")).collect();
+    let world = (1..=7)
+        .map(|n| {
+            let r: &'static str = Box::leak(format!("F/p{n}/e{n}").into_boxed_str());
+            ex(r, 1000, "ready")
+        })
+        .collect();
+    let router = serve(world, Files::Fast);
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("key");
+    private_file(&key, crate::KEY);
+    let r = run(crate::bin()
+        .env("CI", "1")
+        .arg("--base-url")
+        .arg(format!("{}/v2", router.base))
+        .arg("--api-key-file")
+        .arg(&key)
+        .args([
+            "wait",
+            "--interval",
+            "0.1",
+            "--timeout",
+            "0.4",
+            "--jobs",
+            "2",
+        ])
+        .args(["--fail-fast", "--download"])
+        .arg(dir.path())
+        .args(&refs));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    r.stderr_has(&[
+        "still in progress: F/p1/e1, F/p2/e2, F/p3/e3, F/p4/e4, F/p5/e5 and 2 more\n",
+        &format!(
+            "hint: the exports go on on the server; pick up again with:\n\
+             klap-export --base-url {}/v2 --api-key-file {} wait - --interval 100ms \
+             --timeout 400ms --fail-fast --download {} --skip-existing --jobs 2 <<'EOF'\n{}\nEOF\n",
+            router.base,
+            key.display(),
+            dir.path().display(),
+            refs.join("\n")
+        ),
+    ]);
+
+    // Few refs stay on the line.
+    let r = run(api(&router.base).env("CI", "1").args([
+        "wait",
+        "F/p1/e1",
+        "--timeout",
+        "0.3",
+        "--interval",
+        "0.1",
+    ]));
+    r.stderr_has(&[
+        "hint: the export goes on on the server; pick up again with: klap-export wait F/p1/e1 --interval 100ms --timeout 300ms\n",
+    ]);
+}
+
+#[test]
+fn after_sandbox_there_is_nothing_to_pick_up() {
+    let r = run(crate::bin().env("CI", "1").args([
+        "--sandbox",
+        "create",
+        "demo/clip",
+        "--wait",
+        "--interval",
+        "0.1",
+        "--timeout",
+        "0.3",
+    ]));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    r.stderr_has(&["hint: the sandbox ended with this command: there is nothing to pick up"]);
+    assert!(!r.stderr.contains("klap-export wait"), "{}", r.stderr);
+}
+
+#[test]
+fn refs_from_stdin_print_an_array_even_of_one() {
+    let router = serve(vec![ex("F/p1/e1", 0, "ready")], Files::Fast);
+    for args in [
+        &["status", "-", "--json"][..],
+        &["wait", "-", "--json", "--interval", "0.1"],
+    ] {
+        let r = run(api(&router.base).args(args).write_stdin("F/p1/e1\n"));
+        assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+        let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+        assert_eq!(
+            v.as_array().map(Vec::len),
+            Some(1),
+            "{args:?}: {}",
+            r.stdout
+        );
+    }
+    let r = run(api(&router.base)
+        .args(["create", "-", "--json"])
+        .write_stdin("F/p1\n"));
+    assert!(
+        r.stdout.trim_start().starts_with('['),
+        "{}: {}",
+        r.stderr,
+        r.stdout
+    );
+    // A ref given as an argument is still an object.
+    let r = run(api(&router.base).args(["status", "F/p1/e1", "--json"]));
+    assert!(r.stdout.starts_with('{'), "{}", r.stdout);
+}
+
+#[test]
+fn a_kept_file_reports_its_real_size() {
+    let router = serve(vec![ex("F/p1/e1", 0, "ready")], Files::Fast);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("e1.mp4"), "12345").unwrap();
+    let r = run(api(&router.base)
+        .args(["download", "F/p1/e1", "--skip-existing", "--json", "-o"])
+        .arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["bytes"], 5, "{}", r.stdout);
+    assert_eq!(v["skipped"], true);
+}
