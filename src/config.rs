@@ -193,7 +193,7 @@ impl<'g> Settings<'g> {
         let stderr_tty = io::stderr().is_terminal();
         let progress = if g.quiet || g.no_progress {
             Mode::Off
-        } else if stderr_tty && var("CI").is_none() {
+        } else if stderr_tty && var("CI").is_none() && !crate::text::dumb_terminal() {
             Mode::Terminal
         } else {
             Mode::Plain

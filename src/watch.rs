@@ -89,7 +89,7 @@ pub fn run(
     let deadline = (!plan.timeout.is_zero())
         .then(|| start.checked_add(plan.timeout))
         .flatten();
-    let progress = Progress::new(ui.progress, ui.color_stderr);
+    let progress = Progress::new(ui.progress, ui.color_stderr).results(!ui.quiet());
     let all: Vec<String> = refs.iter().map(ToString::to_string).collect();
     interrupt::set_note(Some(pick_up(&all, plan)));
     let mut tracked: Vec<Tracked> = refs

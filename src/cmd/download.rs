@@ -18,7 +18,7 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let ids: Vec<&str> = refs.iter().map(|r| r.export.as_str()).collect();
     dest.check(Some(&ids), refs.len() > 1, true, ctx.ui.stdout_tty)?;
     let mut tally = Tally::default();
-    let progress = Progress::new(ctx.ui.progress, ctx.ui.color_stderr);
+    let progress = Progress::new(ctx.ui.progress, ctx.ui.color_stderr).results(!ctx.ui.quiet());
     let batch = Batch::new(&ctx.api, &dest, &ids);
     batch.run(|tx| {
         let mut list = None;

@@ -49,6 +49,7 @@ pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
     // Split by the scanner with the list's element cap: memory stays bounded.
     let raws =
         json::array_items(body.trim(), MAX_EXPORTS).map_err(|e| unexpected(e.to_string()))?;
+    let raws_len = raws.len();
     let mut projects = raws
         .into_iter()
         .map(|raw| {
@@ -74,6 +75,14 @@ pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
     }
     if let Some(top) = a.top {
         projects.truncate(top);
+    }
+    // An empty table on a terminal would leave the user with nothing at all.
+    if projects.is_empty() && ctx.ui.stdout_tty && ctx.ui.format == crate::values::Format::Table {
+        if raws_len == 0 {
+            crate::say!("no projects in folder {}", a.folder);
+        } else {
+            crate::say!("no projects in folder {} match", a.folder);
+        }
     }
     let mut tally = Tally::default();
     output::print(

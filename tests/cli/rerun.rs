@@ -314,3 +314,60 @@ fn a_kept_file_reports_its_real_size() {
     assert_eq!(v["bytes"], 5, "{}", r.stdout);
     assert_eq!(v["skipped"], true);
 }
+
+#[test]
+fn no_progress_keeps_the_results_saved_lines_and_the_summary() {
+    let router = serve(
+        vec![ex("F/p1/e1", 0, "ready"), ex("F/p2/e2", 0, "ready")],
+        Files::Fast,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(api(&router.base)
+        .args([
+            "wait",
+            "F/p1/e1",
+            "F/p2/e2",
+            "--no-progress",
+            "--interval",
+            "0.1",
+        ])
+        .arg("--download")
+        .arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&[
+        "klap-export: F/p1/e1: saved ",
+        "klap-export: F/p2/e2: saved ",
+    ]);
+    r.stderr_has(&["klap-export: 2 ready, 0 failed, 0 in progress; 2 downloaded"]);
+    assert!(
+        !r.stderr.contains("elapsed"),
+        "no progress lines: {}",
+        r.stderr
+    );
+    // -q: nothing but errors.
+    let r = run(api(&router.base)
+        .args([
+            "wait",
+            "F/p1/e1",
+            "F/p2/e2",
+            "-q",
+            "--force",
+            "--interval",
+            "0.1",
+        ])
+        .arg("--download")
+        .arg(dir.path()));
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn a_short_download_shows_no_eta() {
+    let router = serve(vec![ex("F/p1/e1", 0, "ready")], Files::Fast);
+    let dir = tempfile::tempdir().unwrap();
+    let screen = crate::in_terminal(
+        &router.base,
+        &format!("download F/p1/e1 -o {}", dir.path().display()),
+    );
+    assert!(screen.contains("saved "), "{screen:?}");
+    assert!(!screen.contains("ETA"), "{screen:?}");
+}
