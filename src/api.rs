@@ -387,7 +387,7 @@ impl Api {
             && with_key
             && !self.base.path().trim_end_matches('/').ends_with("/v2")
         {
-            error = error.hint("the base URL probably lacks /v2");
+            error = error.hint(base_path_hint(self.base.path()));
         }
         Err(AttemptError {
             error: error.into(),
@@ -617,6 +617,22 @@ pub fn backoff(retry: u32, retry_after: Option<Duration>) -> Duration {
         .min(BACKOFF_CAP);
     let jitter = step.mul_f64(fastrand::f64());
     retry_after.unwrap_or(jitter).max(BACKOFF_FLOOR)
+}
+
+/// What is wrong with a base URL whose path does not end in `/v2`, said of its path.
+fn base_path_hint(path: &str) -> String {
+    let path = path.trim_end_matches('/');
+    let last = path.rsplit('/').next().unwrap_or_default();
+    if let Some((before, after)) = path.split_once("/v2/") {
+        format!("the base URL goes past /v2 (/{after}): end it at {before}/v2")
+    } else if last.len() > 1
+        && last.starts_with('v')
+        && last[1..].bytes().all(|b| b.is_ascii_digit())
+    {
+        format!("the base URL asks for API version {last}: this tool speaks v2 (end it at /v2)")
+    } else {
+        "the base URL probably lacks /v2".to_string()
+    }
 }
 
 /// `Retry-After` as delay-seconds or an HTTP date, capped.

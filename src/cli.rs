@@ -87,7 +87,9 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Erro
         _ => clap::ColorChoice::Auto,
     };
     let mut cmd = command(color);
-    let matches = cmd.try_get_matches_from_mut(args)?;
+    let matches = cmd
+        .try_get_matches_from_mut(&args)
+        .map_err(|e| output_flag(e, &args, &mut cmd))?;
     let cli = Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut cmd))?;
     let Some(message) = RULES.iter().find_map(|rule| rule(&cli, &matches)) else {
         return Ok(cli);
@@ -99,6 +101,30 @@ pub fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Cli, clap::Erro
         .cloned()
         .unwrap_or_else(|| cmd.clone());
     Err(sc.error(clap::error::ErrorKind::ArgumentConflict, message))
+}
+
+/// `wait X -o clips/`: clap's tip (`-- -o`) would make `-o` a ref; `--download` is meant.
+fn output_flag(e: clap::Error, args: &[OsString], cmd: &mut clap::Command) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let Some(ContextValue::String(arg)) = e.get(ContextKind::InvalidArg) else {
+        return e;
+    };
+    let output = arg == "-o" || arg.starts_with("--output") || arg.starts_with("-o");
+    let sub = args
+        .iter()
+        .skip(1)
+        .find_map(|a| a.to_str().filter(|a| ["wait", "create"].contains(a)));
+    match (
+        e.kind(),
+        sub,
+        cmd.clone().find_subcommand(sub.unwrap_or_default()),
+    ) {
+        (ErrorKind::UnknownArgument, Some(sub), Some(sc)) if output => sc.clone().error(
+            ErrorKind::UnknownArgument,
+            format!("unexpected argument '{arg}' found; {sub} downloads with --download PATH"),
+        ),
+        _ => e,
+    }
 }
 
 /// A rule across flags: the usage error's message when the command line breaks it.

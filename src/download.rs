@@ -61,6 +61,8 @@ impl Saved {
     }
 }
 
+const DEV_NULL: &str = "/dev/null";
+
 fn usage(message: String) -> anyhow::Error {
     fail(Code::Usage, message)
 }
@@ -68,6 +70,12 @@ fn usage(message: String) -> anyhow::Error {
 impl Dest {
     pub fn is_stdout(&self) -> bool {
         self.path.as_deref() == Some(Path::new("-"))
+    }
+
+    /// `-o /dev/null`: the file is fetched and thrown away (a check that it downloads).
+    /// No other device is ever written.
+    pub fn is_discard(&self) -> bool {
+        self.path.as_deref() == Some(Path::new(DEV_NULL))
     }
 
     /// `-` is stdout; an existing directory gets `<dir>/<EXPORT_ID>.mp4`.
@@ -91,6 +99,9 @@ impl Dest {
         stdout_free: bool,
         stdout_tty: bool,
     ) -> anyhow::Result<()> {
+        if self.is_discard() {
+            return Ok(());
+        }
         if self.is_stdout() {
             if !stdout_free {
                 return Err(usage(
@@ -271,6 +282,14 @@ fn save(
             ui.clear();
             out.flush()?;
             return Ok(Saved::Stdout(bytes?));
+        }
+        Target::File(path) if dest.is_discard() => {
+            let bytes = fetch(api, url, &mut Sink::Stream(&mut io::sink()), 0, ui);
+            ui.clear();
+            return Ok(Saved::Written {
+                path,
+                bytes: bytes?,
+            });
         }
         Target::File(path) => path,
     };

@@ -36,6 +36,12 @@ use crate::cli::{Cli, Command};
 use crate::config::Ctx;
 
 fn main() -> ExitCode {
+    if stdout_closed() {
+        // Not a pipe closed by its reader (that ends quietly) but no stdout at all: what
+        // is printed would be lost, or land in whatever file takes descriptor 1 next.
+        say!("klap-export: error: stdout is closed: nothing can be printed");
+        return ExitCode::from(1);
+    }
     let cli = match cli::parse(std::env::args_os()) {
         Ok(cli) => cli,
         // Help, version (exit 0) or a usage error (exit 2), written as clap writes them.
@@ -45,6 +51,24 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => exit::report(&err),
     }
+}
+
+/// Whether descriptor 1 was closed when we started (`klap-export list >&-`). Rust's
+/// runtime then opens `/dev/null` read-write in its place, where a shell's `>/dev/null`
+/// opens it write-only: told apart on Linux (`/proc`); elsewhere unknown (false).
+fn stdout_closed() -> bool {
+    const O_ACCMODE: u32 = 0o3;
+    const O_RDWR: u32 = 0o2;
+    let Ok(target) = std::fs::read_link("/proc/self/fd/1") else {
+        return false;
+    };
+    let flags = std::fs::read_to_string("/proc/self/fdinfo/1")
+        .ok()
+        .and_then(|info| {
+            let line = info.lines().find(|l| l.starts_with("flags:"))?;
+            u32::from_str_radix(line.trim_start_matches("flags:").trim(), 8).ok()
+        });
+    target == std::path::Path::new("/dev/null") && flags.is_some_and(|f| f & O_ACCMODE == O_RDWR)
 }
 
 /// Prints clap's help or error. An error quotes the user's own arguments: when they hold

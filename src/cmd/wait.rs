@@ -124,7 +124,11 @@ pub fn quote(s: &str) -> String {
 /// A directory to download into must take new files: found out before anything is sent
 /// (a create costs money), not after the render.
 pub fn check_writable(dest: &Dest) -> anyhow::Result<()> {
-    let Some(path) = dest.path.as_deref().filter(|_| !dest.is_stdout()) else {
+    let Some(path) = dest
+        .path
+        .as_deref()
+        .filter(|_| !dest.is_stdout() && !dest.is_discard())
+    else {
         return Ok(());
     };
     let dir = if path.is_dir() {

@@ -371,3 +371,94 @@ fn a_short_download_shows_no_eta() {
     assert!(screen.contains("saved "), "{screen:?}");
     assert!(!screen.contains("ETA"), "{screen:?}");
 }
+
+#[test]
+fn hints_say_what_is_wrong_with_each_base_url() {
+    let server = Script::route(|_, _| json(404, &serde_json::json!({"message": "no route"})));
+    for (path, hint) in [
+        (
+            "/v1",
+            "hint: the base URL asks for API version v1: this tool speaks v2 (end it at /v2)\n",
+        ),
+        (
+            "/v2/exports",
+            "hint: the base URL goes past /v2 (/exports): end it at /v2\n",
+        ),
+        ("", "hint: the base URL probably lacks /v2\n"),
+    ] {
+        let r = run(crate::bin()
+            .env("KLAP_BASE_URL", format!("{}{path}", server.base))
+            .env("KLAP_API_KEY", crate::KEY)
+            .args(["status", "p/e"]));
+        assert_eq!(r.code, 3, "{path}: {}", r.stderr);
+        r.stderr_has(&[hint]);
+    }
+}
+
+#[test]
+fn a_404_on_a_two_part_ref_says_what_two_parts_mean() {
+    let server = Script::route(|req, _| {
+        if req.path.contains("/exports?") {
+            json(200, &serde_json::json!([]))
+        } else {
+            json(404, &serde_json::json!({"message": "not found"}))
+        }
+    });
+    let r = run(api(&server.base).args(["status", "demo/one"]));
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    r.stderr_has(&[
+        "hint: two parts mean PROJECT/EXPORT; a project's exports are listed with: \
+         klap-export list --project one (or --folder demo --project one)\n",
+    ]);
+}
+
+#[test]
+fn dev_null_discards_the_file_and_no_other_device_is_written() {
+    let router = serve(vec![ex("F/p1/e1", 0, "ready")], Files::Fast);
+    for _ in 0..2 {
+        let r = run(api(&router.base).args(["download", "F/p1/e1", "-o", "/dev/null"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    assert_eq!(router.count("GET /files/e1.mp4"), 2, "{:?}", router.lines());
+    let r = run(api(&router.base).args(["download", "F/p1/e1", "-o", "/dev/zero", "--force"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["/dev/zero exists and is not a regular file"]);
+}
+
+#[test]
+fn wait_with_o_suggests_download_not_a_double_dash() {
+    let server = Script::serve(vec![]);
+    for args in [
+        &["wait", "p/e", "-o", "clips/"][..],
+        &["create", "p", "--output", "x"],
+    ] {
+        let r = run(api(&server.base).args(args));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        r.stderr_has(&["downloads with --download PATH"]);
+        assert!(!r.stderr.contains("'-- -o'"), "{}", r.stderr);
+    }
+    assert!(server.hits().is_empty());
+}
+
+#[test]
+fn a_closed_stdout_is_exit_1_and_dev_null_is_fine() {
+    let router = serve(vec![ex("F/p1/e1", 0, "ready")], Files::Fast);
+    let bin = assert_cmd::cargo::cargo_bin("klap-export");
+    for (redirect, code) in [(">&-", 1), (">/dev/null", 0)] {
+        let out = std::process::Command::new("sh")
+            .args(["-c", &format!("\"$BIN\" list {redirect}")])
+            .env("BIN", &bin)
+            .env("KLAP_BASE_URL", format!("{}/v2", router.base))
+            .env("KLAP_API_KEY", crate::KEY)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(code), "{redirect}: {stderr}");
+        if code == 1 {
+            assert_eq!(
+                stderr,
+                "klap-export: error: stdout is closed: nothing can be printed\n"
+            );
+        }
+    }
+}
