@@ -53,7 +53,7 @@ fn again(a: &WaitArgs, g: &Global) -> Option<Again> {
     let mut globals = Vec::new();
     if let Some(url) = &g.base_url {
         // A password in the URL is never printed; the user puts it back.
-        globals.push(format!("--base-url {}", quote(&hide_userinfo(url))));
+        globals.push(format!("--base-url {}", quote(&crate::text::without_userinfo(url))));
     }
     if let Some(p) = &g.profile {
         globals.push(format!("--profile {}", quote(p)));
@@ -95,20 +95,6 @@ fn again(a: &WaitArgs, g: &Global) -> Option<Again> {
         globals: globals.join(" "),
         options: options.join(" "),
     })
-}
-
-/// `https://user:secret@host` as `https://***@host`.
-fn hide_userinfo(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => match rest.split('/').next().and_then(|h| h.rsplit_once('@')) {
-            Some((_, host)) => {
-                let after = &rest[rest.find('/').unwrap_or(rest.len())..];
-                format!("{scheme}://***@{host}{after}")
-            }
-            None => url.to_string(),
-        },
-        None => url.to_string(),
-    }
 }
 
 /// Quotes a word for a pasted command only when the shell would split or expand it.
