@@ -39,7 +39,7 @@ complete -c klap-export -n "__fish_klap_export_needs_command" -l profile -d 'Pro
 complete -c klap-export -n "__fish_klap_export_needs_command" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_needs_command" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_needs_command" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_needs_command" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_needs_command" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_needs_command" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_needs_command" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -76,14 +76,14 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l http-
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l retries -d 'Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l profile -d 'Profile of the config file to use [env: KLAP_PROFILE] [default: default]' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l reuse -d 'Take the project\'s newest export that has not failed instead of creating one (watermarks are not compared: the API does not return them)'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l reuse -d 'Take the project\'s newest export that has not failed instead of creating one (watermarks are not compared: the API does not return them); with --download, files already there are kept (as --skip-existing; --force fetches again)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l wait -d 'Wait until the exports are ready, as `wait` does'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l fail-fast -d 'Stop at the first failed export (exit 5); the others go on on the server'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l force -d 'Replace an existing regular file'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l skip-existing -d 'Leave an existing file alone and count it as done (no request for it)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -102,7 +102,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l profi
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -127,7 +127,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l profile
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -153,7 +153,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l force -
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l skip-existing -d 'Leave an existing file alone and count it as done (no request for it)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -176,7 +176,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l for
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l skip-existing -d 'Leave an existing file alone and count it as done (no request for it)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -197,7 +197,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l pro
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -219,7 +219,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l prof
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -238,7 +238,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l 
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -257,7 +257,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l prof
 complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -276,7 +276,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -300,7 +300,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-verify -d 'Store the key without checking it with the API'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -319,7 +319,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -338,7 +338,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l jq -d 'Filter the JSON output with a jq expression (jaq): a result a line, strings raw' -r
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l json -d 'Same as --format json'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -s q -l quiet -d 'Print only export refs, one a line; no progress'
-complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-progress -d 'No spinner, no progress lines'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-progress -d 'No spinner, no progress lines (errors, saved files and the summary stay)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l sandbox -d 'Run this one command against an in-process sandbox'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -254,7 +254,7 @@ pub struct Global {
     #[arg(long, global = true, value_enum, value_name = "WHEN")]
     pub color: Option<ColorChoice>,
 
-    /// No spinner, no progress lines
+    /// No spinner, no progress lines (errors, saved files and the summary stay)
     #[arg(long, global = true)]
     pub no_progress: bool,
 
@@ -510,7 +510,8 @@ pub struct CreateArgs {
           value_parser = parse_scale)]
     pub watermark_scale: Option<f64>,
     /// Take the project's newest export that has not failed instead of creating one
-    /// (watermarks are not compared: the API does not return them)
+    /// (watermarks are not compared: the API does not return them); with --download,
+    /// files already there are kept (as --skip-existing; --force fetches again)
     #[arg(long)]
     pub reuse: bool,
     /// Wait until the exports are ready, as `wait` does

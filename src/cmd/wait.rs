@@ -53,7 +53,10 @@ fn again(a: &WaitArgs, g: &Global) -> Option<Again> {
     let mut globals = Vec::new();
     if let Some(url) = &g.base_url {
         // A password in the URL is never printed; the user puts it back.
-        globals.push(format!("--base-url {}", quote(&crate::text::without_userinfo(url))));
+        globals.push(format!(
+            "--base-url {}",
+            quote(&crate::text::without_userinfo(url))
+        ));
     }
     if let Some(p) = &g.profile {
         globals.push(format!("--profile {}", quote(p)));
