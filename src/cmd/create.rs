@@ -18,7 +18,7 @@ use crate::watch;
 
 pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let projects = super::refs(&a.projects, ProjectRef::parse)?;
-    let plan = super::wait::plan(&a.wait_args)?;
+    let plan = super::wait::plan(&a.wait_args, ctx)?;
     if let Some(dest) = &plan.download {
         dest.check(None, projects.len() > 1, false, ctx.ui.stdout_tty)?;
     }

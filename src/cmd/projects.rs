@@ -9,13 +9,14 @@ use serde_json::value::RawValue;
 
 use crate::cli::ProjectsArgs;
 use crate::config::Ctx;
-use crate::exit::{Code, Tally, fail};
+use crate::exit::{Code, Tally, code_of, fail};
 use crate::json;
-use crate::model::{MAX_EXPORTS, server_id, text};
+use crate::model::{MAX_EXPORTS, parse_id, server_id, text};
 use crate::output;
+use crate::say;
 use crate::table::{self, Cell, PROJECT_COLUMNS};
 use crate::text::{sanitize, snippet};
-use crate::values::Format;
+use crate::values::{Format, Mode};
 
 /// Read leniently, as exports are: an odd field in one project fails nothing.
 #[derive(Deserialize)]
@@ -31,20 +32,54 @@ struct Fields<'a> {
 }
 
 struct Project<'a> {
+    folder: &'a str,
     raw: &'a str,
     fields: Fields<'a>,
     score: Option<f64>,
 }
 
 pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
-    let api = &ctx.api;
-    let body = api.get(&api.folder_url(&a.folder))?;
+    let folders = super::refs(&a.folders, parse_id)?;
+    let mut tally = Tally::default();
+    let mut bodies = Vec::with_capacity(folders.len());
+    for folder in &folders {
+        match ctx.api.get(&ctx.api.folder_url(folder)) {
+            Ok(body) => bodies.push((folder.as_str(), body)),
+            Err(e) if code_of(&e) == Code::Auth => return Err(e),
+            Err(e) => tally.error(&e),
+        }
+    }
+    let mut all = Vec::new();
+    for (folder, body) in &bodies {
+        // --top and --min-virality apply to each folder.
+        match best(folder, body, a.top, a.min_virality) {
+            Ok(projects) => {
+                if projects.is_empty() && ctx.ui.progress == Mode::Terminal {
+                    say!("klap-export: no projects in folder {folder}");
+                }
+                all.extend(projects);
+            }
+            Err(e) => tally.error(&e),
+        }
+    }
+    print(ctx, &all, &mut tally)?;
+    tally.finish()
+}
+
+/// A folder's projects best first: `virality_score` descending, unknown scores last,
+/// otherwise the API's order; then `min` and `top` applied.
+fn best<'a>(
+    folder: &'a str,
+    body: &'a str,
+    top: Option<usize>,
+    min: Option<f64>,
+) -> anyhow::Result<Vec<Project<'a>>> {
     let unexpected = |why: String| {
         fail(
             Code::Error,
             format!(
                 "unexpected response: expected a JSON array of projects ({why}); got: {}",
-                snippet(&body)
+                snippet(body)
             ),
         )
     };
@@ -61,30 +96,34 @@ pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 .virality_score
                 .and_then(|v| v.get().parse::<f64>().ok())
                 .filter(|v| v.is_finite());
-            Ok(Project { raw, fields, score })
+            Ok(Project {
+                folder,
+                raw,
+                fields,
+                score,
+            })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    // Best first; unknown scores last; otherwise the API's order (the sort is stable).
+    // The sort is stable: equal scores keep the API's order.
     projects.sort_by(|x, y| match (x.score, y.score) {
         (Some(a), Some(b)) => b.partial_cmp(&a).unwrap_or(Ordering::Equal),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     });
-    if let Some(min) = a.min_virality {
+    if let Some(min) = min {
         projects.retain(|p| p.score.is_some_and(|s| s >= min));
     }
-    if let Some(top) = a.top {
+    if let Some(top) = top {
         projects.truncate(top);
     }
-    let mut tally = Tally::default();
-    print(ctx, &a.folder, &projects, &mut tally)?;
-    tally.finish()
+    Ok(projects)
 }
 
 /// `FOLDER_ID/PROJECT_ID`, when the server's ID passes the rule for IDs: it goes on to
 /// `create -`, which would refuse it (or worse, take it apart) otherwise.
-fn reference(folder: &str, p: &Project, tally: &mut Tally) -> Option<String> {
+fn reference(p: &Project, tally: &mut Tally) -> Option<String> {
+    let folder = p.folder;
     let id = p.fields.id.as_deref().unwrap_or_default();
     match server_id(id) {
         Ok(id) => Some(format!("{folder}/{id}")),
@@ -101,7 +140,7 @@ fn reference(folder: &str, p: &Project, tally: &mut Tally) -> Option<String> {
     }
 }
 
-fn print(ctx: &Ctx, folder: &str, projects: &[Project], tally: &mut Tally) -> anyhow::Result<()> {
+fn print(ctx: &Ctx, projects: &[Project], tally: &mut Tally) -> anyhow::Result<()> {
     let mut out = Vec::with_capacity(64 * 1024);
     let text = |v: &Option<std::borrow::Cow<str>>| v.as_deref().unwrap_or("").to_string();
     let score = |p: &Project| match p.fields.virality_score.map(RawValue::get) {
@@ -117,7 +156,7 @@ fn print(ctx: &Ctx, folder: &str, projects: &[Project], tally: &mut Tally) -> an
         }
         Format::Refs => {
             for p in projects {
-                if let Some(r) = reference(folder, p, tally) {
+                if let Some(r) = reference(p, tally) {
                     writeln!(out, "{r}")?;
                 }
             }
@@ -125,7 +164,7 @@ fn print(ctx: &Ctx, folder: &str, projects: &[Project], tally: &mut Tally) -> an
         Format::Tsv => {
             for p in projects {
                 let cols = [
-                    reference(folder, p, tally).unwrap_or_default(),
+                    reference(p, tally).unwrap_or_default(),
                     text(&p.fields.name),
                     score(p),
                     text(&p.fields.created_at),

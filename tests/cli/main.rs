@@ -8,11 +8,14 @@ mod faults;
 mod files;
 mod filters;
 mod hostile;
+mod klap;
 mod profiles;
 mod sandbox;
 mod sandbox_http;
 mod script;
+mod shorts;
 mod table;
+mod task;
 mod ux;
 mod wait;
 

@@ -1,0 +1,1 @@
+//! shorts: the whole job, its manifest, re-runs and faults.
