@@ -17,7 +17,7 @@ mod interrupt;
 mod jq;
 mod json;
 mod model;
-#[allow(dead_code)] // wired in by the next commits
+#[allow(dead_code, reason = "the shorts defaults and clash check come next")]
 mod names;
 mod output;
 mod profile;

@@ -20,10 +20,15 @@ pub fn run(a: &WaitCmdArgs, ctx: &Ctx) -> anyhow::Result<()> {
 
 /// How to wait (for `wait`, and `create --wait`), and where downloads go.
 pub fn plan(a: &WaitArgs, ctx: &Ctx) -> anyhow::Result<Plan> {
-    if a.download.is_none() && (a.files.force || a.files.skip_existing || a.files.jobs.is_some()) {
+    if a.download.is_none()
+        && (a.files.force
+            || a.files.skip_existing
+            || a.files.jobs.is_some()
+            || a.files.name.is_some())
+    {
         return Err(fail(
             Code::Usage,
-            "--force, --skip-existing and --jobs go with --download",
+            "--force, --skip-existing, --jobs and --name go with --download",
         ));
     }
     Ok(Plan {
@@ -34,5 +39,6 @@ pub fn plan(a: &WaitArgs, ctx: &Ctx) -> anyhow::Result<Plan> {
             .download
             .clone()
             .map(|p| super::download::dest(&a.files, Some(p))),
+        name: a.files.name.clone(),
     })
 }
