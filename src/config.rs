@@ -82,6 +82,11 @@ impl Ctx {
         })
     }
 
+    /// Whether the API is the in-process sandbox (gone when this run ends).
+    pub fn is_sandbox(&self) -> bool {
+        self.sandbox.is_some()
+    }
+
     pub fn resolve(g: &Flags) -> anyhow::Result<Ctx> {
         let s = Settings::load(g)?;
         let ui = s.ui()?;

@@ -93,6 +93,14 @@ pub enum Saved {
 }
 
 impl Saved {
+    /// The file written or kept.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Saved::Written { path, .. } | Saved::Skipped(path) => Some(path),
+            Saved::Stdout(_) => None,
+        }
+    }
+
     pub fn bytes(&self) -> u64 {
         match self {
             Saved::Written { bytes, .. } | Saved::Stdout(bytes) => *bytes,
@@ -258,7 +266,6 @@ impl<'a> Batch<'a> {
 
     /// `f` hears of each download as it ends, on the worker that ran it.
     #[must_use]
-    #[allow(dead_code, reason = "used by shorts, next commit")]
     pub fn on_done(mut self, f: OnDone<'a>) -> Self {
         self.on_done = Some(f);
         self

@@ -16,15 +16,14 @@ mod exit;
 mod interrupt;
 mod jq;
 mod json;
+mod manifest;
 mod model;
-#[allow(dead_code, reason = "the shorts defaults and clash check come next")]
 mod names;
 mod output;
 mod profile;
 mod progress;
 mod sandbox;
 mod table;
-#[allow(dead_code)] // shorts reads output_type
 mod task;
 mod text;
 mod values;

@@ -122,7 +122,8 @@ fn handle(config: &Config, faults: &Faults, state: &mut State, req: &Seen) -> An
     let host = req.header("host").unwrap_or_default();
     let now = Instant::now();
     let parts: Vec<&str> = path
-        .trim_start_matches("/v2/")
+        .trim_start_matches('/')
+        .trim_start_matches("v2/")
         .split('?')
         .next()
         .unwrap_or_default()

@@ -112,3 +112,74 @@ fn wait_download_names_files_by_the_template() {
     files.assert_calls(2);
     assert_eq!(dir_names(dir.path()), ["1_One.mov", "2_Two.mov"]);
 }
+
+// ---- the whole job ----
+
+use crate::klap::{Config, Klap};
+
+const URL: &str = "https://example.com/talk.mp4";
+
+fn shorts(klap: &Klap, dir: &std::path::Path, extra: &[&str]) -> crate::Run {
+    let mut cmd = api(klap.base());
+    cmd.env("CI", "1")
+        .args([
+            "shorts",
+            URL,
+            "--top",
+            "3",
+            "--interval",
+            "0.1",
+            "--download",
+        ])
+        .arg(dir)
+        .args(extra);
+    run(&mut cmd)
+}
+
+fn manifest(dir: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("klap-export.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn the_whole_job_then_a_rerun_that_sends_nothing() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("clips");
+    let r = shorts(&klap, &dir, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    eprintln!("{}", r.stderr);
+    eprintln!("{}", r.stdout);
+    assert_eq!(
+        dir_names(&dir),
+        [
+            "01-Clip 6.mp4",
+            "02-Clip 5.mp4",
+            "03-Clip 2.mp4",
+            "klap-export.json"
+        ]
+    );
+    assert_eq!(klap.count("POST", "/v2/tasks/"), 1);
+    assert_eq!(klap.count("POST", "/v2/projects/"), 3);
+    let m = manifest(&dir);
+    let keys: Vec<&String> = m.as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "source_video_url",
+            "task_options",
+            "task",
+            "folder_id",
+            "clips"
+        ]
+    );
+    assert_eq!(m["task"]["status"], "ready");
+    assert_eq!(m["clips"][0]["status"], "saved");
+    assert_eq!(m["clips"][0]["publication_captions"]["tiktok"], "caption 5");
+    assert!(m["clips"][0].get("transcript_text").is_none());
+    let before = klap.router.hits().len();
+    let r = shorts(&klap, &dir, &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let again: Vec<String> = klap.router.lines()[before..].to_vec();
+    assert!(again.iter().all(|l| l.starts_with("GET /v2/")), "{again:?}");
+    assert!(!again.iter().any(|l| l.contains("/files/")), "{again:?}");
+}
