@@ -249,7 +249,7 @@ impl Api {
     }
 
     /// The current JSON of one export. A bare export ID is looked up in `GET /exports`,
-    /// which `list` caches for the caller's pass; `retry` applies the retry policy.
+    /// which `list` caches for the caller's pass. Both GETs have the retry policy of `get`.
     pub fn export(&self, r: &ExportRef, list: &mut ListIndex) -> anyhow::Result<String> {
         let Some(project) = &r.project else {
             if list.is_none() {
@@ -589,10 +589,10 @@ impl fmt::Display for TooLarge {
 
 impl std::error::Error for TooLarge {}
 
-/// The JSON of the export with this ID in a list body; exit 3 when absent.
 /// `GET /exports` by export ID (each export's own JSON), read once for a command's refs.
 pub type ListIndex = Option<HashMap<String, String>>;
 
+/// A list body by export ID; an element without an ID is left out.
 fn index(list: &str) -> anyhow::Result<HashMap<String, String>> {
     Ok(parse_list(list)?
         .into_iter()

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::dir_names as names;
-use crate::script::{Answer, Router, Seen, answer_json, raw};
+use crate::script::{Script, Seen, Step, json, raw};
 use crate::{api, run};
 
 /// One export of a test world: where it lives, how many polls of a route it stays
@@ -75,8 +75,8 @@ pub enum Files {
 /// Serves the exports API over `world`: lists filtered by folder or project, status
 /// routes, and `/files/ID.mp4`. On each route an export is `processing` until that
 /// route has been asked `after` times.
-pub fn serve(world: Vec<Ex>, files: Files) -> Router {
-    Router::serve(move |req: &Seen, nth| {
+pub fn serve(world: Vec<Ex>, files: Files) -> Script {
+    Script::route(move |req: &Seen, nth| {
         let host = req.header("host").unwrap_or_default().to_string();
         let status = |e: &Ex| if nth >= e.after { e.end } else { "processing" };
         let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
@@ -84,16 +84,16 @@ pub fn serve(world: Vec<Ex>, files: Files) -> Router {
         match segs.as_slice() {
             // Test hooks by export ID: a file host that has lost the file.
             ["files", name] if name.starts_with("nofile") => {
-                answer_json(404, &json!({"message": "no such file"}))
+                json(404, &json!({"message": "no such file"}))
             }
             ["files", name] => {
                 let Some(e) = world.iter().find(|e| format!("{}.mp4", e.id) == *name) else {
-                    return answer_json(404, &json!({"message": "no file"}));
+                    return json(404, &json!({"message": "no file"}));
                 };
                 let bytes = raw(200, &[("Content-Type", "video/mp4")], &mp4(e.id));
                 match files {
-                    Files::Fast => Answer::Raw(bytes),
-                    Files::Slow(d) => Answer::Slow(bytes, d),
+                    Files::Fast => Step::Raw(bytes),
+                    Files::Slow(d) => Step::Slow(bytes, d),
                 }
             }
             ["v2", "exports"] => {
@@ -110,11 +110,11 @@ pub fn serve(world: Vec<Ex>, files: Files) -> Router {
                     .filter(|e| project.is_none_or(|p| e.project == p))
                     .map(|e| object(e, status(e), &host))
                     .collect();
-                answer_json(200, &Value::Array(list))
+                json(200, &Value::Array(list))
             }
             // ... and an export the key may not see.
             ["v2", "projects", .., id] if id.starts_with("deny") => {
-                answer_json(401, &json!({"message": "bad key"}))
+                json(401, &json!({"message": "bad key"}))
             }
             ["v2", "projects", rest @ .., project, "exports", id] if rest.len() <= 1 => {
                 let folder = rest.first().copied();
@@ -122,17 +122,17 @@ pub fn serve(world: Vec<Ex>, files: Files) -> Router {
                     .iter()
                     .find(|e| e.id == *id && e.project == *project && e.folder == folder)
                 {
-                    Some(e) => answer_json(200, &object(e, status(e), &host)),
-                    None => answer_json(404, &json!({"message": "export not found"})),
+                    Some(e) => json(200, &object(e, status(e), &host)),
+                    None => json(404, &json!({"message": "export not found"})),
                 }
             }
-            _ => answer_json(404, &json!({"message": "no route"})),
+            _ => json(404, &json!({"message": "no route"})),
         }
     })
 }
 
 /// `wait` (plain progress lines) at the shortest interval, with `args` after it.
-fn wait(router: &Router, args: &[&str]) -> crate::Run {
+fn wait(router: &Script, args: &[&str]) -> crate::Run {
     run(api(&router.base)
         .env("CI", "1")
         .args(["wait", "--interval", "0.1", "--timeout", "10"])
@@ -288,22 +288,22 @@ fn listed(id: &str, folder: Option<&str>, project: &str, status: &str, created: 
 
 /// A server whose `GET /exports?...` answers come from `lists` (by query), and whose
 /// POSTs create; `fail_post` maps a project ID to the status its POST gets.
-fn create_server(lists: Vec<(&'static str, Value)>, fail_post: Vec<(&'static str, u16)>) -> Router {
-    Router::serve(move |req, _| {
+fn create_server(lists: Vec<(&'static str, Value)>, fail_post: Vec<(&'static str, u16)>) -> Script {
+    Script::route(move |req, _| {
         if req.method == "POST" {
             let n = req.path.len();
             if let Some((_, code)) = fail_post
                 .iter()
                 .find(|(p, _)| req.path.ends_with(&format!("/{p}/exports")))
             {
-                return answer_json(*code, &json!({"message": format!("refused {code}")}));
+                return json(*code, &json!({"message": format!("refused {code}")}));
             }
-            return answer_json(200, &created(&req.path, n));
+            return json(200, &created(&req.path, n));
         }
         let query = req.path.split_once('?').map_or("", |(_, q)| q);
         match lists.iter().find(|(q, _)| *q == query) {
-            Some((_, list)) => answer_json(200, list),
-            None => answer_json(200, &json!([])),
+            Some((_, list)) => json(200, list),
+            None => json(200, &json!([])),
         }
     })
 }
@@ -463,7 +463,7 @@ fn a_401_stops_the_creates_at_once() {
 // ---- refs from stdin ----
 
 /// Runs `args` with `input` on stdin.
-fn with_stdin(router: &Router, args: &[&str], input: &str) -> crate::Run {
+fn with_stdin(router: &Script, args: &[&str], input: &str) -> crate::Run {
     run(api(&router.base).args(args).write_stdin(input.to_string()))
 }
 
@@ -683,19 +683,19 @@ enum Again {
 }
 
 /// `p/e` is ready; its file's first request is cut half way, the next answered by `again`.
-fn resume_server(again: Again) -> Router {
-    Router::serve(move |req, nth| {
+fn resume_server(again: Again) -> Script {
+    Script::route(move |req, nth| {
         let host = req.header("host").unwrap_or_default().to_string();
         let data = mp4("e");
         let (total, half) = (data.len(), data.len() / 2);
         match (req.path.as_str(), nth) {
             ("/files/e.mp4", 0) => {
                 let whole = raw(200, &[], &data);
-                Answer::Cut(whole.clone(), whole.len() - (total - half))
+                Step::Cut(whole.clone(), whole.len() - (total - half))
             }
             ("/files/e.mp4", _) => match again {
-                Again::Whole => Answer::Raw(raw(200, &[], &data)),
-                Again::Rest => Answer::Raw(raw(
+                Again::Whole => Step::Raw(raw(200, &[], &data)),
+                Again::Rest => Step::Raw(raw(
                     206,
                     &[(
                         "Content-Range",
@@ -703,7 +703,7 @@ fn resume_server(again: Again) -> Router {
                     )],
                     &data[half..],
                 )),
-                Again::WrongStart => Answer::Raw(raw(
+                Again::WrongStart => Step::Raw(raw(
                     206,
                     &[(
                         "Content-Range",
@@ -712,7 +712,7 @@ fn resume_server(again: Again) -> Router {
                     &data[half..],
                 )),
             },
-            _ => answer_json(200, &object(&ex("p/e", 0, "ready"), "ready", &host)),
+            _ => json(200, &object(&ex("p/e", 0, "ready"), "ready", &host)),
         }
     })
 }
@@ -757,12 +757,12 @@ fn a_resume_answered_from_the_wrong_place_fails_and_leaves_nothing() {
 #[test]
 fn a_206_to_a_first_request_is_never_saved_as_the_whole_file() {
     // The file host answers a request that asked for no range with the file's tail.
-    let router = Router::serve(move |req, _| {
+    let router = Script::route(move |req, _| {
         let host = req.header("host").unwrap_or_default().to_string();
         let data = mp4("e");
         let (total, half) = (data.len(), data.len() / 2);
         match req.path.as_str() {
-            "/files/e.mp4" => Answer::Raw(raw(
+            "/files/e.mp4" => Step::Raw(raw(
                 206,
                 &[(
                     "Content-Range",
@@ -770,7 +770,7 @@ fn a_206_to_a_first_request_is_never_saved_as_the_whole_file() {
                 )],
                 &data[half..],
             )),
-            _ => answer_json(200, &object(&ex("p/e", 0, "ready"), "ready", &host)),
+            _ => json(200, &object(&ex("p/e", 0, "ready"), "ready", &host)),
         }
     });
     let dir = tempfile::tempdir().unwrap();
@@ -985,23 +985,10 @@ fn ctrl_c_during_a_batch_download_removes_every_partial_file() {
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let parts = || {
-            names(dir.path())
-                .iter()
-                .filter(|n| n.ends_with(".part"))
-                .count()
-        };
-        let deadline = std::time::Instant::now() + Duration::from_secs(10);
-        while (parts() < 3 || router.count("GET /files/e3.mp4") == 0)
-            && std::time::Instant::now() < deadline
-        {
-            std::thread::sleep(Duration::from_millis(10));
-        }
+        let parts = || crate::part_files(dir.path()).len();
+        crate::poll_until(|| parts() >= 3 && router.count("GET /files/e3.mp4") > 0);
         assert_eq!(parts(), 3, "{cmd}: three downloads in flight");
-        std::process::Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
+        crate::signal(&child, "INT");
         assert_eq!(child.wait().unwrap().code(), Some(130), "{cmd}");
         assert!(
             names(dir.path()).is_empty(),
@@ -1025,14 +1012,14 @@ const PROJECTS: [&str; 7] = [
     r#"{"id":"g","name":"G","virality_score":0.1}"#,
 ];
 
-fn projects_server() -> Router {
-    Router::serve(|req, _| {
+fn projects_server() -> Script {
+    Script::route(|req, _| {
         let body = match req.path.as_str() {
             "/v2/projects/F" => format!("[{}]", PROJECTS.join(",")),
             "/v2/projects/empty" => "[]".to_string(),
-            _ => return answer_json(404, &json!({"message": "no folder"})),
+            _ => return json(404, &json!({"message": "no folder"})),
         };
-        Answer::Raw(raw(
+        Step::Raw(raw(
             200,
             &[("Content-Type", "application/json")],
             body.as_bytes(),
@@ -1040,7 +1027,7 @@ fn projects_server() -> Router {
     })
 }
 
-fn projects(router: &Router, args: &[&str]) -> String {
+fn projects(router: &Script, args: &[&str]) -> String {
     let r = run(api(&router.base).arg("projects").args(args));
     assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
     assert_eq!(r.stderr, "", "{args:?}");
@@ -1219,8 +1206,8 @@ fn the_readme_pipeline_runs_between_two_processes_and_again_without_duplicates()
 
 #[test]
 fn a_project_id_that_fails_the_id_rule_never_becomes_a_ref() {
-    let router = Router::serve(|_, _| {
-        answer_json(
+    let router = Script::route(|_, _| {
+        json(
             200,
             &json!([
                 {"id": "ok", "virality_score": 0.9},
@@ -1250,19 +1237,19 @@ fn a_project_id_that_fails_the_id_rule_never_becomes_a_ref() {
 
 #[test]
 fn a_bad_src_url_fails_that_download_and_the_rest_go_on() {
-    let router = Router::serve(|req, _| {
+    let router = Script::route(|req, _| {
         let host = req.header("host").unwrap_or_default().to_string();
         match req.path.as_str() {
-            "/files/good.mp4" => Answer::Raw(raw(200, &[], &mp4("good"))),
+            "/files/good.mp4" => Step::Raw(raw(200, &[], &mp4("good"))),
             "/v2/exports?folder_id=F" => {
                 let mut bad = object(&ex("F/p1/bad", 0, "ready"), "ready", &host);
                 bad["src_url"] = json!("file:///etc/passwd");
-                answer_json(
+                json(
                     200,
                     &json!([bad, object(&ex("F/p2/good", 0, "ready"), "ready", &host)]),
                 )
             }
-            _ => answer_json(404, &json!({"message": "no"})),
+            _ => json(404, &json!({"message": "no"})),
         }
     });
     let dir = tempfile::tempdir().unwrap();

@@ -211,16 +211,7 @@ fn ctrl_c_during_a_download_removes_the_part_file() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let started = || files(dir.path()).iter().any(|f| f.ends_with(".part"));
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while !started() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    assert!(started(), "the download started");
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
+    crate::signal_mid_download(&child, dir.path(), "INT", |parts| !parts.is_empty());
     assert_eq!(child.wait().unwrap().code(), Some(130));
     assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
 }

@@ -3,13 +3,12 @@
 
 use std::net::TcpListener;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use httpmock::Method::GET;
 use httpmock::MockServer;
 
 use crate::dir_names as files;
-use crate::script::{Recorder, Script, Step};
+use crate::script::{Script, Step};
 use crate::{KEY, api, bin, export, run};
 
 const PROXY_VARS: [&str; 6] = [
@@ -32,7 +31,9 @@ fn via_proxy(mut cmd: assert_cmd::Command, proxy: &str) -> assert_cmd::Command {
 
 #[test]
 fn a_loopback_base_url_never_goes_through_a_proxy() {
-    let proxy = Recorder::start(b"HTTP/1.1 502 X\r\nContent-Length: 0\r\n\r\n");
+    let proxy = Script::serve(vec![Step::Raw(
+        b"HTTP/1.1 502 X\r\nContent-Length: 0\r\n\r\n".to_vec(),
+    )]);
     let server = MockServer::start();
     let mock = server.mock(|when, then| {
         when.method(GET)
@@ -41,7 +42,7 @@ fn a_loopback_base_url_never_goes_through_a_proxy() {
         then.status(200)
             .json_body(export("e", "processing", None, "p", "2023-10-02T09:00:00Z"));
     });
-    let r = run(via_proxy(api(&server.base_url()), &proxy.url).args([
+    let r = run(via_proxy(api(&server.base_url()), &proxy.base).args([
         "status",
         "p/e",
         "-q",
@@ -56,8 +57,10 @@ fn a_loopback_base_url_never_goes_through_a_proxy() {
 
 #[test]
 fn an_https_base_url_is_tunnelled_and_the_proxy_never_sees_the_key() {
-    let proxy = Recorder::start(b"HTTP/1.1 403 X\r\nContent-Length: 0\r\n\r\n");
-    let r = run(via_proxy(api("unused"), &proxy.url)
+    let proxy = Script::serve(vec![Step::Raw(
+        b"HTTP/1.1 403 X\r\nContent-Length: 0\r\n\r\n".to_vec(),
+    )]);
+    let r = run(via_proxy(api("unused"), &proxy.base)
         .env("KLAP_BASE_URL", "https://api.example.test/v2")
         .args(["status", "p/e", "--retries", "0"]));
     assert_eq!(r.code, 1, "{}", r.stderr);
@@ -127,8 +130,8 @@ fn network_errors_name_their_cause() {
     r.stderr_has(&["TLS certificate not trusted: "]);
 
     // Plain HTTP where TLS was expected.
-    let plain = Recorder::start(b"HTTP/1.1 400 Bad\r\n\r\n");
-    let r = status_at(&format!("{}/v2", plain.url.replace("http:", "https:")));
+    let plain = Script::serve(vec![Step::Raw(b"HTTP/1.1 400 Bad\r\n\r\n".to_vec())]);
+    let r = status_at(&format!("{}/v2", plain.base.replace("http:", "https:")));
     assert_eq!(r.code, 1, "{}", r.stderr);
     r.stderr_has(&["TLS handshake failed: "]);
 }
@@ -219,21 +222,10 @@ fn sigterm_and_sighup_clean_up_like_ctrl_c() {
             .stderr(std::process::Stdio::null())
             .spawn()
             .unwrap();
-        // Whatever the temporary file is called: wait until some file has bytes in it.
-        let deadline = Instant::now() + Duration::from_secs(10);
-        let started = || {
-            std::fs::read_dir(dir.path())
-                .unwrap()
-                .any(|e| e.unwrap().metadata().is_ok_and(|m| m.len() > 0))
-        };
-        while !started() && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        assert!(started(), "the download started");
-        std::process::Command::new("kill")
-            .args([format!("-{signal}"), child.id().to_string()])
-            .status()
-            .unwrap();
+        // Signalled once the temporary file has bytes in it.
+        crate::signal_mid_download(&child, dir.path(), signal, |parts| {
+            parts.iter().any(|&n| n > 0)
+        });
         assert_eq!(child.wait().unwrap().code(), Some(code), "SIG{signal}");
         assert!(
             files(dir.path()).is_empty(),

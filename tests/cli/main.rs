@@ -131,6 +131,61 @@ pub fn dir_names(dir: &std::path::Path) -> Vec<String> {
     names
 }
 
+/// Whether the binary reads the `KLAP_TEST_*` hooks: debug builds only (the tests and
+/// the binary share a profile). A test that needs one returns early under
+/// `cargo test --release`, and says so.
+pub fn test_hooks(test: &str) -> bool {
+    if !cfg!(debug_assertions) {
+        eprintln!("skipped: {test} needs the KLAP_TEST_* hooks of a debug build");
+    }
+    cfg!(debug_assertions)
+}
+
+/// Polls `ready` every 10 ms until it holds (true) or 10 s have passed (false): a short
+/// interval and a deadline instead of a sleep.
+pub fn poll_until(mut ready: impl FnMut() -> bool) -> bool {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !ready() {
+        if std::time::Instant::now() >= deadline {
+            return false;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    true
+}
+
+/// Sends `signal` (`INT`, `TERM`, ...) to a child.
+pub fn signal(child: &std::process::Child, signal: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([format!("-{signal}"), child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -{signal}");
+}
+
+/// The sizes of the `.part` files in `dir` (the downloads in flight), by name.
+pub fn part_files(dir: &std::path::Path) -> Vec<u64> {
+    dir_names(dir)
+        .iter()
+        .filter(|n| n.ends_with(".part"))
+        .map(|n| std::fs::metadata(dir.join(n)).map_or(0, |m| m.len()))
+        .collect()
+}
+
+/// Waits until the `.part` files in `dir` satisfy `ready` (asserting they do in time),
+/// then sends `signal` to the child downloading into it.
+#[track_caller]
+pub fn signal_mid_download(
+    child: &std::process::Child,
+    dir: &std::path::Path,
+    signal: &str,
+    ready: impl Fn(&[u64]) -> bool,
+) {
+    let started = poll_until(|| ready(&part_files(dir)));
+    assert!(started, "the download started: {:?}", dir_names(dir));
+    self::signal(child, signal);
+}
+
 /// Writes a file only its owner can read, as key files must be.
 pub fn private_file(path: &std::path::Path, content: &str) {
     use std::os::unix::fs::PermissionsExt;

@@ -1,18 +1,27 @@
-//! A scripted loopback server for sequences and faults httpmock cannot express:
-//! a state that changes between polls, dropped connections, truncated bodies.
+//! The one scripted loopback server of the tests, for what httpmock does not do. httpmock
+//! 0.9 answers sequences too (`then.respond_with`), but it cannot drop a connection, cut,
+//! stall or slow down a body, take bytes that are not HTTP (a TLS hello, a proxy's
+//! CONNECT) or say when an answer ended, which is how the tests count open requests.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+/// What the server answers one request with.
+#[derive(Clone)]
 pub enum Step {
-    /// Raw bytes to answer with, then close.
+    /// Raw bytes (see `raw`), then close.
     Raw(Vec<u8>),
     /// Close the connection without answering.
     Close,
     /// Send the first bytes of an answer, then hang.
     Stall(Vec<u8>),
+    /// A complete answer written in ten pieces spread over the duration (a slow file host).
+    Slow(Vec<u8>, Duration),
+    /// Only the first bytes, then close (a cut download).
+    Cut(Vec<u8>, usize),
 }
 
 /// A complete HTTP/1.1 response.
@@ -49,13 +58,15 @@ pub fn stalled_file(total: usize, sent: usize) -> Script {
     Script::serve(vec![Step::Stall(head)])
 }
 
-/// One request as the server saw it.
+/// One request as the server saw it. Bytes that are not HTTP leave `method` empty.
 #[derive(Debug, Clone)]
 pub struct Seen {
     pub method: String,
     pub path: String,
     pub headers: Vec<(String, String)>,
     pub body: String,
+    /// Every byte received, head and body.
+    pub bytes: Vec<u8>,
 }
 
 impl Seen {
@@ -67,149 +78,13 @@ impl Seen {
     }
 }
 
-pub struct Script {
-    pub base: String,
-    seen: Arc<Mutex<Vec<Seen>>>,
-}
-
-impl Script {
-    /// Serves the steps in order; the last one repeats.
-    pub fn serve(steps: Vec<Step>) -> Script {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let base = format!("http://{}", listener.local_addr().expect("addr"));
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let log = seen.clone();
-        std::thread::spawn(move || {
-            let mut n = 0;
-            for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
-                let step = &steps[n.min(steps.len() - 1)];
-                n += 1;
-                if let Some(req) = read_request(&stream) {
-                    log.lock().unwrap().push(req);
-                }
-                answer(stream, step);
-            }
-        });
-        Script { base, seen }
-    }
-
-    pub fn seen(&self) -> Vec<Seen> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-fn read_request(stream: &TcpStream) -> Option<Seen> {
-    let mut r = BufReader::new(stream);
-    let mut line = String::new();
-    r.read_line(&mut line).ok()?;
-    let mut parts = line.split_whitespace();
-    let (method, path) = (parts.next()?.to_string(), parts.next()?.to_string());
-    let mut headers = Vec::new();
-    loop {
-        let mut h = String::new();
-        r.read_line(&mut h).ok()?;
-        let h = h.trim_end();
-        if h.is_empty() {
-            break;
-        }
-        let (k, v) = h.split_once(':')?;
-        headers.push((k.trim().to_string(), v.trim().to_string()));
-    }
-    let len = headers
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(0);
-    let mut body = vec![0; len];
-    r.read_exact(&mut body).ok()?;
-    Some(Seen {
-        method,
-        path,
-        headers,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    })
-}
-
-fn answer(mut stream: TcpStream, step: &Step) {
-    match step {
-        Step::Raw(bytes) => {
-            let _ = stream.write_all(bytes);
-        }
-        Step::Close => {}
-        Step::Stall(bytes) => {
-            let _ = stream.write_all(bytes);
-            let _ = stream.flush();
-            std::thread::sleep(Duration::from_secs(20));
-        }
-    }
-    let _ = stream.flush();
-}
-
-/// A loopback listener that records every byte sent to it: a stand-in proxy, or a server
-/// that answers a TLS hello with garbage. It reads up to the end of a request head (or
-/// 100 ms of silence), answers `answer` and closes.
-pub struct Recorder {
-    pub url: String,
-    bytes: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Recorder {
-    pub fn start(answer: &'static [u8]) -> Recorder {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-        let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let bytes = Arc::new(Mutex::new(Vec::new()));
-        let log = bytes.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                let Ok(mut stream) = stream else { continue };
-                let _ = stream.set_read_timeout(Some(Duration::from_millis(100)));
-                let mut got = Vec::new();
-                let mut buf = [0; 4096];
-                while let Ok(n @ 1..) = stream.read(&mut buf) {
-                    got.extend_from_slice(&buf[..n]);
-                    if got.windows(4).any(|w| w == b"\r\n\r\n") {
-                        break;
-                    }
-                }
-                log.lock().unwrap().extend_from_slice(&got);
-                let _ = stream.write_all(answer);
-            }
-        });
-        Recorder { url, bytes }
-    }
-
-    /// Everything received so far, as text.
-    pub fn received(&self) -> String {
-        String::from_utf8_lossy(&self.bytes.lock().unwrap()).into_owned()
-    }
-}
-
-/// What a `Router` answers one request with.
-pub enum Answer {
-    /// A complete response (see `raw`).
-    Raw(Vec<u8>),
-    /// The same, written in ten pieces spread over the duration (a slow file host).
-    Slow(Vec<u8>, Duration),
-    /// Only the first bytes, then the connection is closed (a cut download).
-    Cut(Vec<u8>, usize),
-}
-
-pub fn answer_json(status: u16, body: &serde_json::Value) -> Answer {
-    Answer::Raw(raw(
-        status,
-        &[("Content-Type", "application/json")],
-        body.to_string().as_bytes(),
-    ))
-}
-
-/// One request a `Router` served: what it was, when it came in, and when its answer's
-/// last bytes were about to be written.
+/// One request served: what it was, when it came in, and when its answer's last bytes
+/// were about to be written (never, for a stall).
 #[derive(Debug, Clone)]
 pub struct Hit {
     pub seen: Seen,
-    pub at: std::time::Instant,
-    pub done: Option<std::time::Instant>,
+    pub at: Instant,
+    pub done: Option<Instant>,
 }
 
 impl Hit {
@@ -219,18 +94,28 @@ impl Hit {
     }
 }
 
-type Handler = dyn Fn(&Seen, usize) -> Answer + Send + Sync;
+type Handler = dyn Fn(&Seen, usize) -> Step + Send + Sync;
 
-/// A loopback server that answers every request (each on its own thread) by a handler
-/// given the request and how many times its method and target were asked before; it
-/// logs each request in arrival order with timestamps.
-pub struct Router {
+/// A loopback server that answers each request on a thread of its own and logs them all
+/// in arrival order, with timestamps.
+pub struct Script {
     pub base: String,
     log: Arc<Mutex<Vec<Hit>>>,
 }
 
-impl Router {
-    pub fn serve(handler: impl Fn(&Seen, usize) -> Answer + Send + Sync + 'static) -> Router {
+impl Script {
+    /// Answers the requests with the steps in order; the last one repeats.
+    pub fn serve(steps: Vec<Step>) -> Script {
+        let next = AtomicUsize::new(0);
+        Script::route(move |_, _| {
+            let n = next.fetch_add(1, Ordering::SeqCst);
+            steps[n.min(steps.len() - 1)].clone()
+        })
+    }
+
+    /// Answers each request with what `handler` says, given the request and how many
+    /// times its method and target were asked before.
+    pub fn route(handler: impl Fn(&Seen, usize) -> Step + Send + Sync + 'static) -> Script {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let base = format!("http://{}", listener.local_addr().expect("addr"));
         let log: Arc<Mutex<Vec<Hit>>> = Arc::new(Mutex::new(Vec::new()));
@@ -238,10 +123,10 @@ impl Router {
         let shared = log.clone();
         std::thread::spawn(move || {
             for stream in listener.incoming() {
-                let Ok(stream) = stream else { continue };
+                let Ok(mut stream) = stream else { continue };
                 let (log, handler) = (shared.clone(), handler.clone());
                 std::thread::spawn(move || {
-                    let Some(req) = read_request(&stream) else {
+                    let Some(req) = read_request(&mut stream) else {
                         return;
                     };
                     let (index, nth) = {
@@ -252,25 +137,35 @@ impl Router {
                             .count();
                         log.push(Hit {
                             seen: req.clone(),
-                            at: std::time::Instant::now(),
+                            at: Instant::now(),
                             done: None,
                         });
                         (log.len() - 1, nth)
                     };
-                    let answer = handler(&req, nth);
+                    let step = handler(&req, nth);
                     // Marked done before the last bytes go out: the client cannot have
                     // seen the end of an answer (and started another) before this.
-                    write_answer(stream, &answer, &|| {
-                        log.lock().unwrap()[index].done = Some(std::time::Instant::now());
+                    write_step(stream, &step, &|| {
+                        log.lock().unwrap()[index].done = Some(Instant::now());
                     });
                 });
             }
         });
-        Router { base, log }
+        Script { base, log }
     }
 
     pub fn hits(&self) -> Vec<Hit> {
         self.log.lock().unwrap().clone()
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.hits().into_iter().map(|h| h.seen).collect()
+    }
+
+    /// Every byte received so far, as text (what a stand-in proxy was sent).
+    pub fn received(&self) -> String {
+        let bytes: Vec<u8> = self.seen().into_iter().flat_map(|s| s.bytes).collect();
+        String::from_utf8_lossy(&bytes).into_owned()
     }
 
     /// Every request as `METHOD TARGET`, in arrival order.
@@ -301,13 +196,76 @@ impl Router {
     }
 }
 
-fn write_answer(mut stream: TcpStream, answer: &Answer, done: &dyn Fn()) {
-    match answer {
-        Answer::Raw(bytes) => {
+/// Reads one request: the head up to its blank line, then `Content-Length` bytes of body.
+/// Bytes that never make a head (a TLS hello) end at 100 ms of silence. None when the
+/// client sent nothing at all.
+fn read_request(stream: &mut TcpStream) -> Option<Seen> {
+    let mut bytes = Vec::new();
+    let mut buf = [0; 4096];
+    let head_end = loop {
+        if let Some(i) = bytes.windows(4).position(|w| w == b"\r\n\r\n") {
+            break Some(i + 4);
+        }
+        let silence = if bytes.is_empty() { 10_000 } else { 100 };
+        let _ = stream.set_read_timeout(Some(Duration::from_millis(silence)));
+        match stream.read(&mut buf) {
+            Ok(n @ 1..) => bytes.extend_from_slice(&buf[..n]),
+            _ => break None,
+        }
+    };
+    let Some(head_end) = head_end else {
+        return (!bytes.is_empty()).then(|| Seen {
+            method: String::new(),
+            path: String::new(),
+            headers: Vec::new(),
+            body: String::new(),
+            bytes,
+        });
+    };
+    let head = String::from_utf8_lossy(&bytes[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut first = lines.next()?.split_whitespace();
+    let (method, path) = (first.next()?.to_string(), first.next()?.to_string());
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|h| h.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    while bytes.len() < head_end + len {
+        match stream.read(&mut buf) {
+            Ok(n @ 1..) => bytes.extend_from_slice(&buf[..n]),
+            _ => return None,
+        }
+    }
+    let end = (head_end + len).min(bytes.len());
+    let body = String::from_utf8_lossy(&bytes[head_end..end]).into_owned();
+    Some(Seen {
+        method,
+        path,
+        headers,
+        body,
+        bytes,
+    })
+}
+
+fn write_step(mut stream: TcpStream, step: &Step, done: &dyn Fn()) {
+    match step {
+        Step::Raw(bytes) => {
             done();
             let _ = stream.write_all(bytes);
         }
-        Answer::Slow(bytes, over) => {
+        Step::Close => done(),
+        Step::Stall(bytes) => {
+            let _ = stream.write_all(bytes);
+            let _ = stream.flush();
+            std::thread::sleep(Duration::from_secs(20));
+        }
+        Step::Slow(bytes, over) => {
             let pieces: Vec<&[u8]> = bytes.chunks(bytes.len().div_ceil(10).max(1)).collect();
             for (i, chunk) in pieces.iter().enumerate() {
                 if i + 1 == pieces.len() {
@@ -324,7 +282,7 @@ fn write_answer(mut stream: TcpStream, answer: &Answer, done: &dyn Fn()) {
                 }
             }
         }
-        Answer::Cut(bytes, n) => {
+        Step::Cut(bytes, n) => {
             done();
             let _ = stream.write_all(&bytes[..(*n).min(bytes.len())]);
         }

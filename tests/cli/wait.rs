@@ -85,6 +85,9 @@ fn the_deadline_gives_exit_6_and_names_the_ref() {
 
 #[test]
 fn plain_progress_says_it_is_still_waiting() {
+    if !crate::test_hooks("plain_progress_says_it_is_still_waiting") {
+        return;
+    }
     let server = Script::serve(vec![state("processing")]);
     let r = run(api(&server.base)
         .env("CI", "1")
@@ -293,11 +296,7 @@ fn ctrl_c_exits_130() {
     let mut line = String::new();
     stderr.read_line(&mut line).unwrap();
     assert!(line.contains("processing"), "{line}");
-    let kill = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(kill.success());
+    crate::signal(&child, "INT");
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(130));
     assert!(out.stdout.is_empty());
@@ -345,14 +344,11 @@ fn ctrl_c_during_a_wait_says_how_to_pick_up_again() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while server.seen().is_empty() && std::time::Instant::now() < deadline {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
+    assert!(
+        crate::poll_until(|| !server.seen().is_empty()),
+        "a first poll"
+    );
+    crate::signal(&child, "INT");
     let out = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(130), "{stderr}");
