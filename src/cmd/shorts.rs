@@ -218,6 +218,7 @@ impl Run<'_> {
         })?;
         self.step("creating the shorts task");
         let sent = super::task::send(self.ctx, "video-to-shorts", body);
+        interrupt::set_note(Some(self.pick_up()));
         let t = match sent {
             Ok(t) => t,
             Err(e) => {

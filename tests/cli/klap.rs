@@ -1,4 +1,4 @@
-//! A small stateful Klap (tasks, a folder of projects, exports, files) on a `Router`, with
+//! A small stateful Klap (tasks, a folder of projects, exports, files) on a `Script`, with
 //! faults to switch on: for `task` and `shorts` tests that need the state to move.
 
 use std::sync::{Arc, Mutex};
@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-use crate::script::{Answer, Router, Seen, answer_json, raw};
+use crate::script::{Script, Seen, Step, json as answer_json, raw};
 
 pub struct Config {
     /// A task is `processing` this long, then `ready`.
@@ -14,6 +14,8 @@ pub struct Config {
     /// The folder's listing is `[]` this long after the task is ready.
     pub empty_for: Duration,
     pub export_after: Duration,
+    /// Each later export takes this much longer than the one before.
+    pub export_stagger: Duration,
     pub clips: usize,
     /// Project names by index (else `Clip N`).
     pub names: Vec<Value>,
@@ -25,6 +27,7 @@ impl Default for Config {
             task_after: Duration::from_millis(200),
             empty_for: Duration::from_millis(200),
             export_after: Duration::from_millis(200),
+            export_stagger: Duration::ZERO,
             clips: 6,
             names: Vec::new(),
         }
@@ -53,6 +56,7 @@ struct Task {
 }
 
 struct Export {
+    n: u32,
     id: String,
     project: String,
     at: Instant,
@@ -67,7 +71,7 @@ struct State {
 
 #[allow(dead_code, reason = "for the shorts tests")]
 pub struct Klap {
-    pub router: Router,
+    pub router: Script,
     pub faults: Arc<Mutex<Faults>>,
 }
 
@@ -79,7 +83,7 @@ impl Klap {
         let faults = Arc::new(Mutex::new(Faults::default()));
         let state = Arc::new(Mutex::new(State::default()));
         let (f, s) = (faults.clone(), state.clone());
-        let router = Router::serve(move |req, _| {
+        let router = Script::route(move |req, _| {
             let faults = f.lock().unwrap().clone();
             let mut state = s.lock().unwrap();
             state.requests += 1;
@@ -117,7 +121,7 @@ fn project_id(i: usize) -> String {
     format!("p{:02}", i + 1)
 }
 
-fn handle(config: &Config, faults: &Faults, state: &mut State, req: &Seen) -> Answer {
+fn handle(config: &Config, faults: &Faults, state: &mut State, req: &Seen) -> Step {
     let path = req.path.as_str();
     let host = req.header("host").unwrap_or_default();
     let now = Instant::now();
@@ -141,7 +145,7 @@ fn handle(config: &Config, faults: &Faults, state: &mut State, req: &Seen) -> An
             });
             let task = task_json(config, faults, &state.tasks[state.tasks.len() - 1], now);
             if faults.drop_task_answer {
-                return Answer::Cut(Vec::new(), 0);
+                return Step::Cut(Vec::new(), 0);
             }
             answer_json(200, &task)
         }
@@ -183,7 +187,9 @@ fn handle(config: &Config, faults: &Faults, state: &mut State, req: &Seen) -> An
         }
         ("POST", ["projects", FOLDER, project, "exports"]) => {
             let id = format!("exp{}", state.exports.len() + 1);
+            let n = u32::try_from(state.exports.len()).unwrap_or(0);
             state.exports.push(Export {
+                n,
                 id,
                 project: (*project).to_string(),
                 at: now,
@@ -206,7 +212,7 @@ fn handle(config: &Config, faults: &Faults, state: &mut State, req: &Seen) -> An
                 None => answer_json(404, &json!({"message": "export not found"})),
             }
         }
-        ("GET", ["files", _]) => Answer::Raw(raw(200, &[], FILE)),
+        ("GET", ["files", _]) => Step::Raw(raw(200, &[], FILE)),
         _ => answer_json(404, &json!({"message": format!("no route {path}")})),
     }
 }
@@ -229,7 +235,7 @@ fn task_json(config: &Config, faults: &Faults, t: &Task, now: Instant) -> Value 
 }
 
 fn export_json(config: &Config, faults: &Faults, e: &Export, now: Instant, host: &str) -> Value {
-    let done = now >= e.at + config.export_after;
+    let done = now >= e.at + config.export_after + config.export_stagger * e.n;
     let status = match (done, faults.failing.contains(&e.project)) {
         (false, _) => "processing",
         (true, true) => "error",

@@ -456,3 +456,95 @@ fn create_dry_run_says_what_it_would_create_and_reuse() {
     r.stderr_has(&["would create f/p1"]);
     other.assert_calls(0);
 }
+
+/// Runs the job, sends SIGINT once `when` holds for the manifest, and checks that the run
+/// ended 130 with a whole manifest; then the same command finishes the job.
+fn interrupted_then_rerun(step: &str, when: impl Fn(&serde_json::Value) -> bool) {
+    let klap = Klap::start(Config {
+        export_stagger: std::time::Duration::from_millis(400),
+        ..slow()
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cmd = crate::process_api(klap.base());
+    cmd.env("CI", "1")
+        .args([
+            "shorts",
+            URL,
+            "--top",
+            "3",
+            "--interval",
+            "0.1",
+            "--download",
+        ])
+        .arg(tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let path = tmp.path().join("klap-export.json");
+    let reached = crate::poll_until(|| {
+        std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str(&t).ok())
+            .is_some_and(|m| when(&m))
+    });
+    assert!(reached, "{step}: never reached");
+    crate::signal(&child, "INT");
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{step}: {stderr}");
+    assert!(
+        stderr.contains("klap-export shorts https://example.com/talk.mp4 --download"),
+        "{step}: {stderr}"
+    );
+    let m = manifest(tmp.path());
+    assert_eq!(m["source_video_url"], URL, "{step}: a whole manifest");
+    assert!(
+        dir_names(tmp.path()).iter().all(|n| !n.ends_with(".part")),
+        "{step}"
+    );
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 0, "{step}: {}", r.stderr);
+    assert_eq!(klap.count("POST", "/v2/tasks/"), 1, "{step}: one task");
+    assert_eq!(
+        klap.count("POST", "/v2/projects/"),
+        3,
+        "{step}: one export per clip"
+    );
+    assert_eq!(dir_names(tmp.path()).len(), 4, "{step}");
+    let m = manifest(tmp.path());
+    assert!(
+        m["clips"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] == "saved")
+    );
+}
+
+#[test]
+fn ctrl_c_while_the_task_runs() {
+    interrupted_then_rerun("task", |m| m["task"]["id"] == "task1");
+}
+
+#[test]
+fn ctrl_c_while_the_folder_is_still_empty() {
+    interrupted_then_rerun("folder", |m| m["folder_id"] == "fold1");
+}
+
+#[test]
+fn ctrl_c_while_the_exports_render() {
+    interrupted_then_rerun("exports", |m| {
+        m["clips"]
+            .as_array()
+            .is_some_and(|c| c.len() == 3 && c.iter().all(|c| c["status"] == "processing"))
+    });
+}
+
+#[test]
+fn ctrl_c_between_downloads() {
+    interrupted_then_rerun("downloads", |m| {
+        m["clips"]
+            .as_array()
+            .is_some_and(|c| c.iter().any(|c| c["status"] == "saved"))
+    });
+}
