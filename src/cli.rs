@@ -35,6 +35,8 @@ Exit codes:
   Several refs: the first that applies of 4, 3, 1, 5, 6, 0
 
 Examples:
+  # try it offline: a video to its 3 best shorts as MP4s, against an in-process sandbox
+  klap-export --sandbox shorts https://example.com/talk.mp4 --top 3 --download clips/
   # try it offline: create, wait and download against an in-process sandbox
   klap-export --sandbox create demo/clip --download .
   # export the five most viral shorts of a folder into the directory clips/
@@ -634,8 +636,6 @@ pub struct TaskCreateArgs {
     /// The video: an absolute http(s) URL (YouTube, S3/GCS, any public video)
     #[arg(value_name = "VIDEO_URL", value_parser = parse_video_url)]
     pub url: String,
-    #[command(flatten)]
-    pub options: TaskOptionArgs,
     /// POST /tasks/video-to-video: one video with captions/reframing, no shorts
     #[arg(long)]
     pub video_to_video: bool,
@@ -647,6 +647,8 @@ pub struct TaskCreateArgs {
     /// Print the body that would be sent (on stderr) and send nothing
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub options: TaskOptionArgs,
 }
 
 #[derive(Debug, Args)]
@@ -723,8 +725,6 @@ pub struct ShortsArgs {
     /// The job's directory: the MP4s and klap-export.json (created when missing)
     #[arg(long, required = true, value_name = "DIR")]
     pub download: PathBuf,
-    #[command(flatten)]
-    pub options: TaskOptionArgs,
     /// Keep the N best shorts
     #[arg(long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
           value_parser = parse_count::<usize>)]
@@ -754,6 +754,8 @@ pub struct ShortsArgs {
     /// Say what would be done, sending only GETs and writing nothing
     #[arg(long)]
     pub dry_run: bool,
+    #[command(flatten)]
+    pub options: TaskOptionArgs,
 }
 
 fn parse_video_url(s: &str) -> Result<String, String> {

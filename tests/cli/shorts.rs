@@ -479,7 +479,7 @@ fn interrupted_then_rerun(step: &str, when: impl Fn(&serde_json::Value) -> bool)
         .arg(tmp.path())
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped());
-    let mut child = cmd.spawn().unwrap();
+    let child = cmd.spawn().unwrap();
     let path = tmp.path().join("klap-export.json");
     let reached = crate::poll_until(|| {
         std::fs::read_to_string(&path)
