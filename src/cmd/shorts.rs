@@ -294,6 +294,8 @@ impl Run<'_> {
                 Ok(folder)
             }
             Some(t) if t.state() == State::Failed => {
+                // The failure itself is reported (by `task::report`); this is what to do.
+                say!("hint: --new-task sends the video again (paid again)");
                 tally.finish()?;
                 Err(t.failure(id))
             }
@@ -773,7 +775,11 @@ impl Run<'_> {
         let pending: Vec<String> = m
             .clips
             .iter()
-            .filter(|c| matches!(c.status, ClipStatus::Processing | ClipStatus::Pending))
+            // A clip whose create failed has no export: that error is reported already.
+            .filter(|c| {
+                matches!(c.status, ClipStatus::Processing | ClipStatus::Pending)
+                    && c.export_id.is_some()
+            })
             .map(|c| {
                 let export = c.export_id.as_deref().unwrap_or("not created");
                 format!("{} ({export})", c.file)

@@ -20,16 +20,14 @@ pub fn run(a: &WaitCmdArgs, ctx: &Ctx) -> anyhow::Result<()> {
 
 /// How to wait (for `wait`, and `create --wait`), and where downloads go.
 pub fn plan(a: &WaitArgs, ctx: &Ctx) -> anyhow::Result<Plan> {
-    if a.download.is_none()
-        && (a.files.force
-            || a.files.skip_existing
-            || a.files.jobs.is_some()
-            || a.files.name.is_some())
-    {
+    if a.download.is_none() && (a.files.force || a.files.skip_existing || a.files.jobs.is_some()) {
         return Err(fail(
             Code::Usage,
-            "--force, --skip-existing, --jobs and --name go with --download",
+            "--force, --skip-existing and --jobs go with --download",
         ));
+    }
+    if a.download.is_none() && a.files.name.is_some() {
+        return Err(fail(Code::Usage, "--name goes with --download"));
     }
     Ok(Plan {
         interval: ctx.interval(a.interval, Duration::from_secs(5)),
