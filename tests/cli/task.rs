@@ -327,3 +327,36 @@ fn create_wait_q_feeds_projects_then_create() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, format!("{FOLDER}/p06\n{FOLDER}/p05\n"));
 }
+
+#[test]
+fn projects_reads_folders_from_stdin_and_keeps_the_top_of_each() {
+    let server = MockServer::start();
+    for f in ["fa", "fb"] {
+        server.mock(move |when, then| {
+            when.method(GET).path(format!("/v2/projects/{f}"));
+            then.status(200).json_body(json!([
+                {"id": format!("{f}1"), "virality_score": 0.1},
+                {"id": format!("{f}2"), "virality_score": 0.9},
+                {"id": format!("{f}3"), "virality_score": 0.5}
+            ]));
+        });
+    }
+    let mut cmd = api(&server.base_url());
+    cmd.args(["projects", "-", "-q", "--top", "2"])
+        .write_stdin("fa\n# a comment\n\nfb\n");
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "fa/fa2\nfa/fa3\nfb/fb2\nfb/fb3\n");
+    let mut cmd = api(&server.base_url());
+    cmd.args(["projects", "-", "--min-virality", "0.8", "--json"])
+        .write_stdin("fa\nfb\n");
+    let r = run(&mut cmd);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 2);
+    // A bad line is a usage error naming it, nothing sent for it.
+    let mut cmd = api(&server.base_url());
+    cmd.args(["projects", "-"]).write_stdin("fa\nnot/ok\n");
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["stdin line 2"]);
+}
