@@ -548,3 +548,26 @@ fn ctrl_c_between_downloads() {
             .is_some_and(|c| c.iter().any(|c| c["status"] == "saved"))
     });
 }
+
+#[test]
+fn on_a_terminal_each_clip_has_a_line_and_the_table_follows() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let screen = crate::in_terminal(
+        klap.base(),
+        &format!(
+            "shorts {URL} --top 2 --interval 0.1 --download {}",
+            tmp.path().display()
+        ),
+    );
+    assert!(screen.contains("saved"), "{screen}");
+    assert!(
+        screen.contains("RANK") && screen.contains("exp1    01-Clip 6.mp4"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("2 clips: 2 ready, 0 failed, 0 in progress; 2 saved"),
+        "{screen}"
+    );
+    assert_eq!(dir_names(tmp.path()).len(), 3);
+}
