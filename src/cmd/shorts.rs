@@ -911,8 +911,15 @@ impl Run<'_> {
             );
         }
         let a = self.a;
+        // The global options that chose the server and the key, as they were given.
+        let mut globals = String::new();
+        for flag in ["--base-url", "--profile", "--api-key-file"] {
+            if let Some(v) = arg_value(flag) {
+                let _ = write!(globals, " {flag} {}", quote(&v));
+            }
+        }
         let mut cmd = format!(
-            "klap-export shorts {} --download {}",
+            "klap-export{globals} shorts {} --download {}",
             quote(&a.url),
             quote(&self.dir.display().to_string())
         );
@@ -945,12 +952,7 @@ impl Run<'_> {
 
     fn name_arg(&self) -> Option<String> {
         self.a.name.as_ref()?;
-        std::env::args()
-            .skip_while(|a| a != "--name")
-            .nth(1)
-            .or_else(|| {
-                std::env::args().find_map(|a| a.strip_prefix("--name=").map(str::to_string))
-            })
+        arg_value("--name")
     }
 
     /// `--dry-run`: what would be created and what reused; only GETs, nothing written.
@@ -1099,6 +1101,19 @@ fn check_clash(clips: &[Clip]) -> anyhow::Result<()> {
         )),
         None => Ok(()),
     }
+}
+
+/// The value given to `flag` on the command line (`--flag V` or `--flag=V`).
+fn arg_value(flag: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let prefix = format!("{flag}=");
+    args.iter().enumerate().find_map(|(i, a)| {
+        if a == flag {
+            args.get(i + 1).cloned()
+        } else {
+            a.strip_prefix(&prefix).map(str::to_string)
+        }
+    })
 }
 
 /// A word for a POSIX shell: as it is when plain, else in single quotes.
