@@ -165,7 +165,20 @@ impl Run<'_> {
     }
 
     fn steps(&self) -> anyhow::Result<()> {
-        let task_id = self.task()?;
+        let mut task_id = self.task()?;
+        if self.ctx.is_sandbox() && self.gone(&task_id)? {
+            // Each --sandbox is a server of its own: the task an earlier one made is gone
+            // with it, so a re-run (the README's command twice) starts over.
+            self.step(&format!(
+                "task {task_id} was made by an earlier --sandbox, gone with it: starting over"
+            ));
+            self.update(|m| {
+                m.task = None;
+                m.folder_id = None;
+                m.clips.clear();
+            })?;
+            task_id = self.task()?;
+        }
         let folder = self.wait_task(&task_id)?;
         self.projects(&folder)?;
         let mut tally = Tally::default();
@@ -233,6 +246,23 @@ impl Run<'_> {
         self.update(|m| m.task = Some(record(&t, &id)))?;
         self.step(&format!("created task {id}"));
         Ok(id)
+    }
+
+    /// Whether the API says there is no such task (asked only when the task still runs).
+    fn gone(&self, id: &str) -> anyhow::Result<bool> {
+        let running = self.read(|m| {
+            m.task
+                .as_ref()
+                .is_some_and(|t| State::of(&t.status) != State::Ready || t.output_id.is_none())
+        });
+        if !running {
+            return Ok(false);
+        }
+        match self.ctx.api.get(&self.ctx.api.task_url(id)) {
+            Ok(_) => Ok(false),
+            Err(e) if code_of(&e) == Code::NotFound => Ok(true),
+            Err(e) => Err(e),
+        }
     }
 
     /// Step 2: wait for the task; its output is the folder.
