@@ -2,7 +2,7 @@
 //! create sends, the Task object, and the wait engine for tasks, with the rules of `wait`
 //! (states, deadline, "must have heard from the API", exit codes).
 
-use std::io::Write;
+use std::borrow::Cow;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
@@ -10,12 +10,12 @@ use serde_json::{Map, Value};
 use crate::api::{Api, backoff};
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::model::{State, server_id};
-use crate::output;
+use crate::output::{self, Rows, Shape, Text};
 use crate::progress::{Line, Progress};
 use crate::say;
-use crate::table::{self, Cell, Column};
+use crate::table::{Cell, Column, Fit};
 use crate::text::{sanitize, snippet};
-use crate::values::{Format, Ui};
+use crate::values::Ui;
 
 /// The fields of a task create besides `source_video_url`, each only when given (the
 /// server's defaults apply to the rest), in the order of the vendor's docs.
@@ -475,15 +475,76 @@ pub fn report(
 }
 
 const TASK_COLUMNS: [Column; 5] = [
-    // header, cut, drop
-    Column::new("ID", 0, 0),
-    Column::new("TYPE", 0, 3),
-    Column::new("STATUS", 0, 0),
-    Column::new("OUTPUT", 0, 1),
-    Column::new("CREATED", 0, 2),
+    Column::new("ID", Fit::Whole, 0),
+    Column::new("TYPE", Fit::Whole, 3),
+    Column::new("STATUS", Fit::Whole, 0),
+    Column::new("OUTPUT", Fit::Whole, 1),
+    Column::new("CREATED", Fit::Whole, 2),
 ];
 
-/// Prints tasks: json verbatim (an object for one, when `array` is false), ndjson, tsv
+/// Tasks as `output` prints them.
+struct TaskRows<'t> {
+    tasks: &'t [&'t Task],
+    shape: Shape,
+    quiet: &'t dyn Fn(&Task) -> Option<String>,
+}
+
+fn or_empty(v: Option<&String>) -> String {
+    v.cloned().unwrap_or_default()
+}
+
+impl Rows for TaskRows<'_> {
+    fn shape(&self) -> Shape {
+        self.shape
+    }
+
+    fn json(&self) -> Vec<Cow<'_, str>> {
+        self.tasks
+            .iter()
+            .map(|t| Cow::Borrowed(t.raw.as_str()))
+            .collect()
+    }
+
+    fn table(&mut self) -> Text {
+        let rows = self
+            .tasks
+            .iter()
+            .map(|t| {
+                vec![
+                    Cell::new(or_empty(t.id.as_ref())),
+                    Cell::new(or_empty(t.kind.as_ref())),
+                    Cell::new(t.status.clone()),
+                    Cell::new(or_empty(t.output_id.as_ref())),
+                    Cell::new(or_empty(t.created_at.as_ref())),
+                ]
+            })
+            .collect();
+        Text::Table(&TASK_COLUMNS, rows)
+    }
+
+    fn tsv(&mut self) -> Text {
+        let rows = self
+            .tasks
+            .iter()
+            .map(|t| {
+                vec![
+                    or_empty(t.id.as_ref()),
+                    or_empty(t.kind.as_ref()),
+                    t.status.clone(),
+                    or_empty(t.output_id.as_ref()),
+                    or_empty(t.created_at.as_ref()),
+                ]
+            })
+            .collect();
+        Text::Fields(rows)
+    }
+
+    fn refs(&mut self) -> Text {
+        Text::Lines(self.tasks.iter().filter_map(|t| (self.quiet)(t)).collect())
+    }
+}
+
+/// Prints tasks: json verbatim (an object for one, unless `array`), ndjson, tsv
 /// (`id, type, status, output_id, created_at`), a table, or with `-q` what `quiet` gives
 /// for each (its ID, or its output).
 pub fn print(
@@ -492,65 +553,14 @@ pub fn print(
     array: bool,
     quiet: &dyn Fn(&Task) -> Option<String>,
 ) -> anyhow::Result<()> {
-    let mut out = Vec::new();
-    let text = |v: &Option<String>| v.clone().unwrap_or_default();
-    match ui.format {
-        Format::Json if !array && tasks.len() == 1 => output::json_one(&mut out, &tasks[0].raw)?,
-        Format::Json => output::json_array(&mut out, tasks.iter().map(|t| t.raw.as_str()))?,
-        Format::Ndjson => {
-            for t in tasks {
-                output::json_line(&mut out, &t.raw)?;
-            }
-        }
-        Format::Refs => {
-            for t in tasks {
-                if let Some(line) = quiet(t) {
-                    writeln!(out, "{line}")?;
-                }
-            }
-        }
-        Format::Tsv => {
-            for t in tasks {
-                let cols = [
-                    text(&t.id),
-                    text(&t.kind),
-                    t.status.clone(),
-                    text(&t.output_id),
-                    text(&t.created_at),
-                ];
-                let cols: Vec<String> = cols
-                    .iter()
-                    .map(|c| sanitize(c).replace(['\t', '\n', '\r'], " "))
-                    .collect();
-                writeln!(out, "{}", cols.join("\t"))?;
-            }
-        }
-        Format::Table => {
-            let rows: Vec<Vec<Cell>> = tasks
-                .iter()
-                .map(|t| {
-                    vec![
-                        Cell::new(text(&t.id)),
-                        Cell::new(text(&t.kind)),
-                        Cell::new(t.status.clone()),
-                        Cell::new(text(&t.output_id)),
-                        Cell::new(text(&t.created_at)),
-                    ]
-                })
-                .collect();
-            if !rows.is_empty() {
-                let width = if ui.stdout_tty {
-                    table::stdout_width()
-                } else {
-                    None
-                };
-                for line in table::render(&TASK_COLUMNS, &rows, width, ui.color) {
-                    writeln!(out, "{line}")?;
-                }
-            }
-        }
-    }
-    output::emit(ui, out)
+    output::print(
+        ui,
+        &mut TaskRows {
+            tasks,
+            shape: if array { Shape::Array } else { Shape::Object },
+            quiet,
+        },
+    )
 }
 
 #[cfg(test)]

@@ -2,15 +2,14 @@
 //! in `DIR/klap-export.json` after every step, so the same command run again picks up
 //! where the job stands (no second task, exports reused, saved files kept).
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::Write as _;
 use std::path::Path;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use anstyle::AnsiColor;
 use serde_json::Value;
 
 use crate::api::backoff;
@@ -23,13 +22,13 @@ use crate::json;
 use crate::manifest::{Clip, ClipStatus, FILE, Manifest, SENT, TaskRecord};
 use crate::model::{MAX_EXPORTS, ProjectRef, State, parse_current, parse_list, server_id};
 use crate::names::{self, Template, Values};
-use crate::output;
+use crate::output::{self, Rows, Text};
 use crate::progress::{Bytes, Line, Progress};
 use crate::say;
-use crate::table::{self, Cell, Column};
+use crate::table::{Cell, Color, Column, Fit};
 use crate::task::{self, Plan, Task};
 use crate::text::{sanitize, snippet};
-use crate::values::{Format, Mode};
+use crate::values::Mode;
 
 /// Tasks and renders take minutes: polling more often only costs requests.
 const INTERVAL: Duration = Duration::from_secs(15);
@@ -875,61 +874,13 @@ impl Run<'_> {
     }
 
     fn print(&self, m: &Manifest) -> anyhow::Result<()> {
-        let mut out = Vec::new();
-        match self.ctx.ui.format {
-            Format::Json => {
-                serde_json::to_writer_pretty(&mut out, &m.clips)?;
-                writeln!(out)?;
-            }
-            Format::Ndjson => {
-                for c in &m.clips {
-                    serde_json::to_writer(&mut out, c)?;
-                    writeln!(out)?;
-                }
-            }
-            Format::Refs => {
-                for c in m.clips.iter().filter(|c| c.status == ClipStatus::Saved) {
-                    writeln!(out, "{}", self.dir.join(&c.file).display())?;
-                }
-            }
-            Format::Tsv => {
-                for c in &m.clips {
-                    let cols = row(c);
-                    let cols: Vec<String> = cols
-                        .iter()
-                        .map(|v| sanitize(v).replace(['\t', '\n', '\r'], " "))
-                        .collect();
-                    writeln!(out, "{}", cols.join("\t"))?;
-                }
-            }
-            Format::Table => {
-                let rows: Vec<Vec<Cell>> = m
-                    .clips
-                    .iter()
-                    .map(|c| {
-                        let [rank, name, score, export, file] = row(c);
-                        vec![
-                            Cell::new(rank),
-                            Cell::new(name),
-                            Cell::new(score).fg(AnsiColor::Cyan),
-                            Cell::new(export),
-                            Cell::new(file),
-                        ]
-                    })
-                    .collect();
-                if !rows.is_empty() {
-                    let width = if self.ctx.ui.stdout_tty {
-                        table::stdout_width()
-                    } else {
-                        None
-                    };
-                    for line in table::render(&CLIP_COLUMNS, &rows, width, self.ctx.ui.color) {
-                        writeln!(out, "{line}")?;
-                    }
-                }
-            }
-        }
-        output::emit(self.ctx.ui, out)
+        output::print(
+            self.ctx.ui,
+            &mut ClipRows {
+                clips: &m.clips,
+                dir: self.dir,
+            },
+        )
     }
 
     /// The same command again: it picks up from the manifest.
@@ -1067,13 +1018,59 @@ impl Run<'_> {
 }
 
 const CLIP_COLUMNS: [Column; 5] = [
-    // header, cut, drop
-    Column::new("RANK", 0, 0),
-    Column::new("NAME", 1, 1),
-    Column::new("SCORE", 0, 3),
-    Column::new("EXPORT", 0, 2),
-    Column::new("FILE", 2, 0).keep_end(),
+    Column::new("RANK", Fit::Whole, 0),
+    Column::new("NAME", Fit::Cut, 1),
+    Column::new("SCORE", Fit::Whole, 3),
+    Column::new("EXPORT", Fit::Whole, 2),
+    Column::new("FILE", Fit::CutStart, 0),
 ];
+
+/// The clips as `output` prints them: json is the manifest's `clips`, `-q` the saved paths.
+struct ClipRows<'m> {
+    clips: &'m [Clip],
+    dir: &'m Path,
+}
+
+impl Rows for ClipRows<'_> {
+    fn json(&self) -> Vec<Cow<'_, str>> {
+        self.clips
+            .iter()
+            .map(|c| Cow::Owned(serde_json::to_string(c).unwrap_or_default()))
+            .collect()
+    }
+
+    fn table(&mut self) -> Text {
+        let rows = self
+            .clips
+            .iter()
+            .map(|c| {
+                let [rank, name, score, export, file] = row(c);
+                vec![
+                    Cell::new(rank),
+                    Cell::new(name),
+                    Cell::new(score).fg(Color::DarkCyan),
+                    Cell::new(export),
+                    Cell::new(file),
+                ]
+            })
+            .collect();
+        Text::Table(&CLIP_COLUMNS, rows)
+    }
+
+    fn tsv(&mut self) -> Text {
+        Text::Fields(self.clips.iter().map(|c| row(c).to_vec()).collect())
+    }
+
+    fn refs(&mut self) -> Text {
+        Text::Lines(
+            self.clips
+                .iter()
+                .filter(|c| c.status == ClipStatus::Saved)
+                .map(|c| self.dir.join(&c.file).display().to_string())
+                .collect(),
+        )
+    }
+}
 
 fn row(c: &Clip) -> [String; 5] {
     [

@@ -14,6 +14,7 @@ mod sandbox;
 mod sandbox_http;
 mod script;
 mod shorts;
+mod surrogate;
 mod table;
 mod task;
 mod ux;

@@ -571,3 +571,109 @@ fn on_a_terminal_each_clip_has_a_line_and_the_table_follows() {
     );
     assert_eq!(dir_names(tmp.path()).len(), 3);
 }
+
+// ---- against the sandbox ----
+
+#[test]
+fn the_readme_command_runs_offline_in_seconds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("clips");
+    let started = std::time::Instant::now();
+    let mut cmd = crate::bin();
+    cmd.env("CI", "1")
+        .args(["--sandbox", "shorts", URL, "--top", "3", "--download"])
+        .arg(&dir);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "{:?}",
+        started.elapsed()
+    );
+    let names = dir_names(&dir);
+    assert_eq!(names.len(), 4, "{names:?}");
+    assert!(
+        names[0].starts_with("01-") && names[2].starts_with("03-"),
+        "{names:?}"
+    );
+    for n in names.iter().filter(|n| n.ends_with(".mp4")) {
+        assert_eq!(
+            std::fs::read(dir.join(n)).unwrap(),
+            crate::sandbox::MP4,
+            "{n}"
+        );
+    }
+    let m = manifest(&dir);
+    assert_eq!(m["task"]["status"], "ready");
+    assert!(
+        m["clips"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] == "saved")
+    );
+    r.stderr_has(&["3 clips: 3 ready, 0 failed, 0 in progress; 3 saved"]);
+}
+
+#[test]
+fn the_sandbox_fails_fail_urls_and_serves_task_pipelines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut cmd = crate::bin();
+    cmd.args([
+        "--sandbox",
+        "shorts",
+        "https://example.com/fail.mp4",
+        "--download",
+    ])
+    .arg(tmp.path());
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    r.stderr_has(&["failed (error)"]);
+    let mut cmd = crate::bin();
+    cmd.args([
+        "--sandbox",
+        "task",
+        "create",
+        URL,
+        "--max-clips",
+        "4",
+        "--wait",
+        "-q",
+    ]);
+    let r = run(&mut cmd);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout.lines().count(), 1, "{}", r.stdout);
+}
+
+#[test]
+fn against_one_sandbox_a_rerun_sends_no_post_and_no_file_get() {
+    let sandbox = crate::sandbox::Sandbox::start(&["--ready-after", "0.5s", "-v"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let job = |extra: &[&str]| {
+        let mut cmd = sandbox.cmd();
+        cmd.env("CI", "1")
+            .args([
+                "shorts",
+                URL,
+                "--top",
+                "4",
+                "--interval",
+                "0.1",
+                "--download",
+            ])
+            .arg(tmp.path())
+            .args(extra);
+        run(&mut cmd)
+    };
+    let r = job(&[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = job(&["--json"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let clips: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(clips.as_array().unwrap().len(), 4);
+    let log = sandbox.stop();
+    let posts = log.lines().filter(|l| l.starts_with("POST ")).count();
+    let files = log.lines().filter(|l| l.contains("/files/")).count();
+    assert_eq!(posts, 1 + 4, "one task, one export per clip:\n{log}");
+    assert_eq!(files, 4, "each file fetched once:\n{log}");
+}
