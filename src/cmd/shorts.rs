@@ -585,7 +585,10 @@ impl Run<'_> {
     ) -> anyhow::Result<Option<anyhow::Error>> {
         let clips: Vec<Clip> = self.read(|m| m.clips.clone());
         let progress = Progress::new(self.ctx.ui.progress, self.ctx.ui.color_stderr);
-        let mut lines: Vec<Line> = clips.iter().map(|c| progress.line(&c.file)).collect();
+        let mut lines: Vec<Line> = clips
+            .iter()
+            .map(|c| progress.line(&format!("clip {:02}", c.rank)))
+            .collect();
         // A clip ready but not saved (an earlier run stopped) is asked for again.
         let mut states: Vec<ClipStatus> = clips
             .iter()
@@ -596,7 +599,9 @@ impl Run<'_> {
             .collect();
         for (i, c) in clips.iter().enumerate() {
             if c.status == ClipStatus::Saved {
-                lines[i].bytes().skipped(&self.dir.join(&c.file));
+                lines[i]
+                    .bytes()
+                    .kept(&self.dir.join(&c.file), "saved before");
             } else if c.export_id.is_none() {
                 lines[i].done();
             }
@@ -661,7 +666,7 @@ impl Run<'_> {
         drop(progress);
         for (i, result) in batch.results().into_iter().enumerate() {
             if let Some(Err(e)) = result {
-                tally.error(&e.context(clips[i].file.clone()));
+                tally.error(&e.context(format!("clip {:02} ({})", clips[i].rank, clips[i].file)));
             }
         }
         for e in errors.into_inner().unwrap_or_default() {
@@ -745,8 +750,8 @@ impl Run<'_> {
                             tally.error(&fail(
                                 Code::ExportFailed,
                                 format!(
-                                    "export {folder}/{}/{id} ({}) failed ({status}){why}",
-                                    clips[i].project_id, clips[i].file
+                                    "export {folder}/{}/{id} (clip {:02}, {}) failed ({status}){why}",
+                                    clips[i].project_id, clips[i].rank, clips[i].file
                                 ),
                             ));
                         }
@@ -1022,7 +1027,8 @@ const CLIP_COLUMNS: [Column; 5] = [
     Column::new("NAME", Fit::Cut, 1),
     Column::new("SCORE", Fit::Whole, 3),
     Column::new("EXPORT", Fit::Whole, 2),
-    Column::new("FILE", Fit::CutStart, 0),
+    // The file is what a user looks for: NAME (most of it again) gives way first.
+    Column::new("FILE", Fit::Whole, 0),
 ];
 
 /// The clips as `output` prints them: json is the manifest's `clips`, `-q` the saved paths.

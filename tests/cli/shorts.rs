@@ -385,7 +385,7 @@ fn a_failed_export_is_exit_5_and_the_rerun_makes_only_that_one_again() {
     let r = shorts(&klap, tmp.path(), &[]);
     assert_eq!(r.code, 5, "{}", r.stderr);
     r.stderr_has(&[
-        "export fold1/p05/exp2 (02-Clip 5.mp4) failed (error)",
+        "export fold1/p05/exp2 (clip 02, 02-Clip 5.mp4) failed (error)",
         "3 clips: 2 ready, 1 failed",
     ]);
     assert_eq!(manifest(tmp.path())["clips"][1]["status"], "failed");
