@@ -409,9 +409,12 @@ fn dry_run_writes_nothing_and_sends_only_gets() {
     assert!(!dir.exists());
     assert!(klap.router.hits().is_empty());
     // With a task recorded: the folder's projects and what --reuse would take.
+    klap.faults(|f| f.task_never_ready = true);
     let r = shorts(&klap, tmp.path(), &["--timeout", "0.3"]);
     assert_eq!(r.code, 6, "{}", r.stderr);
-    std::thread::sleep(std::time::Duration::from_millis(500));
+    klap.faults(|f| f.task_never_ready = false);
+    // Until the task's folder lists its projects.
+    std::thread::sleep(std::time::Duration::from_millis(400));
     let before = std::fs::read_to_string(tmp.path().join("klap-export.json")).unwrap();
     let n = klap.router.hits().len();
     let r = shorts(&klap, tmp.path(), &["--dry-run"]);
