@@ -33,8 +33,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
             cand shorts 'A video URL to the MP4s of its best shorts, in one re-runnable command'
@@ -92,8 +92,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;task'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -111,8 +111,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand create 'Start a task that makes shorts of a video (or, --video-to-video, one captioned video)'
             cand status 'Show the current state of tasks'
             cand wait 'Wait until tasks are ready (spinner on a terminal); -q prints their outputs'
@@ -154,8 +154,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;task;status'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -173,8 +173,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;task;wait'= {
             cand --interval 'Time between polls, at least 100ms [default: 15s; 250ms with --sandbox]'
@@ -195,8 +195,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;task;help'= {
             cand create 'Start a task that makes shorts of a video (or, --video-to-video, one captioned video)'
@@ -243,8 +243,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;status'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -262,8 +262,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;list'= {
             cand --folder 'Only exports of this folder'
@@ -285,8 +285,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;wait'= {
             cand --interval 'Time between polls, at least 100ms [default: 5s; 250ms with --sandbox]'
@@ -312,8 +312,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;download'= {
             cand -o 'File or directory to write (''-'' for stdout; an existing directory for several refs) [default: ./EXPORT_ID.mp4]'
@@ -337,8 +337,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;projects'= {
             cand --top 'Keep the N best'
@@ -358,8 +358,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;sandbox'= {
             cand --listen 'Address to listen on (port 0 picks a free one)'
@@ -380,8 +380,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;completions'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -399,8 +399,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;manpage'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -418,8 +418,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;auth'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -437,8 +437,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand login 'Check and store the profile''s API key (read from stdin when piped, else prompted for)'
             cand status 'Show the profile, base URL, where the key comes from and whether the API accepts it'
             cand logout 'Remove the profile''s stored key'
@@ -461,8 +461,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;auth;status'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -480,8 +480,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;auth;logout'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -499,8 +499,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;auth;help'= {
             cand login 'Check and store the profile''s API key (read from stdin when piped, else prompted for)'

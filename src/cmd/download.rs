@@ -1,5 +1,6 @@
 //! `download`: fetch the MP4s of ready exports, several at once, to files or stdout.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -24,15 +25,23 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
     // With --name, every export is looked up first: its name may hold the export's own
     // fields, and two exports on one path are a usage error before anything is fetched.
     let mut named = match &a.files.name {
-        Some(template) => Some(names(ctx, &refs, &batch, template, &mut list, a)?),
+        Some(template) => Some(names(ctx, &refs, template, &mut list, a)?),
         None => None,
     };
     let progress = Progress::new(ctx.ui.progress, ctx.ui.color_stderr);
     batch.run(|tx| {
+        // Export IDs whose file is asked for already (or kept): one file each. Refs that
+        // share an ID through other folders or projects are still each checked, and the
+        // first that is ready fetches it, whatever the order.
+        let mut fetched: HashSet<&str> = HashSet::new();
+        // Those found on disk under --skip-existing: no request at all, for any ref.
+        let mut kept: HashSet<&str> = HashSet::new();
         for (index, r) in refs.iter().enumerate() {
-            if batch.repeats(index) {
+            let id = r.export.as_str();
+            if kept.contains(id) {
                 continue;
             }
+            let repeat = fetched.contains(id);
             let ui = progress.download(&r.to_string());
             let ready = named.as_mut().map(|named| {
                 named[index]
@@ -43,21 +52,26 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 Some(Ok((_, name))) => name.clone(),
                 _ => None,
             };
-            // A file that is there already needs no request (without --name, none at all).
-            if dest.exists == Exists::Skip
+            // A file that is there already needs no request (without --name, none at
+            // all; looked for only before its first download: after, it may be ours).
+            if !repeat
+                && dest.exists == Exists::Skip
                 && matches!(ready, None | Some(Ok(_)))
-                && let Target::File(path) = dest.target_named(&r.export, name.as_deref())
+                && let Target::File(path) = dest.target_named(id, name.as_deref())
                 && path.exists()
             {
                 ui.skipped(&path);
                 batch.keep(index, Ok(Saved::Skipped(path)));
+                kept.insert(id);
                 continue;
             }
             let ready = ready.unwrap_or_else(|| {
                 ready_url(ctx, r, &mut list, a.output.as_deref()).map(|(url, _)| (url, None))
             });
             match ready {
+                Ok(_) if repeat => ui.clear(),
                 Ok((url, name)) => {
+                    fetched.insert(id);
                     let job = Job {
                         index,
                         url,
@@ -114,12 +128,10 @@ pub fn dest(a: &FileArgs, path: Option<PathBuf>) -> Dest {
 
 type Ready = anyhow::Result<(reqwest::Url, Option<String>)>;
 
-/// Each ref's file URL and `--name` file name, looked up before any download; `None` for
-/// a repeated export. Two exports with one name are a usage error (exit 2); 401/403 stop.
+/// Each ref's file URL and `--name` file name, looked up before any download. Two exports with one name are a usage error (exit 2); 401/403 stop.
 fn names(
     ctx: &Ctx,
     refs: &[ExportRef],
-    batch: &Batch,
     template: &crate::names::Template,
     list: &mut crate::api::ListIndex,
     a: &DownloadArgs,
@@ -127,10 +139,6 @@ fn names(
     let names = Names::new(template.clone());
     let mut out = Vec::with_capacity(refs.len());
     for (index, r) in refs.iter().enumerate() {
-        if batch.repeats(index) {
-            out.push(None);
-            continue;
-        }
         let ready = ready_url(ctx, r, list, a.output.as_deref());
         if let Err(e) = &ready
             && code_of(e) == Code::Auth

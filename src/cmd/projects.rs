@@ -88,7 +88,7 @@ fn best<'a>(
             ),
         )
     };
-    // Split by the scanner with the list's element cap: memory stays bounded.
+    // Split with the list's element cap: memory stays bounded.
     let raws =
         json::array_items(body.trim(), MAX_EXPORTS).map_err(|e| unexpected(e.to_string()))?;
     let mut projects = raws

@@ -17,6 +17,7 @@ mod shorts;
 mod surrogate;
 mod table;
 mod task;
+mod trust;
 mod ux;
 mod wait;
 
