@@ -680,3 +680,21 @@ fn against_one_sandbox_a_rerun_sends_no_post_and_no_file_get() {
     assert_eq!(posts, 1 + 4, "one task, one export per clip:\n{log}");
     assert_eq!(files, 4, "each file fetched once:\n{log}");
 }
+
+#[test]
+fn download_name_with_skip_existing_keeps_the_named_file() {
+    let (server, files) = two_exports("One", "Two");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("1-One.mp4"), "kept").unwrap();
+    let r = run(api(&server.base_url())
+        .args(["download", "f/pe1/e1", "f/pe2/e2", "--skip-existing", "-o"])
+        .arg(dir.path())
+        .args(["--name", "{rank}-{name}"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    files.assert_calls(1);
+    assert_eq!(dir_names(dir.path()), ["1-One.mp4", "2-Two.mp4"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("1-One.mp4")).unwrap(),
+        "kept"
+    );
+}
