@@ -18,7 +18,7 @@ use crate::text::sanitize;
 use crate::watch;
 
 pub fn run(a: &CreateArgs, ctx: &Ctx, g: &Global) -> anyhow::Result<()> {
-    let mut plan = super::wait::plan(&a.wait_args, g)?;
+    let mut plan = super::wait::plan(&a.wait_args, ctx, g)?;
     let projects = super::refs(&a.projects, ProjectRef::parse)?;
     plan.array = super::from_stdin(&a.projects);
     if let Some(dest) = plan.download.as_mut() {
@@ -55,6 +55,10 @@ pub fn run(a: &CreateArgs, ctx: &Ctx, g: &Global) -> anyhow::Result<()> {
             match lists.get(&scope(p)) {
                 Some(Ok(list)) => {
                     if let Some((text, r, status)) = newest_alive(list, p)? {
+                        if a.dry_run {
+                            say!("klap-export: would reuse {r} ({})", sanitize(&status));
+                            continue;
+                        }
                         say!("klap-export: reusing {r} ({})", sanitize(&status));
                         bodies.push(text);
                         refs.push(r);
@@ -68,6 +72,11 @@ pub fn run(a: &CreateArgs, ctx: &Ctx, g: &Global) -> anyhow::Result<()> {
                 }
                 None => {}
             }
+        }
+        // Each export costs money: this is how a batch is checked before paying for it.
+        if a.dry_run {
+            say!("klap-export: would create {p}");
+            continue;
         }
         interrupt::set_note(Some(format!(
             "the export of {p} may have been created; check with: {}",
@@ -98,6 +107,9 @@ pub fn run(a: &CreateArgs, ctx: &Ctx, g: &Global) -> anyhow::Result<()> {
             }
             Err(e) => tally.error(&e),
         }
+    }
+    if a.dry_run {
+        return tally.finish();
     }
     if denied || !(a.wait || plan.download.is_some()) {
         let exports = bodies

@@ -11,7 +11,7 @@ use crate::model::ExportRef;
 use crate::watch::{self, Again, Plan};
 
 pub fn run(a: &WaitCmdArgs, ctx: &Ctx, g: &Global) -> anyhow::Result<()> {
-    let mut plan = plan(&a.wait, g)?;
+    let mut plan = plan(&a.wait, ctx, g)?;
     let refs = super::refs(&a.refs, ExportRef::parse)?;
     plan.array = super::from_stdin(&a.refs);
     if let Some(dest) = &plan.download {
@@ -23,21 +23,25 @@ pub fn run(a: &WaitCmdArgs, ctx: &Ctx, g: &Global) -> anyhow::Result<()> {
 }
 
 /// How to wait (for `wait`, and `create --wait`), and where downloads go.
-pub fn plan(a: &WaitArgs, g: &Global) -> anyhow::Result<Plan> {
+pub fn plan(a: &WaitArgs, ctx: &Ctx, g: &Global) -> anyhow::Result<Plan> {
     if a.download.is_none() && (a.files.force || a.files.skip_existing || a.files.jobs.is_some()) {
         return Err(fail(
             Code::Usage,
             "--force, --skip-existing and --jobs go with --download",
         ));
     }
+    if a.download.is_none() && a.files.name.is_some() {
+        return Err(fail(Code::Usage, "--name goes with --download"));
+    }
     Ok(Plan {
-        interval: a.interval,
+        interval: ctx.interval(a.interval, Duration::from_secs(5)),
         timeout: a.timeout,
         fail_fast: a.fail_fast,
         download: a
             .download
             .clone()
             .map(|p| super::download::dest(&a.files, Some(p))),
+        name: a.files.name.clone(),
         array: false,
         again: again(a, g),
     })
@@ -68,13 +72,13 @@ fn again(a: &WaitArgs, g: &Global) -> Option<Again> {
         ));
     }
     let mut options = Vec::new();
-    // The defaults need not be repeated (they are not told apart from being given).
-    if a.interval != Duration::from_secs(5) {
+    if let Some(interval) = a.interval {
         options.push(format!(
             "--interval {}",
-            humantime::format_duration(a.interval)
+            humantime::format_duration(interval)
         ));
     }
+    // The default need not be repeated (it is not told apart from being given).
     if a.timeout != Duration::from_secs(30 * 60) {
         options.push(format!(
             "--timeout {}",
@@ -92,6 +96,9 @@ fn again(a: &WaitArgs, g: &Global) -> Option<Again> {
         ));
         if let Some(jobs) = a.files.jobs {
             options.push(format!("--jobs {jobs}"));
+        }
+        if let Some(name) = &a.files.name {
+            options.push(format!("--name {}", quote(&name.source)));
         }
     }
     Some(Again {

@@ -462,3 +462,27 @@ fn a_closed_stdout_is_exit_1_and_dev_null_is_fine() {
         }
     }
 }
+
+#[test]
+fn the_pick_up_hint_carries_name_quoted_for_the_shell() {
+    let router = serve(vec![ex("F/p1/e1", 1000, "ready")], Files::Fast);
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(api(&router.base)
+        .env("CI", "1")
+        .args([
+            "wait",
+            "F/p1/e1",
+            "--timeout",
+            "0.3",
+            "--name",
+            "{rank:02} {id}",
+        ])
+        .arg("--download")
+        .arg(dir.path()));
+    assert_eq!(r.code, 6, "{}", r.stderr);
+    r.stderr_has(&[&format!(
+        "pick up again with: klap-export wait F/p1/e1 --timeout 300ms --download {} \
+         --skip-existing --name '{{rank:02}} {{id}}'\n",
+        dir.path().display()
+    )]);
+}

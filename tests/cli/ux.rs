@@ -557,25 +557,14 @@ fn term_dumb_gets_plain_progress_lines_without_escape_codes() {
 
 #[test]
 fn an_empty_folder_on_a_terminal_says_so() {
-    let server = crate::script::Script::route(|req, _| {
-        let body = if req.path.ends_with("/full") {
-            serde_json::json!([{"id": "p1", "name": "a", "virality_score": 0.2}])
-        } else {
-            serde_json::json!([])
-        };
-        crate::script::json(200, &body)
-    });
+    let server =
+        crate::script::Script::route(|_, _| crate::script::json(200, &serde_json::json!([])));
     let base = format!("{}/v2", server.base);
     let env = [("KLAP_BASE_URL", base.as_str()), ("KLAP_API_KEY", KEY)];
     let (code, screen) = terminal("projects empty1", &env);
     assert_eq!(
         (code, screen.as_str()),
-        (0, "no projects in folder empty1\n")
-    );
-    let (code, screen) = terminal("projects full --min-virality 0.9", &env);
-    assert_eq!(
-        (code, screen.as_str()),
-        (0, "no projects in folder full match\n")
+        (0, "klap-export: no projects in folder empty1\n")
     );
     // Piped: nothing (as list).
     let r = run(api(&server.base).args(["projects", "empty1"]));
