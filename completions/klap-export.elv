@@ -45,7 +45,7 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand projects 'List the projects (shorts) of a folder, best first'
             cand sandbox 'Serve a local emulation of the exports API (offline use, CI)'
             cand completions 'Print a shell completion script'
-            cand manpage 'Print the man page (roff): klap-export manpage > ~/.local/share/man/man1/klap-export.1'
+            cand manpage 'Print the man page (roff)'
             cand auth 'Store, check and remove the API key of a profile'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -358,7 +358,7 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand projects 'List the projects (shorts) of a folder, best first'
             cand sandbox 'Serve a local emulation of the exports API (offline use, CI)'
             cand completions 'Print a shell completion script'
-            cand manpage 'Print the man page (roff): klap-export manpage > ~/.local/share/man/man1/klap-export.1'
+            cand manpage 'Print the man page (roff)'
             cand auth 'Store, check and remove the API key of a profile'
             cand help 'Print this message or the help of the given subcommand(s)'
         }

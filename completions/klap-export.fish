@@ -52,7 +52,7 @@ complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "download" -
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "projects" -d 'List the projects (shorts) of a folder, best first'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "manpage" -d 'Print the man page (roff): klap-export manpage > ~/.local/share/man/man1/klap-export.1'
+complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "manpage" -d 'Print the man page (roff)'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "auth" -d 'Store, check and remove the API key of a profile'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l watermark -d 'Absolute http(s) URL of a watermark image' -r
@@ -354,7 +354,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __
 complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "projects" -d 'List the projects (shorts) of a folder, best first'
 complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "sandbox" -d 'Serve a local emulation of the exports API (offline use, CI)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "completions" -d 'Print a shell completion script'
-complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "manpage" -d 'Print the man page (roff): klap-export manpage > ~/.local/share/man/man1/klap-export.1'
+complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "manpage" -d 'Print the man page (roff)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "auth" -d 'Store, check and remove the API key of a profile'
 complete -c klap-export -n "__fish_klap_export_using_subcommand help; and not __fish_seen_subcommand_from create status list wait download projects sandbox completions manpage auth help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand help; and __fish_seen_subcommand_from auth" -f -a "login" -d 'Check and store the profile\'s API key (read from stdin when piped, else prompted for)'

@@ -16,15 +16,17 @@ use crate::values::{
 
 const AFTER_HELP: &str = "\
 Environment:
-  KLAP_API_KEY       the API key (never passed as a flag)
-  KLAP_API_KEY_FILE  file holding the API key (after --api-key-file and KLAP_API_KEY)
-  KLAP_BASE_URL      API root (default https://api.klap.app/v2)
-  KLAP_FORMAT        output format: table, json, ndjson, tsv
-  KLAP_HTTP_TIMEOUT  per-request timeout (default 30s)
-  KLAP_RETRIES       retries of a failed safe request (default 3)
-  KLAP_PROFILE       profile of the config file (default: default)
-  KLAP_CONFIG        config file (default: klap-export/config.toml in $XDG_CONFIG_HOME or ~/.config)
-  NO_COLOR, CLICOLOR_FORCE  turn colour off / force it on
+  KLAP_API_KEY           the API key (no flag takes the key itself)
+  KLAP_API_KEY_FILE      file holding the key (--api-key-file, KLAP_API_KEY win)
+  KLAP_BASE_URL          API root (default https://api.klap.app/v2)
+  KLAP_FORMAT            output format: table, json, ndjson, tsv
+  KLAP_HTTP_TIMEOUT      per-request timeout (default 30s)
+  KLAP_RETRIES           retries of a failed safe request (default 3)
+  KLAP_PROFILE           profile of the config file (default: default)
+  KLAP_CONFIG            config file (default: klap-export/config.toml
+                         in $XDG_CONFIG_HOME, else in ~/.config)
+  NO_COLOR               turn colour off
+  CLICOLOR_FORCE         turn colour on, also when not a terminal
 
 Exit codes:
   0 success          1 error (network, server, response, I/O)
@@ -37,7 +39,8 @@ Examples:
   # try it offline: create, wait and download against an in-process sandbox
   klap-export --sandbox create demo/clip --download .
   # export the five most viral shorts of a folder into the directory clips/
-  klap-export projects FOLDER_ID -q --top 5 | klap-export create - --reuse --download clips/
+  klap-export projects FOLDER_ID -q --top 5 \\
+    | klap-export create - --reuse --download clips/
   # wait for everything still processing
   klap-export list --status processing -q | klap-export wait -
   # the video URL of one export
@@ -264,7 +267,8 @@ pub enum Command {
 Examples:
   klap-export create FOLDER_ID/PROJECT_ID
   klap-export wait $(klap-export create FOLDER_ID/PROJECT_ID -q)
-  klap-export create PROJECT_ID --watermark https://example.com/logo.png --download .")]
+  klap-export create PROJECT_ID --download . \\
+    --watermark https://example.com/logo.png")]
     Create(CreateArgs),
 
     /// Show the current state of exports
@@ -277,10 +281,10 @@ Examples:
   klap-export list --project PROJECT_ID --limit 5
   klap-export list --json | jq -r '.[] | select(.status == \"ready\") | .src_url'
 
-On a terminal the table fits its width: URL (keeping its end), then NAME, are cut with …; then the least
-useful columns are left out (ID and STATUS always show; the others are kept in this
-order while they fit: CREATED, NAME, URL, PROJECT, FINISHED, FOLDER). Piped, every
-value is printed in full.")]
+On a terminal the table fits its width: URL (keeping its end), then NAME, are cut \
+with …; then the least useful columns are left out (ID and STATUS always show; the \
+others are kept in this order while they fit: CREATED, NAME, URL, PROJECT, FINISHED, \
+FOLDER). Piped, every value is printed in full.")]
     List(ListArgs),
 
     /// Wait until exports are ready (spinner on a terminal)
@@ -303,19 +307,35 @@ Examples:
     #[command(after_help = "\
 Examples:
   klap-export projects FOLDER_ID --top 5
-  klap-export projects FOLDER_ID -q --top 5 | klap-export create - --reuse --download clips/")]
+  klap-export projects FOLDER_ID -q --top 5 \\
+    | klap-export create - --reuse --download clips/")]
     Projects(ProjectsArgs),
 
     /// Serve a local emulation of the exports API (offline use, CI)
     Sandbox(SandboxArgs),
 
     /// Print a shell completion script
+    #[command(after_help = "\
+Examples:
+  # bash (needs the bash-completion package); the folders may not exist yet
+  mkdir -p ~/.local/share/bash-completion/completions ~/.zfunc
+  klap-export completions bash \\
+    > ~/.local/share/bash-completion/completions/klap-export
+  # zsh: with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc
+  klap-export completions zsh > ~/.zfunc/_klap-export
+  klap-export completions fish > ~/.config/fish/completions/klap-export.fish")]
     Completions {
         /// The shell to write the script for
         shell: clap_complete::Shell,
     },
 
-    /// Print the man page (roff): klap-export manpage > ~/.local/share/man/man1/klap-export.1
+    /// Print the man page (roff)
+    #[command(after_help = "\
+Examples:
+  # ~/.local/share/man is read by man when ~/.local/bin is on PATH (manpath(1));
+  # else add it: export MANPATH=\"$HOME/.local/share/man:\"
+  mkdir -p ~/.local/share/man/man1
+  klap-export manpage > ~/.local/share/man/man1/klap-export.1")]
     Manpage,
 
     /// Store, check and remove the API key of a profile
@@ -325,8 +345,8 @@ Examples:
   klap-export auth status --profile staging
   klap-export auth logout --profile staging
 
-The key is stored in credentials.toml beside the config file (mode 0600). It is the
-last source of the key: --api-key-file, KLAP_API_KEY, KLAP_API_KEY_FILE and the
+The key is stored in credentials.toml beside the config file (mode 0600). It is the \
+last source of the key: --api-key-file, KLAP_API_KEY, KLAP_API_KEY_FILE and the \
 profile's api_key_command and api_key_file come before it.")]
     Auth(AuthArgs),
 }

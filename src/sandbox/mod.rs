@@ -40,7 +40,8 @@ Behaviour:
 
 Examples:
   klap-export sandbox --listen 127.0.0.1:0 --ready-after 1s
-  klap-export --sandbox projects demo -q --top 3 | klap-export --sandbox create - --download .";
+  klap-export --sandbox projects demo -q --top 3 \\
+    | klap-export --sandbox create - --download .";
 
 /// How long a `slow...` project's file takes to serve.
 const SLOW: Duration = Duration::from_secs(1);

@@ -7,6 +7,7 @@ mod download;
 mod faults;
 mod files;
 mod filters;
+mod help;
 mod hostile;
 mod profiles;
 mod sandbox;

@@ -1,0 +1,175 @@
+//! Every help text of the command tree reads as written at 80 columns.
+
+use crate::{bin, run};
+
+/// The help of `path` (`["auth", "login"]`) with `flag` (`--help` or `-h`), as clap
+/// renders it when the terminal is `columns` wide.
+fn help(path: &[String], flag: &str, columns: usize) -> String {
+    let r = run(bin()
+        .args(path)
+        .arg(flag)
+        .env("COLUMNS", columns.to_string())
+        .env("LINES", "50"));
+    assert_eq!(r.code, 0, "{path:?} {flag}: {}", r.stderr);
+    r.stdout
+}
+
+/// The sections clap fills with arguments and commands; it wraps their descriptions into
+/// their own column, so a wrapped line there still reads as part of its item.
+fn is_clap_section(heading: &str) -> bool {
+    ["Commands:", "Arguments:", "Options:", "Global options:"].contains(&heading)
+}
+
+fn indent(line: &str) -> usize {
+    line.len() - line.trim_start().len()
+}
+
+/// The subcommands listed in a help text's `Commands:` section (but `help`).
+fn subcommands(text: &str) -> Vec<String> {
+    text.lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter(|l| indent(l) == 2)
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Every command path of the tree, the top level (`[]`) first.
+fn command_tree() -> Vec<Vec<String>> {
+    let mut paths = vec![Vec::new()];
+    let mut i = 0;
+    while i < paths.len() {
+        let path = paths[i].clone();
+        for name in subcommands(&help(&path, "--help", 10_000)) {
+            let mut sub = path.clone();
+            sub.push(name);
+            paths.push(sub);
+        }
+        i += 1;
+    }
+    paths
+}
+
+/// What is wrong with one help text: `wide` is it unwrapped, `narrow` at 80 columns.
+fn faults(wide: &str, narrow: &str) -> Vec<String> {
+    let mut faults = Vec::new();
+    for line in narrow.lines() {
+        if line.chars().count() > 80 {
+            faults.push(format!("over 80 columns: {line:?}"));
+        }
+    }
+    let mut heading = "";
+    let mut previous = "";
+    for line in wide.lines() {
+        if indent(line) == 0 && line.ends_with(':') {
+            heading = line;
+        }
+        let long = line.chars().count() > 80;
+        // An indented line outside clap's sections is an item of a hand-made list (an
+        // example, a variable, an exit code): wrapped, its rest starts at the list's
+        // margin and reads as a new item.
+        if long && indent(line) > 0 && !is_clap_section(heading) {
+            faults.push(format!("wraps onto its block's margin: {line:?}"));
+        }
+        // A paragraph is one line of source, so clap wraps it whole at any width; hard
+        // line breaks inside it come apart when it is rewrapped.
+        if indent(line) == 0
+            && indent(previous) == 0
+            && !line.is_empty()
+            && !previous.is_empty()
+            && !previous.ends_with(':')
+            && !line.starts_with("Usage:")
+        {
+            faults.push(format!(
+                "a hard line break inside a paragraph: {previous:?}"
+            ));
+        }
+        previous = line;
+    }
+    // Examples as the reader sees them at 80 columns: each starts at the margin (a
+    // comment or a command), and only a line ending in ` \\` continues, indented.
+    let (mut heading, mut previous) = ("", "");
+    for line in narrow.lines() {
+        if indent(line) == 0 {
+            heading = line;
+        }
+        if heading == "Examples:" && indent(line) > 0 {
+            let continued = previous.ends_with(" \\") && indent(previous) > 0;
+            if continued && indent(line) <= 2 {
+                faults.push(format!("a continuation not indented: {line:?}"));
+            }
+            if !continued && indent(line) != 2 {
+                faults.push(format!("indented, but continues nothing: {line:?}"));
+            } else if !continued
+                && !line.trim_start().starts_with("# ")
+                && !line
+                    .trim_start()
+                    .starts_with(|c: char| c.is_ascii_lowercase())
+            {
+                // `--download clips/`, `| jq`, `FOLDER_ID`: the rest of a command
+                faults.push(format!("an example that starts with no command: {line:?}"));
+            }
+        }
+        previous = line;
+    }
+    faults
+}
+
+#[test]
+fn every_help_text_fits_80_columns_as_written() {
+    let tree = command_tree();
+    let names: Vec<String> = tree.iter().map(|p| p.join(" ")).collect();
+    for name in [
+        "create",
+        "wait",
+        "projects",
+        "sandbox",
+        "auth",
+        "auth login",
+    ] {
+        assert!(names.iter().any(|n| n == name), "{name}: {names:?}");
+    }
+    let mut all = Vec::new();
+    for path in &tree {
+        for flag in ["--help", "-h"] {
+            let wide = help(path, flag, 10_000);
+            let narrow = help(path, flag, 80);
+            for fault in faults(&wide, &narrow) {
+                all.push(format!("klap-export {} {flag}: {fault}", path.join(" ")));
+            }
+        }
+    }
+    assert!(all.is_empty(), "{}", all.join("\n"));
+}
+
+/// The checks fail on each fault issue 18 found, and pass the fixed text.
+#[test]
+fn the_checks_see_what_a_reader_would() {
+    let pipeline =
+        "  klap-export projects F -q --top 5 | klap-export create - --reuse --download clips/";
+    let wide = format!("Examples:\n{pipeline}\n");
+    let narrow = "Examples:\n  klap-export projects F -q --top 5 | klap-export create - --reuse\n  --download clips/\n";
+    assert_eq!(
+        faults(&wide, narrow).len(),
+        2,
+        "{:?}",
+        faults(&wide, narrow)
+    );
+    let split = "Examples:\n  klap-export projects F -q --top 5 \\\n    | klap-export create - --reuse --download clips/\n";
+    assert_eq!(faults(split, split), Vec::<String>::new());
+    let unsplit = "Examples:\n  klap-export projects F -q\n    --top 5\n";
+    assert_eq!(faults(unsplit, unsplit).len(), 1);
+    let broken = "Notes:\n\nOn a terminal the table\nfits its width.\n";
+    assert_eq!(faults(broken, broken).len(), 1);
+    let wide = "Environment:\n  KLAP_CONFIG        config file (default: klap-export/config.toml in $XDG_CONFIG_HOME)\n";
+    let narrow = "Environment:\n  KLAP_CONFIG        config file (default: klap-export/config.toml in\n  $XDG_CONFIG_HOME)\n";
+    assert_eq!(faults(wide, narrow).len(), 1);
+    // clap's own wrapping of an option's help keeps to the help's column.
+    let wide = "Options:\n      --status <STATE>  Only exports in this state (repeatable): processing, ready, error\n";
+    let narrow = "Options:\n      --status <STATE>  Only exports in this state (repeatable): processing,\n                        ready, error\n";
+    assert_eq!(faults(wide, narrow), Vec::<String>::new());
+    assert_eq!(faults(wide, wide).len(), 1, "over 80 columns");
+}
