@@ -44,7 +44,7 @@ Examples:
   # wait for everything still processing
   klap-export list --status processing -q | klap-export wait -
   # the video URL of one export
-  klap-export status FOLDER_ID/PROJECT_ID/EXPORT_ID --json | jq -r .src_url";
+  klap-export status EXPORT_REF --json | jq -r .src_url";
 
 /// The one line that stands for the global options in a subcommand's help.
 const SEE_GLOBAL: &str =
@@ -279,7 +279,7 @@ Examples:
 Examples:
   klap-export list --folder FOLDER_ID --status ready
   klap-export list --project PROJECT_ID --limit 5
-  klap-export list --json | jq -r '.[] | select(.status == \"ready\") | .src_url'
+  klap-export list --status ready --json | jq -r '.[].src_url'
 
 On a terminal the table fits its width: URL (keeping its end), then NAME, are cut \
 with …; then the least useful columns are left out (ID and STATUS always show; the \
@@ -291,7 +291,8 @@ FOLDER). Piped, every value is printed in full.")]
     #[command(after_help = "\
 Examples:
   klap-export wait FOLDER_ID/PROJECT_ID/EXPORT_ID --timeout 10m
-  klap-export wait $(klap-export create FOLDER_ID/PROJECT_ID -q) --download .
+  klap-export wait $(klap-export create FOLDER_ID/PROJECT_ID -q) \\
+    --download .
   klap-export wait EXPORT_ID --json | jq -r .src_url")]
     Wait(WaitCmdArgs),
 
@@ -323,7 +324,8 @@ Examples:
     > ~/.local/share/bash-completion/completions/klap-export
   # zsh: with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc
   klap-export completions zsh > ~/.zfunc/_klap-export
-  klap-export completions fish > ~/.config/fish/completions/klap-export.fish")]
+  klap-export completions fish \\
+    > ~/.config/fish/completions/klap-export.fish")]
     Completions {
         /// The shell to write the script for
         shell: clap_complete::Shell,
@@ -332,7 +334,7 @@ Examples:
     /// Print the man page (roff)
     #[command(after_help = "\
 Examples:
-  # ~/.local/share/man is read by man when ~/.local/bin is on PATH (manpath(1));
+  # man reads ~/.local/share/man when ~/.local/bin is on PATH (manpath(1));
   # else add it: export MANPATH=\"$HOME/.local/share/man:\"
   mkdir -p ~/.local/share/man/man1
   klap-export manpage > ~/.local/share/man/man1/klap-export.1")]

@@ -25,18 +25,18 @@ pub const MP4: &[u8] = include_bytes!("sample.mp4");
 pub const HELP: &str = "\
 Behaviour:
   --listen takes IP:PORT or localhost:PORT; --seed at most 1000000.
-  Any non-empty Bearer key is accepted. State lives in memory; export IDs differ
-  between runs (exp_<run>_<n>), so files from an earlier run never collide.
-  Exports are processing for --ready-after, then ready with a small MP4 at
-  /files/<EXPORT_ID>.mp4 (Range requests honoured).
+  Any non-empty Bearer key is accepted. State lives in memory; export IDs
+  differ between runs (exp_<run>_<n>), so files from an earlier run never
+  collide. Exports are processing for --ready-after, then ready with a
+  small MP4 at /files/<EXPORT_ID>.mp4 (Range requests honoured).
   Project ID prefixes choose what happens:
     fail...  the export ends in error
     slow...  the file is served slowly (about 1 s, in pieces)
-    cut...   the first download of the file stops half way (resume with Range)
-  GET /projects/FOLDER_ID lists 6 made-up projects with virality scores (one
-  null, one missing); their IDs are FOLDER_ID_p1..p6, so a folder named slow...,
-  cut... or fail... gives projects that behave so. A folder whose ID starts with
-  empty has no projects.
+    cut...   the first download of the file stops half way (resumed)
+  GET /projects/FOLDER_ID lists 6 made-up projects with virality scores
+  (one null, one missing); their IDs are FOLDER_ID_p1..p6, so a folder
+  named slow..., cut... or fail... gives projects that behave so. A
+  folder whose ID starts with empty has no projects.
 
 Examples:
   klap-export sandbox --listen 127.0.0.1:0 --ready-after 1s

@@ -173,3 +173,95 @@ fn the_checks_see_what_a_reader_would() {
     assert_eq!(faults(wide, narrow), Vec::<String>::new());
     assert_eq!(faults(wide, wide).len(), 1, "over 80 columns");
 }
+
+/// Whether `program` runs here; when not, the test says so and passes, except under CI
+/// (`CI` set, as `.ci/run` installs it): there a missing program fails.
+fn have(program: &str) -> bool {
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found || std::env::var_os("CI").is_none(),
+        "{program} is not installed, and CI is set: the man page test cannot be skipped"
+    );
+    if !found {
+        eprintln!("skipped: {program} is not installed, the man page is not rendered");
+    }
+    found
+}
+
+/// The man page as `man -l` and `groff` show it at 80 columns.
+fn rendered(page: &std::path::Path) -> Vec<(&'static str, String)> {
+    let mut views = Vec::new();
+    let utf8 = |cmd: &mut std::process::Command| {
+        cmd.env("LC_ALL", "C.UTF-8").env("MANWIDTH", "80").arg(page);
+        let out = cmd.output().expect("render the man page");
+        assert!(out.status.success(), "{out:?}");
+        assert!(
+            out.stderr.is_empty(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // Minus signs as hyphens, so the text can be searched as typed.
+        String::from_utf8_lossy(&out.stdout).replace('−', "-")
+    };
+    if have("man") {
+        views.push((
+            "man -l",
+            utf8(std::process::Command::new("man").args(["-P", "cat", "-l"])),
+        ));
+    }
+    if have("groff") {
+        let mut groff = std::process::Command::new("groff");
+        groff.args(["-man", "-Tutf8", "-rLL=80n", "-P-cbou", "-ww"]);
+        views.push(("groff", utf8(&mut groff)));
+    }
+    views
+}
+
+#[test]
+fn the_man_page_is_one_page_that_reads_at_80_columns() {
+    let r = run(bin().arg("manpage"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let roff = r.stdout;
+    let tree = command_tree();
+    // One page: no references to pages per command, which do not exist.
+    for path in &tree[1..] {
+        let page = format!("klap\\-export\\-{}", path.join("\\-"));
+        assert!(!roff.contains(&page), "{page}");
+    }
+    assert!(!roff.contains(".BR klap"), "a reference to another page");
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("klap-export.1");
+    std::fs::write(&page, &roff).unwrap();
+    for (how, text) in rendered(&page) {
+        for path in &tree[1..] {
+            let title = format!("COMMAND: KLAP-EXPORT {}", path.join(" ").to_uppercase());
+            assert!(text.contains(&title), "{how}: no {title}");
+        }
+        for section in ["ENVIRONMENT", "EXIT STATUS", "EXAMPLES"] {
+            assert!(text.contains(&format!("\n{section}\n")), "{how}: {section}");
+        }
+        for whole in [
+            "klap-export status <EXPORT_REF>...",
+            "klap-export create [OPTIONS] <PROJECT_REF>...",
+            "https://api.klap.app/v2",
+            "KLAP_API_KEY_FILE",
+            "klap-export projects FOLDER_ID -q --top 5 \\\n",
+        ] {
+            assert!(
+                text.contains(whole),
+                "{how}: {whole:?} is not whole:\n{text}"
+            );
+        }
+        for line in text.lines() {
+            assert!(
+                line.chars().count() <= 80,
+                "{how}: over 80 columns: {line:?}"
+            );
+            // U+2010 is the hyphen roff puts where it breaks a word.
+            assert!(!line.ends_with('‐'), "{how}: a word broken: {line:?}");
+        }
+    }
+}
