@@ -1,11 +1,17 @@
-//! A JSON scanner and formatter over the server's own text. Re-indenting the
+//! The server's JSON text: split into list items (serde_json, as `RawValue` slices,
+//! with an element cap and a depth cap) and re-indented verbatim. Re-indenting the
 //! tokens instead of round-tripping through `serde_json::Value` keeps numbers,
 //! escapes and key order exactly as sent, and is several times faster. Nesting
 //! is tracked on a heap bit stack, not the call stack, so depth has no limit.
-// until output.rs and model.rs use it
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::fmt;
+
+use serde::de::{self, Deserializer as _, MapAccess, SeqAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::text::is_unsafe;
 
 /// Why a text is not the JSON expected, and the byte offset where that was found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,7 +20,7 @@ pub struct Error {
     at: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Reason {
     Expected(&'static str),
     End,
@@ -24,11 +30,13 @@ enum Reason {
     Trailing,
     TooMany(usize),
     TooDeep,
+    /// serde_json's own words (its position left out: `at` has it).
+    Json(Box<str>),
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.reason {
+        match &self.reason {
             Reason::Expected(what) => write!(f, "expected {what}")?,
             Reason::End => f.write_str("unexpected end of input")?,
             Reason::Number => f.write_str("invalid number")?,
@@ -37,6 +45,7 @@ impl fmt::Display for Error {
             Reason::Trailing => f.write_str("trailing characters")?,
             Reason::TooMany(max) => write!(f, "more than {max} items")?,
             Reason::TooDeep => write!(f, "nested deeper than {MAX_DEPTH} levels")?,
+            Reason::Json(why) => f.write_str(why)?,
         }
         write!(f, " at byte {}", self.at)
     }
@@ -51,13 +60,24 @@ fn err<T>(reason: Reason, at: usize) -> Result<T, Error> {
     Err(Error { reason, at })
 }
 
-/// After an item of a container: `,` (more to come) or its closing byte (done).
-fn separator(s: &[u8], i: usize, close: u8, what: &'static str) -> Result<(usize, bool), Error> {
-    match s.get(i) {
-        Some(b',') => Ok((i + 1, false)),
-        Some(&c) if c == close => Ok((i + 1, true)),
-        Some(_) => err(Reason::Expected(what), i),
-        None => err(Reason::End, i),
+impl Error {
+    /// A serde_json error on `raw`, its line and column turned into a byte offset.
+    fn of_serde(raw: &str, e: &serde_json::Error) -> Error {
+        let mut why = e.to_string();
+        if let Some(n) = why.rfind(&format!(" at line {} column {}", e.line(), e.column())) {
+            why.truncate(n);
+        }
+        let line_start = match e.line() {
+            0 | 1 => 0,
+            n => raw
+                .match_indices('\n')
+                .nth(n - 2)
+                .map_or(raw.len(), |(i, _)| i + 1),
+        };
+        Error {
+            reason: Reason::Json(why.into()),
+            at: (line_start + e.column().saturating_sub(1)).min(raw.len()),
+        }
     }
 }
 
@@ -96,68 +116,160 @@ pub fn pretty_array<'a>(
 }
 
 /// The elements of the top-level array, each a validated, trimmed slice of
-/// `raw`. Fails as soon as element `max + 1` starts, so a huge list of tiny
-/// values cannot make us allocate a slice for each.
+/// `raw`. Fails at element `max + 1`, so a huge list of tiny values cannot make
+/// us allocate a slice for each, and at an element nested so deep that
+/// [`pretty_array`] would refuse it.
 pub fn array_items(raw: &str, max: usize) -> Result<Vec<&str>, Error> {
-    let s = raw.as_bytes();
-    let mut i = open(s, b'[', "an array")?;
-    let mut items = Vec::new();
-    if s.get(i) == Some(&b']') {
-        i += 1;
-    } else {
-        loop {
-            let start = ws(s, i);
-            if items.len() == max {
-                return err(Reason::TooMany(max), start);
-            }
-            let end = value::<CHECK>(s, start, &mut Vec::new(), 0)?;
-            items.push(&raw[start..end]);
-            i = ws(s, end);
-            let done;
-            (i, done) = separator(s, i, b']', "',' or ']'")?;
-            if done {
-                break;
-            }
-        }
+    let start = ws(raw.as_bytes(), 0);
+    if raw.as_bytes().get(start) != Some(&b'[') {
+        return err(missing(raw.as_bytes(), start, "an array"), start);
     }
-    end(s, i)?;
-    Ok(items)
+    let stop = Cell::new(None);
+    let items = Items {
+        base: raw,
+        max,
+        stop: &stop,
+    };
+    let mut de = serde_json::Deserializer::from_str(raw);
+    de.deserialize_seq(items)
+        .and_then(|items| de.end().map(|()| items))
+        .map_err(|e| stop.take().unwrap_or_else(|| Error::of_serde(raw, &e)))
 }
 
-/// The members of the top-level object in order: decoded key, raw value.
-/// A key whose escapes are not valid UTF-16 gets U+FFFD in their place.
-pub fn members(raw: &str) -> Result<Vec<(Cow<'_, str>, &str)>, Error> {
-    let s = raw.as_bytes();
-    let mut i = open(s, b'{', "an object")?;
-    let mut members = Vec::new();
-    if s.get(i) == Some(&b'}') {
-        i += 1;
-    } else {
-        loop {
-            let k = ws(s, i);
-            if s.get(k) != Some(&b'"') {
-                return err(missing(s, k, "a string key"), k);
-            }
-            i = string::<CHECK>(s, k, &mut Vec::new())?;
-            let key = decode(&raw[k..i], true).unwrap_or_default();
-            i = colon::<CHECK>(s, i, &mut Vec::new())?;
-            let start = ws(s, i);
-            let end = value::<CHECK>(s, start, &mut Vec::new(), 0)?;
-            members.push((key, &raw[start..end]));
-            i = ws(s, end);
-            let done;
-            (i, done) = separator(s, i, b'}', "',' or '}'")?;
-            if done {
-                break;
-            }
-        }
-    }
-    end(s, i)?;
-    Ok(members)
+/// Collects the items of a seq as raw slices, up to a cap. Our own errors go to
+/// `stop` (serde's error type cannot carry them).
+struct Items<'s> {
+    base: &'s str,
+    max: usize,
+    stop: &'s Cell<Option<Error>>,
 }
 
-// What `value` writes: nothing (validation only), compact or pretty text.
-const CHECK: u8 = 0;
+impl Items<'_> {
+    fn fail<E: de::Error>(&self, reason: Reason, at: usize) -> E {
+        self.stop.set(Some(Error { reason, at }));
+        E::custom("stopped")
+    }
+}
+
+impl<'de> Visitor<'de> for Items<'_> {
+    type Value = Vec<&'de str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an array")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<&'de RawValue>()? {
+            let item = item.get();
+            let at = offset(self.base, item);
+            if items.len() == self.max {
+                return Err(self.fail(Reason::TooMany(self.max), at));
+            }
+            // serde_json does not limit the depth of a raw value; the printer does.
+            if let Some(deep) = too_deep(item.as_bytes(), 1) {
+                return Err(self.fail(Reason::TooDeep, at + deep));
+            }
+            items.push(item);
+        }
+        Ok(items)
+    }
+}
+
+/// Where `part` (a slice of `whole`) starts in it.
+fn offset(whole: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
+/// In a valid JSON value printed at nesting `depth`: the offset of the first
+/// container that [`pretty`] would refuse as too deep, if any. Empty containers
+/// do not count, as there.
+fn too_deep(s: &[u8], depth: usize) -> Option<usize> {
+    // Refusing takes MAX_DEPTH - depth + 1 nested non-empty containers, 3 bytes or more
+    // each: a shorter value (every real export) needs no scan.
+    if s.len() <= 2 * MAX_DEPTH.saturating_sub(depth) + 2 {
+        return None;
+    }
+    let mut open = depth;
+    let mut i = 0;
+    while let Some(&b) = s.get(i) {
+        i += 1;
+        match b {
+            b'"' => loop {
+                i = plain(s, i);
+                match s.get(i) {
+                    Some(b'"') => break i += 1,
+                    Some(b'\\') => i += 2,
+                    Some(_) => i += 1,
+                    None => return None,
+                }
+            },
+            b'[' | b'{' => {
+                let next = ws(s, i);
+                if matches!(s.get(next), Some(b']' | b'}')) {
+                    i = next + 1;
+                } else if open >= MAX_DEPTH {
+                    return Some(next);
+                } else {
+                    open += 1;
+                }
+            }
+            b']' | b'}' => open = open.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The value of the first of `names` that the top-level object has (at its
+/// first occurrence), raw and trimmed.
+pub fn member<'a>(raw: &'a str, names: &[&str]) -> Result<Option<&'a str>, Error> {
+    let start = ws(raw.as_bytes(), 0);
+    if raw.as_bytes().get(start) != Some(&b'{') {
+        return err(missing(raw.as_bytes(), start, "an object"), start);
+    }
+    let mut de = serde_json::Deserializer::from_str(raw);
+    de.deserialize_map(Member(names))
+        .and_then(|found| de.end().map(|()| found))
+        .map_err(|e| Error::of_serde(raw, &e))
+}
+
+struct Member<'n>(&'n [&'n str]);
+
+impl<'de> Visitor<'de> for Member<'_> {
+    type Value = Option<&'de str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // (rank in `names`, value): only the best so far is kept, not every member.
+        let mut best: Option<(usize, &'de str)> = None;
+        while let Some(key) = map.next_key::<&'de RawValue>()? {
+            let value = map.next_value::<&'de RawValue>()?.get();
+            let key = str_value(key.get()).unwrap_or_default();
+            let rank = self.0.iter().position(|n| *n == key);
+            if let Some(rank) = rank.filter(|r| best.is_none_or(|(b, _)| r < &b)) {
+                best = Some((rank, value));
+            }
+        }
+        Ok(best.map(|(_, value)| value))
+    }
+}
+
+/// The text of a raw JSON string token, escapes decoded (borrowed when it has
+/// none); escapes that are not valid UTF-16 (a lone surrogate, what a cut emoji
+/// gives) become U+FFFD. `None` for any other value.
+pub fn str_value(raw: &str) -> Option<Cow<'_, str>> {
+    if raw.starts_with('"') {
+        decode(raw)
+    } else {
+        None
+    }
+}
+
+// What `value` writes: compact or pretty text.
 const COMPACT: u8 = 1;
 const PRETTY: u8 = 2;
 
@@ -173,15 +285,6 @@ fn end(s: &[u8], i: usize) -> Result<(), Error> {
         return err(Reason::Trailing, i);
     }
     Ok(())
-}
-
-/// Skips whitespace to `first` and past it, then to the next token.
-fn open(s: &[u8], first: u8, what: &'static str) -> Result<usize, Error> {
-    let i = ws(s, 0);
-    if s.get(i) != Some(&first) {
-        return err(missing(s, i, what), i);
-    }
-    Ok(ws(s, i + 1))
 }
 
 /// "Unexpected end" when the input ran out, else "expected `what`".
@@ -244,9 +347,7 @@ fn value<const M: u8>(
                 i = ws(s, i + 1);
                 if s.get(i) == Some(&close) {
                     i += 1;
-                    if M != CHECK {
-                        out.extend_from_slice(&[open, close]);
-                    }
+                    out.extend_from_slice(&[open, close]);
                 } else {
                     // Pretty output grows with the square of the depth: a small body nested
                     // 200,000 deep would need tens of GB. No real export nests past a few.
@@ -254,9 +355,7 @@ fn value<const M: u8>(
                         return err(Reason::TooDeep, i);
                     }
                     stack.push(object);
-                    if M != CHECK {
-                        out.push(open);
-                    }
+                    out.push(open);
                     newline::<M>(out, depth + stack.len);
                     if object {
                         i = key::<M>(s, i, out)?;
@@ -282,9 +381,7 @@ fn value<const M: u8>(
             match s.get(i) {
                 Some(b',') => {
                     i += 1;
-                    if M != CHECK {
-                        out.push(b',');
-                    }
+                    out.push(b',');
                     newline::<M>(out, depth + stack.len);
                     if object {
                         i = key::<M>(s, i, out)?;
@@ -295,9 +392,7 @@ fn value<const M: u8>(
                     i += 1;
                     stack.len -= 1;
                     newline::<M>(out, depth + stack.len);
-                    if M != CHECK {
-                        out.push(close);
-                    }
+                    out.push(close);
                 }
                 Some(_) if object => return err(Reason::Expected("',' or '}'"), i),
                 Some(_) => return err(Reason::Expected("',' or ']'"), i),
@@ -335,29 +430,23 @@ fn colon<const M: u8>(s: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, Er
     if s.get(i) != Some(&b':') {
         return err(missing(s, i, "':'"), i);
     }
-    match M {
-        PRETTY => out.extend_from_slice(b": "),
-        COMPACT => out.push(b':'),
-        _ => {}
+    if M == PRETTY {
+        out.extend_from_slice(b": ");
+    } else {
+        out.push(b':');
     }
     Ok(i + 1)
 }
 
 /// Bytes that end a run of plain string text: the quote, a backslash, raw
-/// controls, and the first byte of each character `unsafe_char` may escape.
+/// controls, DEL and non-ASCII (a character `is_unsafe` may name).
 static STOP: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
-    while b < 0x20 {
-        t[b] = true;
+    while b < 256 {
+        t[b] = b < 0x20 || b >= 0x7f || b == b'"' as usize || b == b'\\' as usize;
         b += 1;
     }
-    t[b'"' as usize] = true;
-    t[b'\\' as usize] = true;
-    t[0x7f] = true;
-    t[0xc2] = true;
-    t[0xe2] = true;
-    t[0xef] = true;
     t
 };
 
@@ -398,9 +487,7 @@ fn string<const M: u8>(s: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, E
             None => return err(Reason::End, i),
             Some(b'"') => {
                 i += 1;
-                if M != CHECK {
-                    out.extend_from_slice(&s[copied..i]);
-                }
+                out.extend_from_slice(&s[copied..i]);
                 return Ok(i);
             }
             Some(b'\\') => match s.get(i + 1) {
@@ -415,38 +502,39 @@ fn string<const M: u8>(s: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, E
                 None => return err(Reason::End, i + 1),
             },
             Some(0..0x20) => return err(Reason::Control, i),
-            Some(_) => match unsafe_char(&s[i..]) {
-                Some((len, code)) => {
-                    if M != CHECK {
-                        out.extend_from_slice(&s[copied..i]);
-                        out.extend_from_slice(b"\\u");
-                        for shift in [12, 8, 4, 0] {
-                            out.push(b"0123456789abcdef"[(code >> shift) as usize & 0xf]);
-                        }
-                    }
-                    i += len;
+            Some(_) => match char_at(s, i) {
+                Some(c) if is_unsafe(c) => {
+                    out.extend_from_slice(&s[copied..i]);
+                    escape(c, out);
+                    i += c.len_utf8();
                     copied = i;
                 }
+                Some(c) => i += c.len_utf8(),
                 None => i += 1,
             },
         }
     }
 }
 
-/// The UTF-8 length and code point of the character at the start of `s` if a
-/// terminal could act on it: DEL, C1 controls, bidi and invisible characters.
-fn unsafe_char(s: &[u8]) -> Option<(usize, u32)> {
-    match *s {
-        [0x7f, ..] => Some((1, 0x7f)),
-        [0xc2, b @ 0x80..=0x9f, ..] => Some((2, u32::from(b))),
-        // U+200B-U+200F, U+2028-U+202E
-        [0xe2, 0x80, b @ (0x8b..=0x8f | 0xa8..=0xae), ..] => {
-            Some((3, 0x2000 + u32::from(b & 0x3f)))
+/// The character starting at byte `i` of UTF-8 text.
+fn char_at(s: &[u8], i: usize) -> Option<char> {
+    let len = match s.get(i)? {
+        0..0x80 => 1,
+        0xc0..0xe0 => 2,
+        0xe0..0xf0 => 3,
+        _ => 4,
+    };
+    std::str::from_utf8(s.get(i..i + len)?).ok()?.chars().next()
+}
+
+/// `c` as JSON escapes: `\uXXXX`, or a surrogate pair of them above U+FFFF.
+fn escape(c: char, out: &mut Vec<u8>) {
+    let mut units = [0; 2];
+    for unit in c.encode_utf16(&mut units) {
+        out.extend_from_slice(b"\\u");
+        for shift in [12, 8, 4, 0] {
+            out.push(b"0123456789abcdef"[usize::from(*unit >> shift) & 0xf]);
         }
-        // U+2066-U+2069
-        [0xe2, 0x81, b @ 0xa6..=0xa9, ..] => Some((3, 0x2040 + u32::from(b & 0x3f))),
-        [0xef, 0xbb, 0xbf, ..] => Some((3, 0xfeff)),
-        _ => None,
     }
 }
 
@@ -477,9 +565,7 @@ fn number<const M: u8>(s: &[u8], start: usize, out: &mut Vec<u8>) -> Result<usiz
         }
         i = digits(i)?;
     }
-    if M != CHECK {
-        out.extend_from_slice(&s[start..i]);
-    }
+    out.extend_from_slice(&s[start..i]);
     Ok(i)
 }
 
@@ -491,9 +577,7 @@ fn literal<const M: u8>(
 ) -> Result<usize, Error> {
     let rest = &s[i..];
     if rest.starts_with(word) {
-        if M != CHECK {
-            out.extend_from_slice(word);
-        }
+        out.extend_from_slice(word);
         Ok(i + word.len())
     } else if word.starts_with(rest) {
         err(Reason::End, s.len())
@@ -503,8 +587,8 @@ fn literal<const M: u8>(
 }
 
 /// Decodes a validated string token (quotes included). Escapes that are not
-/// valid UTF-16 give `None`, or U+FFFD when `lossy`.
-fn decode(token: &str, lossy: bool) -> Option<Cow<'_, str>> {
+/// valid UTF-16 give U+FFFD.
+fn decode(token: &str) -> Option<Cow<'_, str>> {
     let inner = token.get(1..token.len().checked_sub(1)?)?;
     if !inner.contains('\\') {
         return Some(Cow::Borrowed(inner));
@@ -538,11 +622,7 @@ fn decode(token: &str, lossy: bool) -> Option<Cow<'_, str>> {
                     }
                     None => unit,
                 };
-                match char::from_u32(code) {
-                    Some(c) => c,
-                    None if lossy => char::REPLACEMENT_CHARACTER,
-                    None => return None,
-                }
+                char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER)
             }
             &other => char::from(other),
         };
@@ -555,6 +635,56 @@ fn decode(token: &str, lossy: bool) -> Option<Cow<'_, str>> {
 fn hex4(s: &str) -> Option<(u32, &str)> {
     let digits = s.get(..4)?;
     Some((u32::from_str_radix(digits, 16).ok()?, &s[4..]))
+}
+
+/// Valid JSON `raw` with each lone surrogate escape (`\ud83d` not followed by a low
+/// one, or a low one alone) written `\ufffd`: the same text for readers, such as
+/// jaq's, that refuse them. Borrowed when there is none.
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "for jq.rs: jaq refuses lone surrogates (`list --jq` fails on one); called there with the --jq rewrite"
+    )
+)]
+pub fn without_lone_surrogates(raw: &str) -> Cow<'_, str> {
+    let s = raw.as_bytes();
+    let mut out: Option<String> = None;
+    let mut copied = 0;
+    let mut i = 0;
+    // In valid JSON a backslash only starts an escape inside a string.
+    while let Some(at) = raw.get(i..).and_then(|r| r.find('\\')) {
+        i += at;
+        if s.get(i + 1) != Some(&b'u') {
+            i += 2;
+            continue;
+        }
+        let unit = hex4(raw.get(i + 2..).unwrap_or_default()).map_or(0, |(u, _)| u);
+        let paired = (0xd800..0xdc00).contains(&unit)
+            && raw
+                .get(i + 6..)
+                .and_then(|r| r.strip_prefix("\\u"))
+                .and_then(hex4)
+                .is_some_and(|(low, _)| (0xdc00..0xe000).contains(&low));
+        if paired {
+            i += 12;
+        } else if (0xd800..0xe000).contains(&unit) {
+            let text = out.get_or_insert_with(|| String::with_capacity(raw.len()));
+            text.push_str(&raw[copied..i]);
+            text.push_str("\\ufffd");
+            i += 6;
+            copied = i;
+        } else {
+            i += 6;
+        }
+    }
+    match out {
+        Some(mut text) => {
+            text.push_str(&raw[copied..]);
+            Cow::Owned(text)
+        }
+        None => Cow::Borrowed(raw),
+    }
 }
 
 #[cfg(test)]
@@ -576,16 +706,18 @@ mod tests {
         Ok(String::from_utf8(out).unwrap())
     }
 
-    /// serde_json's text with the characters we escape on top escaped.
+    /// serde_json's text with the characters we escape on top escaped (the
+    /// controls below DEL are serde's own escapes or whitespace between tokens).
     fn escaped(serde_text: &str) -> String {
         let mut s = String::new();
         for c in serde_text.chars() {
-            let mut buf = [0; 4];
-            match unsafe_char(c.encode_utf8(&mut buf).as_bytes()) {
-                Some((_, code)) => {
-                    let _ = write!(s, "\\u{code:04x}");
+            if c >= '\u{7f}' && is_unsafe(c) {
+                let mut units = [0; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    let _ = write!(s, "\\u{unit:04x}");
                 }
-                None => s.push(c),
+            } else {
+                s.push(c);
             }
         }
         s
@@ -632,7 +764,8 @@ mod tests {
             "  \n\t{ \"a\" : [ 1 , 2 , { } , [ ] ] , \"b\" : \"c\" }\r\n ",
             "[\"\u{7f}\",\"\u{85}\u{9f}\u{80}\",\"a\u{202e}b\u{2066}\u{2069}\u{200b}\u{200f}\u{2028}\u{2029}\u{feff}\"]",
             // Neighbours of the escaped ranges stay raw.
-            "[\"\u{a0}\u{200a}\u{2010}\u{2027}\u{202f}\u{2065}\u{206a}\u{fefe}\u{ff00}\"]",
+            "[\"\u{a0}\u{ac}\u{ae}\u{180d}\u{200a}\u{2010}\u{2027}\u{202f}\u{205f}\u{2070}\u{fefe}\u{fff8}\u{fffc}\u{dffff}\u{e0080}\"]",
+            "[\"\u{ad}\u{180e}\u{2060}\u{2064}\u{206f}\u{fff9}\u{fffb}\u{e0000}\u{e0041}\u{e007f}\"]",
         ] {
             same_as_serde(raw);
         }
@@ -687,6 +820,15 @@ mod tests {
         );
         // Keys too.
         assert_eq!(compact_s("{\"\u{85}\":1}").unwrap(), r#"{"\u0085":1}"#);
+        // The ranges added from fd's list; tag characters as surrogate pairs.
+        let text = "\u{ad}\u{180e}\u{2060}\u{206f}\u{fff9}\u{fffb}x\u{e0000}\u{e0041}\u{e007f}";
+        let raw = serde_json::to_string(text).unwrap();
+        let out = compact_s(&raw).unwrap();
+        assert_eq!(
+            out,
+            r#""\u00ad\u180e\u2060\u206f\ufff9\ufffbx\udb40\udc00\udb40\udc41\udb40\udc7f""#
+        );
+        assert_eq!(serde_json::from_str::<String>(&out).unwrap(), text);
     }
 
     #[test]
@@ -696,11 +838,27 @@ mod tests {
         assert_eq!(compact_s(&raw).unwrap(), raw);
         let obj = r#"{"a":"#.repeat(n) + "1" + &"}".repeat(n);
         assert_eq!(compact_s(&obj).unwrap(), obj);
-        let wrapped = format!("[{raw},{obj}]");
+        // An item passes exactly when pretty_array can print it inside the list.
+        let inner = r#"{"a":"#.repeat(n - 1) + "1" + &"}".repeat(n - 1);
+        let wrapped = format!("[{raw},{inner}]");
         assert_eq!(
             array_items(&wrapped, 10).unwrap(),
-            [raw.as_str(), obj.as_str()]
+            [raw.as_str(), inner.as_str()]
         );
+        assert!(array_items(&format!("[{obj}]"), 10).is_err());
+        pretty_array([raw.as_str()], &mut Vec::new()).unwrap();
+        let item = format!("{}1{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(
+            array_items(&format!("[{item}]"), 10)
+                .unwrap_err()
+                .to_string(),
+            format!("nested deeper than 1000 levels at byte {}", n + 1)
+        );
+        assert!(pretty_array([item.as_str()], &mut Vec::new()).is_err());
+        pretty_array([&item[1..item.len() - 1]], &mut Vec::new()).unwrap();
+        // Strings do not count.
+        let strings = format!("[\"{}\\\"{}\"]", "[".repeat(2 * n), "{".repeat(2 * n));
+        assert_eq!(array_items(&strings, 1).unwrap().len(), 1);
         assert!(compact_s(&"[".repeat(n)).is_err());
         // One level more is refused, in every mode, however long the input.
         let deep = "[".repeat(100_000) + &"]".repeat(100_000);
@@ -794,10 +952,17 @@ mod tests {
 
     #[test]
     fn array_items_are_trimmed_slices_up_to_a_limit() {
-        let raw = r#" [ {"a": [1, 2]} , "s" ,3e400, [] ,null ] "#;
+        let raw = " [ {\"a\": [1, 2]} , \"s\" ,3e400, [] ,null,\"\\ud83d\" ] ";
         assert_eq!(
-            array_items(raw, 5).unwrap(),
-            [r#"{"a": [1, 2]}"#, r#""s""#, "3e400", "[]", "null"]
+            array_items(raw, 6).unwrap(),
+            [
+                r#"{"a": [1, 2]}"#,
+                r#""s""#,
+                "3e400",
+                "[]",
+                "null",
+                r#""\ud83d""#
+            ]
         );
         assert_eq!(
             array_items(raw, 4).unwrap_err().to_string(),
@@ -818,36 +983,81 @@ mod tests {
             array_items(r#"{"a":1}"#, 9).unwrap_err().to_string(),
             "expected an array at byte 0"
         );
-        assert!(array_items("[1,2", 9).is_err());
-        assert!(array_items("[1] 2", 9).is_err());
-        assert!(array_items("[1 2]", 9).is_err());
-        assert!(array_items("[\"\n\"]", 9).is_err());
+        assert_eq!(
+            array_items(" ", 9).unwrap_err().to_string(),
+            "unexpected end of input at byte 1"
+        );
+        for (bad, msg) in [
+            ("[1,2", "EOF while parsing a list at byte 3"),
+            ("[1] 2", "trailing characters at byte 4"),
+            ("[1 2]", "expected `,` or `]` at byte 3"),
+            ("[1,\n 2 3]", "expected `,` or `]` at byte 7"),
+            (
+                "[\"\n\"]",
+                "control character (\\u0000-\\u001F) found while parsing a string at byte 1",
+            ),
+        ] {
+            assert_eq!(array_items(bad, 9).unwrap_err().to_string(), msg, "{bad:?}");
+        }
     }
 
     #[test]
-    fn members_decode_keys_and_keep_raw_values() {
-        let raw = r#" { "id" : "e1", "n\u00e9": 12345678901234567890123, "o": {"x": [1]} , "\ud800": 0} "#;
-        let got = members(raw).unwrap();
-        let want: Vec<(Cow<str>, &str)> = vec![
-            ("id".into(), r#""e1""#),
-            ("né".into(), "12345678901234567890123"),
-            ("o".into(), r#"{"x": [1]}"#),
-            ("\u{fffd}".into(), "0"),
-        ];
-        assert_eq!(got, want);
-        assert!(matches!(got[0].0, Cow::Borrowed(_)));
-        assert_eq!(members("{}").unwrap(), vec![]);
+    fn member_finds_the_first_name_present() {
+        let names = &["exports", "data"][..];
+        let raw = r#" { "data" : [1], "n\u00e9": 1e400, "\ud800": 0, "exports": {"x": [1]} , "exports": 2} "#;
+        assert_eq!(member(raw, names).unwrap(), Some(r#"{"x": [1]}"#));
+        assert_eq!(member(r#"{"data":[2]}"#, names).unwrap(), Some("[2]"));
+        assert_eq!(member(r#"{"d\u0061ta":[2]}"#, names).unwrap(), Some("[2]"));
+        assert_eq!(member(r#"{"x":[2]}"#, names).unwrap(), None);
+        assert_eq!(member("{}", names).unwrap(), None);
         assert_eq!(
-            members("[1]").unwrap_err().to_string(),
+            member("[1]", names).unwrap_err().to_string(),
             "expected an object at byte 0"
         );
         assert_eq!(
-            members(r#"{"a":1,}"#).unwrap_err().to_string(),
-            "expected a string key at byte 7"
+            member(r#"{"a":1,}"#, names).unwrap_err().to_string(),
+            "trailing comma at byte 7"
         );
-        assert!(members(r#"{"a":1} x"#).is_err());
-        assert!(members(r#"{"a":}"#).is_err());
-        assert!(members(r#"{"a" 1}"#).is_err());
+        for bad in [r#"{"a":1} x"#, r#"{"a":}"#, r#"{"a" 1}"#, "", "{"] {
+            assert!(member(bad, names).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn lone_surrogates_become_replacement_escapes() {
+        for (raw, want) in [
+            (r#"["Clip \ud83d"]"#, r#"["Clip \ufffd"]"#),
+            (
+                r#"{"\udc00":"\ud83d\ude00\ud83d","b":"\\ud83d"}"#,
+                r#"{"\ufffd":"\ud83d\ude00\ufffd","b":"\\ud83d"}"#,
+            ),
+            (
+                r#""\ud83d\n\ude00\uD83D\uDE00\u00e9""#,
+                r#""\ufffd\n\ufffd\uD83D\uDE00\u00e9""#,
+            ),
+            (r#""\ud83d\ud83d\ude00""#, r#""\ufffd\ud83d\ude00""#),
+        ] {
+            assert_eq!(without_lone_surrogates(raw), want, "{raw}");
+            // What serde_json (which refuses lone surrogates in strings) now reads.
+            let back: Value = serde_json::from_str(want).unwrap();
+            assert!(back.to_string().contains('\u{fffd}') || !want.contains("fffd"));
+        }
+        let plain = r#"{"a":"\u00e9\ud83d\ude00 \\ \" x"}"#;
+        assert!(matches!(without_lone_surrogates(plain), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn str_value_decodes_lossily() {
+        assert_eq!(str_value(r#""plain""#).unwrap(), "plain");
+        assert!(matches!(str_value(r#""plain""#), Some(Cow::Borrowed(_))));
+        assert_eq!(str_value(r#""Clip \ud83d""#).unwrap(), "Clip \u{fffd}");
+        assert_eq!(
+            str_value(r#""\ude00\ud83d\ude00\ud83dx\n\/""#).unwrap(),
+            "\u{fffd}😀\u{fffd}x\n/"
+        );
+        for other in ["1", "null", "[]", "{}", "true"] {
+            assert_eq!(str_value(other), None);
+        }
     }
 
     fn any_text() -> impl Strategy<Value = String> {
@@ -907,6 +1117,14 @@ mod tests {
             let serde = serde_json::from_str::<serde::de::IgnoredAny>(&raw).is_ok();
             prop_assert_eq!(ours, serde, "{}", raw);
             prop_assert_eq!(compact_s(&raw).is_ok(), ours);
+        }
+
+        #[test]
+        fn array_items_agree_with_serde(raw in "[\\[\\]{}:,\"\\\\0-9a-z .eE+-]{0,24}") {
+            let ours = array_items(&raw, 1000).map(|items| items.join(","));
+            let serde = serde_json::from_str::<Vec<&RawValue>>(&raw)
+                .map(|items| items.iter().map(|i| i.get()).collect::<Vec<_>>().join(","));
+            prop_assert_eq!(ours.ok(), serde.ok(), "{}", raw);
         }
     }
 

@@ -176,62 +176,14 @@ pub struct Fields<'a> {
     pub descriptions: Option<Cow<'a, str>>,
 }
 
-/// A string as text (borrowed when it has no escapes); anything else as `None`.
+/// A string as text (borrowed when it has no escapes); anything else as `None`. Read
+/// from the raw token, not by serde_json's string decoder, which refuses a lone
+/// surrogate escape (`"\ud83d"`, what a cut emoji gives): valid JSON, shown as U+FFFD.
 pub fn text<'de: 'a, 'a, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Cow<'a, str>>, D::Error> {
-    struct Text;
-    impl<'de> serde::de::Visitor<'de> for Text {
-        type Value = Option<Cow<'de, str>>;
-        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-            f.write_str("any JSON value")
-        }
-        fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-            Ok(Some(Cow::Borrowed(v)))
-        }
-        fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(Some(Cow::Owned(v.to_string())))
-        }
-        fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
-            Ok(Some(Cow::Owned(v)))
-        }
-        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_none<E>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(
-            self,
-            mut seq: A,
-        ) -> Result<Self::Value, A::Error> {
-            while seq.next_element::<serde::de::IgnoredAny>()?.is_some() {}
-            Ok(None)
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(
-            self,
-            mut map: A,
-        ) -> Result<Self::Value, A::Error> {
-            while map
-                .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
-                .is_some()
-            {}
-            Ok(None)
-        }
-    }
-    d.deserialize_any(Text)
+    let raw: &'de RawValue = Deserialize::deserialize(d)?;
+    Ok(json::str_value(raw.get()))
 }
 
 /// One export as the server sent it: its exact JSON text and the fields read from it.
@@ -399,19 +351,19 @@ pub fn parse_list(body: &str) -> anyhow::Result<Vec<Export<'_>>> {
     const EXPECTED: &str = "a JSON array of exports";
     let trimmed = body.trim();
     let array = if trimmed.starts_with('{') {
-        let members = json::members(trimmed).map_err(|e| malformed(EXPECTED, e, body))?;
-        let find = |name: &str| members.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
-        find("exports")
-            .or_else(|| find("data"))
+        json::member(trimmed, &["exports", "data"])
+            .map_err(|e| malformed(EXPECTED, e, body))?
             .ok_or_else(|| malformed(EXPECTED, "an object without exports", body))?
     } else {
         trimmed
     };
-    json::array_items(array, MAX_EXPORTS)
-        .map_err(|e| malformed(EXPECTED, e, body))?
-        .into_iter()
-        .map(|raw| object(raw, raw))
-        .collect()
+    let items = json::array_items(array, MAX_EXPORTS).map_err(|e| malformed(EXPECTED, e, body))?;
+    // Sized once: collecting Results grows by doubling (15 moves and 30% slack at 100k).
+    let mut exports = Vec::with_capacity(items.len());
+    for raw in items {
+        exports.push(object(raw, raw)?);
+    }
+    Ok(exports)
 }
 
 #[cfg(test)]

@@ -1,76 +1,73 @@
 //! Tables: one line a row, fitted to the terminal's width; full values when piped.
 //!
-//! Written by hand rather than with comfy-table: comfy-table wraps cells over
-//! several lines to fit a width (we want one line a row, cut with `…`), and its
-//! colours go through crossterm, which under `NO_COLOR` still writes an empty
-//! `ESC[m` for each styled cell.
+//! comfy-table lays them out and cuts what does not fit (one line a row, `…` at the
+//! cut). Written here on top of it is only what it has no setting for: which columns
+//! show (the least useful are left out first), and the URL's cut, which keeps its end.
 
-use std::fmt::Write as _;
-
-use anstyle::{AnsiColor, Style};
+use comfy_table::presets::NOTHING;
+use comfy_table::{Attribute, ColumnConstraint, ContentArrangement, Row, Table};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+pub use comfy_table::Color;
+
+/// How a column gives way when the terminal is too narrow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// Never cut.
+    Whole,
+    /// Cut at its end with `…` (by comfy-table), down to `MIN_CUT` columns.
+    Cut,
+    /// Cut before the others, from its start, keeping its end (`…/EXPORT_ID.mp4`
+    /// says more than `https://st…`), down to `MIN_CUT` columns.
+    CutStart,
+}
 
 /// A column and how it gives way when the terminal is too narrow.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
     pub header: &'static str,
-    /// 0: never cut. Otherwise the column may be cut with `…` (down to
-    /// `MIN_CUT` columns); a higher number is cut first.
-    pub cut: u8,
+    pub fit: Fit,
     /// 0: always shown. The others are taken lowest number first, each only
     /// if the table still fits (with cutting): a higher number is left out
     /// first, and a narrow column can still show where a wider one did not.
     pub drop: u8,
-    /// Cut from the start, keeping the end (`…/EXPORT_ID.mp4` says more than `https://st…`).
-    pub keep_end: bool,
 }
 
 impl Column {
-    pub const fn new(header: &'static str, cut: u8, drop: u8) -> Column {
-        Column {
-            header,
-            cut,
-            drop,
-            keep_end: false,
-        }
-    }
-
-    pub const fn keep_end(self) -> Column {
-        Column {
-            keep_end: true,
-            ..self
-        }
+    pub const fn new(header: &'static str, fit: Fit, drop: u8) -> Column {
+        Column { header, fit, drop }
     }
 }
 
 /// The narrowest a cut column gets, `…` included.
 pub const MIN_CUT: usize = 10;
 
+/// Columns are this many spaces apart.
+const GAP: u16 = 2;
+
 /// The exports table (list, status, wait, create). ID and STATUS always show.
-/// URL is cut first (keeping its end, the file name), then NAME; then the least useful columns are left out:
-/// the others are kept in this order while they fit: CREATED, NAME, URL,
-/// PROJECT, FINISHED, FOLDER. The cells of a row are in the order of these
-/// columns.
+/// URL is cut first (keeping its end, the file name), then NAME; then the least
+/// useful columns are left out: the others are kept in this order while they
+/// fit: CREATED, NAME, URL, PROJECT, FINISHED, FOLDER (as `list --help` says).
+/// The cells of a row are in the order of these columns.
 pub const EXPORT_COLUMNS: [Column; 8] = [
-    // header, cut, drop
-    Column::new("ID", 0, 0),
-    Column::new("STATUS", 0, 0),
-    Column::new("NAME", 1, 2),
-    Column::new("PROJECT", 0, 4),
-    Column::new("FOLDER", 0, 6),
-    Column::new("CREATED", 0, 1),
-    Column::new("FINISHED", 0, 5),
-    Column::new("URL", 2, 3).keep_end(),
+    Column::new("ID", Fit::Whole, 0),
+    Column::new("STATUS", Fit::Whole, 0),
+    Column::new("NAME", Fit::Cut, 2),
+    Column::new("PROJECT", Fit::Whole, 4),
+    Column::new("FOLDER", Fit::Whole, 6),
+    Column::new("CREATED", Fit::Whole, 1),
+    Column::new("FINISHED", Fit::Whole, 5),
+    Column::new("URL", Fit::CutStart, 3),
 ];
 
 /// The projects table. ID always shows; NAME is cut with `…`; then the
 /// others are kept in this order while they fit: NAME, VIRALITY, CREATED.
 pub const PROJECT_COLUMNS: [Column; 4] = [
-    // header, cut, drop
-    Column::new("ID", 0, 0),
-    Column::new("NAME", 1, 1),
-    Column::new("VIRALITY", 0, 2),
-    Column::new("CREATED", 0, 3),
+    Column::new("ID", Fit::Whole, 0),
+    Column::new("NAME", Fit::Cut, 1),
+    Column::new("VIRALITY", Fit::Whole, 2),
+    Column::new("CREATED", Fit::Whole, 3),
 ];
 
 /// The width of the terminal on stdout: its window size, else `COLUMNS`;
@@ -92,25 +89,25 @@ pub fn stdout_width() -> Option<usize> {
         })
 }
 
-/// One value and how it looks on a colour terminal.
+/// One value and its colour on a colour terminal.
 #[derive(Debug, Clone, Default)]
 pub struct Cell {
     pub text: String,
-    pub style: Style,
+    pub color: Option<Color>,
 }
 
 impl Cell {
     pub fn new(text: impl Into<String>) -> Cell {
         Cell {
             text: text.into(),
-            style: Style::new(),
+            color: None,
         }
     }
 
     /// The cell in a foreground colour (used only when colour is on).
-    pub fn fg(self, color: AnsiColor) -> Cell {
+    pub fn fg(self, color: Color) -> Cell {
         Cell {
-            style: Style::new().fg_color(Some(color.into())),
+            color: Some(color),
             ..self
         }
     }
@@ -120,7 +117,7 @@ impl Cell {
 ///
 /// `width`: the terminal's width, or `None` when not on a terminal (nothing is
 /// cut or left out). Columns are two spaces apart and left-aligned. `color`:
-/// bold headers and the cells' styles; off, the lines hold no escape byte.
+/// bold headers and the cells' colours; off, the lines hold no escape byte.
 /// Missing cells are empty, extra cells are ignored; control characters in
 /// the text become spaces so no value can move the cursor or break a line.
 pub fn render(
@@ -129,8 +126,7 @@ pub fn render(
     width: Option<usize>,
     color: bool,
 ) -> Vec<String> {
-    let header_style = Style::new().bold();
-    let texts: Vec<Vec<String>> = rows
+    let mut texts: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {
             (0..columns.len())
@@ -148,138 +144,127 @@ pub fn render(
                 .fold(c.header.width(), usize::max)
         })
         .collect();
-    let (shown, widths) = match width {
-        None => ((0..columns.len()).collect(), natural),
-        Some(w) => layout(columns, &natural, w),
+    let shown = match width {
+        None => vec![true; columns.len()],
+        Some(w) => choose(columns, &natural, w),
     };
-
-    let mut lines = Vec::with_capacity(rows.len() + 1);
-    let header: Vec<(&str, Style)> = columns.iter().map(|c| (c.header, header_style)).collect();
-    lines.push(line(columns, &header, &shown, &widths, color));
-    for (row, text) in rows.iter().zip(&texts) {
-        let cells: Vec<(&str, Style)> = text
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.as_str(), row.get(i).map_or_else(Style::new, |c| c.style)))
-            .collect();
-        lines.push(line(columns, &cells, &shown, &widths, color));
+    if let Some(w) = width {
+        cut_starts(columns, &natural, &shown, w, &mut texts);
     }
-    lines
+
+    let mut table = Table::new();
+    table
+        .load_style(NOTHING)
+        // The caller knows whether stdout is a terminal, and how wide.
+        .force_no_tty()
+        .set_truncation_indicator("…")
+        // A delimiter no cleaned text holds: a cut falls where the width ends ("The best
+        // f…"), not at the last space before it ("The best…"), so no column is wasted; a
+        // space the cut falls after stays before the `…`.
+        .set_delimiter('\0');
+    table.style_text_only();
+    if color {
+        table.enforce_styling();
+        // The user asked for colour (`--color always` wins over NO_COLOR); crossterm would
+        // otherwise read NO_COLOR itself and write an empty `ESC[m` for each colour.
+        crossterm::style::Colored::set_ansi_color_disabled(false);
+    }
+    if let Some(w) = width {
+        table
+            .set_content_arrangement(ContentArrangement::Dynamic)
+            .set_width(u16::try_from(w).unwrap_or(u16::MAX));
+    }
+    table.set_header(columns.iter().map(|c| {
+        let cell = comfy_table::Cell::new(c.header);
+        if color {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    }));
+    for (row, text) in rows.iter().zip(texts) {
+        let cells = text.into_iter().enumerate().map(|(i, t)| {
+            let paint = row.get(i).and_then(|c| c.color).filter(|_| !t.is_empty());
+            match paint {
+                Some(c) if color => comfy_table::Cell::new(t).fg(c),
+                _ => comfy_table::Cell::new(t),
+            }
+        });
+        let mut row = Row::from(cells);
+        row.max_height(1);
+        table.add_row(row);
+    }
+    let first = shown.iter().position(|&s| s);
+    for (i, column) in table.column_iter_mut().enumerate() {
+        // Two spaces before every shown column but the first: none at the line's ends.
+        let left = if Some(i) == first { 0 } else { GAP };
+        column.set_padding((left, 0));
+        // A `Cut` column is left free: it takes the width the others leave, which `choose`
+        // made at least `MIN_CUT`. (`LowerBoundary(MIN_CUT + padding)` does harm: comfy-table
+        // weighs it against the space left without padding, and at 80 columns it fixed the
+        // 11 columns NAME had to 10.)
+        if !shown[i] {
+            column.set_constraint(ColumnConstraint::Hidden);
+        } else if columns[i].fit != Fit::Cut {
+            // Never cut by comfy-table: a `Whole` column, or one already cut here.
+            column.set_constraint(ColumnConstraint::ContentWidth);
+        }
+    }
+    table
+        .lines()
+        .map(|l| l.trim_end_matches(' ').to_owned())
+        .collect()
 }
 
-/// Which columns to show (in table order) and how wide each column is.
-/// Columns that never drop come first; the others are added in order of
-/// preference (lowest `drop` first), each one only if the table still fits
-/// with cutting. So a narrow column can still show when a wider, more
-/// useful one could not.
-fn layout(columns: &[Column], natural: &[usize], width: usize) -> (Vec<usize>, Vec<usize>) {
-    let mut shown: Vec<usize> = (0..columns.len())
-        .filter(|&i| columns[i].drop == 0)
-        .collect();
+/// Which columns show. Columns that never drop come first; the others are
+/// added in order of preference (lowest `drop` first), each one only if the
+/// table still fits with cutting. So a narrow column can still show when a
+/// wider, more useful one could not. The columns that always show are printed
+/// even when they do not fit: the terminal wraps them, and nothing is lost.
+fn choose(columns: &[Column], natural: &[usize], width: usize) -> Vec<bool> {
+    let mut shown: Vec<bool> = columns.iter().map(|c| c.drop == 0).collect();
     let mut optional: Vec<usize> = (0..columns.len())
         .filter(|&i| columns[i].drop > 0)
         .collect();
     optional.sort_by_key(|&i| columns[i].drop);
     for i in optional {
-        let mut candidate = shown.clone();
-        candidate.push(i);
-        candidate.sort_unstable();
-        if cut_to_fit(columns, natural, &candidate, width).is_some() {
-            shown = candidate;
-        }
+        shown[i] = true;
+        let narrowest = total(&shown, |j| match columns[j].fit {
+            Fit::Whole => natural[j],
+            Fit::Cut | Fit::CutStart => natural[j].min(MIN_CUT),
+        });
+        shown[i] = narrowest <= width;
     }
-    // The columns that always show are printed even when they do not fit:
-    // the terminal wraps them, and nothing is lost.
-    let widths = cut_to_fit(columns, natural, &shown, width).unwrap_or_else(|| {
-        let mut widths = natural.to_vec();
-        for &i in &shown {
-            if columns[i].cut > 0 {
-                widths[i] = widths[i].min(MIN_CUT);
-            }
-        }
-        widths
-    });
-    (shown, widths)
+    shown
 }
 
-/// The column widths that make `shown` fit `width`, cutting the cuttable
-/// columns (highest `cut` first, each only as far as needed, to no less
-/// than `MIN_CUT`); `None` when it cannot fit.
-fn cut_to_fit(
+/// The width of the shown columns, each `width(i)` wide, with the gaps between them.
+fn total(shown: &[bool], width: impl Fn(usize) -> usize) -> usize {
+    let n = shown.iter().filter(|&&s| s).count();
+    (0..shown.len())
+        .filter(|&i| shown[i])
+        .map(width)
+        .sum::<usize>()
+        + usize::from(GAP) * n.saturating_sub(1)
+}
+
+/// Cuts the shown `CutStart` columns (the URL) first, each only as far as the
+/// table needs and to no less than `MIN_CUT`; comfy-table then cuts the rest.
+fn cut_starts(
     columns: &[Column],
     natural: &[usize],
-    shown: &[usize],
+    shown: &[bool],
     width: usize,
-) -> Option<Vec<usize>> {
-    let mut widths = natural.to_vec();
-    let total = |widths: &[usize]| -> usize {
-        shown.iter().map(|&i| widths[i]).sum::<usize>() + 2 * shown.len().saturating_sub(1)
-    };
-    let mut cuttable: Vec<usize> = shown
-        .iter()
-        .copied()
-        .filter(|&i| columns[i].cut > 0)
-        .collect();
-    cuttable.sort_by_key(|&i| std::cmp::Reverse(columns[i].cut));
-    for i in cuttable {
-        let over = total(&widths).saturating_sub(width);
-        if over == 0 {
-            break;
-        }
-        widths[i] -= over.min(widths[i].saturating_sub(MIN_CUT));
-    }
-    (total(&widths) <= width).then_some(widths)
-}
-
-/// One printed line: the shown cells padded to their widths, two spaces apart.
-fn line(
-    columns: &[Column],
-    cells: &[(&str, Style)],
-    shown: &[usize],
-    widths: &[usize],
-    color: bool,
-) -> String {
-    let mut out = String::new();
-    for (n, &i) in shown.iter().enumerate() {
-        let (text, style) = cells.get(i).copied().unwrap_or(("", Style::new()));
-        let text = if columns.get(i).is_some_and(|c| c.keep_end) {
-            cut_start(text, widths[i])
-        } else {
-            cut(text, widths[i])
-        };
-        if color && style != Style::new() && !text.is_empty() {
-            let _ = write!(out, "{}{text}{}", style.render(), style.render_reset());
-        } else {
-            out.push_str(&text);
-        }
-        if n + 1 < shown.len() {
-            let pad = widths[i].saturating_sub(text.width()) + 2;
-            out.extend(std::iter::repeat_n(' ', pad));
+    texts: &mut [Vec<String>],
+) {
+    let mut over = total(shown, |i| natural[i]).saturating_sub(width);
+    for i in (0..columns.len()).filter(|&i| shown[i] && columns[i].fit == Fit::CutStart) {
+        let cut = over.min(natural[i].saturating_sub(MIN_CUT));
+        over -= cut;
+        for row in texts.iter_mut() {
+            row[i] = cut_start(&row[i], natural[i] - cut);
         }
     }
-    out.truncate(out.trim_end_matches(' ').len());
-    out
-}
-
-/// `text` in at most `width` columns: whole, or cut with `…` at the end.
-fn cut(text: &str, width: usize) -> String {
-    if text.width() <= width {
-        return text.to_owned();
-    }
-    let mut out = String::new();
-    let mut used = 0;
-    for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
-            break;
-        }
-        out.push(c);
-        used += w;
-    }
-    // "The best forty…", not "The best forty …".
-    out.truncate(out.trim_end().len());
-    out.push('…');
-    out
 }
 
 /// `…` and the end of `text`, in `width` columns.
@@ -303,7 +288,6 @@ fn cut_start(text: &str, width: usize) -> String {
 fn clean(text: &str) -> String {
     crate::text::sanitize(text).into_owned()
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -402,8 +386,8 @@ mod tests {
 
     #[test]
     fn narrow_terminals_leave_out_columns_in_the_documented_order() {
-        // Kept in this order while they fit (EXPORT_FIT_HELP): CREATED, NAME,
-        // URL, PROJECT, FINISHED, FOLDER; a narrow column can still show
+        // Kept in this order while they fit (as `list --help` says): CREATED,
+        // NAME, URL, PROJECT, FINISHED, FOLDER; a narrow column can still show
         // where a wider, more useful one did not fit.
         let expected: [(usize, &[&str]); 9] = [
             (
@@ -444,13 +428,33 @@ mod tests {
             assert!(lines[1].starts_with("export_001  ready"), "{width}");
             assert!(lines[2].starts_with("export_002  processing"), "{width}");
         }
+        // comfy-table cuts where the width ends, a space before `…` included.
         assert_eq!(
             render(&EXPORT_COLUMNS, &rows(), Some(40), false),
             [
                 "ID          STATUS      NAME",
-                "export_001  ready       The best forty…",
+                "export_001  ready       The best forty …",
                 "export_002  processing  Intro",
             ]
+        );
+    }
+
+    #[test]
+    fn list_help_gives_the_order_columns_are_left_out_in() {
+        let mut optional: Vec<&Column> = EXPORT_COLUMNS.iter().filter(|c| c.drop > 0).collect();
+        optional.sort_by_key(|c| c.drop);
+        let order: Vec<&str> = optional.iter().map(|c| c.header).collect();
+        let help = <crate::cli::Cli as clap::CommandFactory>::command()
+            .find_subcommand("list")
+            .and_then(|c| c.get_after_help().map(ToString::to_string))
+            .unwrap_or_default();
+        let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            help.contains(&format!(
+                "in this order while they fit: {})",
+                order.join(", ")
+            )),
+            "{help}"
         );
     }
 
@@ -465,32 +469,33 @@ mod tests {
     fn colour_makes_headers_bold_and_styles_cells() {
         let rows = vec![vec![
             Cell::new("export_001"),
-            Cell::new("ready").fg(AnsiColor::Green),
+            Cell::new("ready").fg(Color::DarkGreen),
         ]];
         let lines = render(&EXPORT_COLUMNS[..2], &rows, Some(80), true);
         assert_eq!(
             lines[0],
             "\u{1b}[1mID\u{1b}[0m          \u{1b}[1mSTATUS\u{1b}[0m"
         );
-        assert_eq!(lines[1], "export_001  \u{1b}[32mready\u{1b}[0m");
+        // crossterm's codes: 256-colour index 2 (the terminal's green), default foreground.
+        assert_eq!(lines[1], "export_001  \u{1b}[38;5;2mready\u{1b}[39m");
         // Escape codes do not count toward the width.
         let cut = vec![vec![
             Cell::new("export_001"),
             Cell::new("x"),
-            Cell::new("long name here").fg(AnsiColor::Red),
+            Cell::new("long name here").fg(Color::DarkRed),
         ]];
         let lines = render(&EXPORT_COLUMNS[..3], &cut, Some(30), true);
         assert_eq!(
             lines[1],
-            "export_001  x       \u{1b}[31mlong name…\u{1b}[0m"
+            "export_001  x       \u{1b}[38;5;1mlong name…\u{1b}[39m"
         );
     }
 
     #[test]
     fn no_colour_means_no_escape_byte_at_all() {
         let mut rows = rows();
-        rows[0][1] = Cell::new("ready").fg(AnsiColor::Green);
-        rows[1][1] = Cell::new("error").fg(AnsiColor::Red);
+        rows[0][1] = Cell::new("ready").fg(Color::DarkGreen);
+        rows[1][1] = Cell::new("error").fg(Color::DarkRed);
         for width in [None, Some(80), Some(40)] {
             for l in render(&EXPORT_COLUMNS, &rows, width, false) {
                 assert!(!l.contains(ESC), "{l:?}");

@@ -5,21 +5,34 @@ use std::ffi::OsString;
 use std::fmt;
 use std::io::Write;
 
-/// Characters that could drive a terminal or hide text: controls (C0, DEL, C1),
-/// bidi overrides and isolates, zero-width characters, line/paragraph separators, BOM.
+/// Characters that could drive a terminal or hide text: controls (C0, DEL, C1), the
+/// soft hyphen, bidi overrides and isolates, zero-width and other invisible format
+/// characters, line/paragraph separators, BOM, interlinear annotations and tag characters
+/// (fd's sanitiser's list). The one list: `sanitize` turns them into spaces, the JSON
+/// printer (`json.rs`) into `\uXXXX` escapes.
 pub fn is_unsafe(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
     c.is_control()
         || matches!(c,
-            '\u{200B}'..='\u{200F}'
-            | '\u{2028}' | '\u{2029}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}')
+            '\u{AD}'
+            | '\u{180E}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{FEFF}'
+            | '\u{FFF9}'..='\u{FFFB}'
+            | '\u{E0000}'..='\u{E007F}')
 }
 
 /// Replaces unsafe characters (tabs, newlines, escape sequences, bidi controls)
 /// with spaces, so nothing the server sends can drive the terminal or break a TSV row.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
+    // Printable ASCII (most server text) is checked a byte at a time, without decoding.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return Cow::Borrowed(s);
+    }
     if s.chars().any(is_unsafe) {
         Cow::Owned(
             s.chars()
@@ -134,6 +147,50 @@ mod tests {
             "x y z    "
         );
         assert!(matches!(sanitize("plain é"), Cow::Borrowed(_)));
+        // The ASCII fast paths agree with the general rule.
+        for c in (0..0x80u8).map(char::from) {
+            assert_eq!(is_unsafe(c), c.is_control(), "{c:?}");
+            let want = if c.is_control() { ' ' } else { c };
+            assert_eq!(sanitize(&c.to_string()), want.to_string(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn invisible_format_characters_are_unsafe() {
+        // Added from fd's list: each range's ends, and the neighbours that stay.
+        for c in [
+            '\u{AD}',
+            '\u{180E}',
+            '\u{2060}',
+            '\u{2064}',
+            '\u{206A}',
+            '\u{206F}',
+            '\u{FFF9}',
+            '\u{FFFB}',
+            '\u{E0000}',
+            '\u{E0001}',
+            '\u{E0041}',
+            '\u{E007F}',
+        ] {
+            assert!(is_unsafe(c), "{c:?}");
+            assert_eq!(sanitize(&format!("a{c}b")), "a b", "{c:?}");
+        }
+        for c in [
+            '\u{AC}',
+            '\u{AE}',
+            '\u{180D}',
+            '\u{180F}',
+            '\u{205F}',
+            '\u{2070}',
+            '\u{FFF8}',
+            '\u{FFFC}',
+            '\u{DFFFF}',
+            '\u{E0080}',
+            'é',
+            '😀',
+        ] {
+            assert!(!is_unsafe(c), "{c:?}");
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `auth login|status|logout`: the key `auth login` stores for a profile, and a check of
 //! whichever key applies. Messages go to stderr; only `status` prints data on stdout.
 
-use std::io::{self, IsTerminal, Write};
+use std::io::{self, IsTerminal};
 use std::path::Path;
 
 use serde_json::json;
@@ -11,9 +11,9 @@ use crate::cli::{AuthAction, AuthArgs};
 use crate::config::{Flags, Key, Settings};
 use crate::credentials;
 use crate::exit::{Code, Fail, code_of, fail};
+use crate::output::{self, Plain, Shape};
 use crate::say;
 use crate::text::sanitize;
-use crate::values::Format;
 
 /// A project ID no export has: listing its exports costs the API one empty answer, and tells
 /// whether it accepts the key.
@@ -141,52 +141,45 @@ fn status(s: &Settings) -> anyhow::Result<()> {
         None => ("not checked", Some("no key")),
     };
     let source = key.as_ref().map(|k| k.source.as_str());
-    let mut out = Vec::new();
-    match ui.format {
-        Format::Json | Format::Ndjson => {
-            let value = json!({
-                "profile": s.profile_name,
-                "config_file": config.map(|p| p.display().to_string()),
-                "config_file_found": found,
-                "base_url": base_url.as_str(),
-                "key_source": source,
-                "api": api,
-                "detail": detail,
-            });
-            let text = if ui.format == Format::Json {
-                serde_json::to_string_pretty(&value)?
-            } else {
-                value.to_string()
-            };
-            writeln!(out, "{text}")?;
-        }
-        Format::Table | Format::Tsv => {
-            let config = match config {
-                Some(p) if found => p.display().to_string(),
-                Some(p) => format!("{} (not found)", p.display()),
-                None => "none".into(),
-            };
-            let api = match (&checked, detail) {
-                (Some(Check::Failed(_)), Some(why)) => format!("{api}: {why}"),
-                (_, Some(why)) => format!("{api} ({why})"),
-                (_, None) => api.to_string(),
-            };
-            let lines = [
-                ("profile", s.profile_name.as_str()),
-                ("config file", &config),
-                ("base URL", base_url.as_str()),
-                ("key source", source.unwrap_or("none")),
-                ("API", &api),
-            ];
-            for (label, value) in lines {
-                let label = format!("{label}:");
-                writeln!(out, "{label:<12} {}", sanitize(value))?;
-            }
-        }
-        // `-q`: the exit code says it all.
-        Format::Refs => {}
-    }
-    crate::output::emit(ui, out)?;
+    let value = json!({
+        "profile": s.profile_name,
+        "config_file": config.map(|p| p.display().to_string()),
+        "config_file_found": found,
+        "base_url": base_url.as_str(),
+        "key_source": source,
+        "api": api,
+        "detail": detail,
+    });
+    let config = match config {
+        Some(p) if found => p.display().to_string(),
+        Some(p) => format!("{} (not found)", p.display()),
+        None => "none".into(),
+    };
+    let api = match (&checked, detail) {
+        (Some(Check::Failed(_)), Some(why)) => format!("{api}: {why}"),
+        (_, Some(why)) => format!("{api} ({why})"),
+        (_, None) => api.to_string(),
+    };
+    let lines = [
+        ("profile", s.profile_name.as_str()),
+        ("config file", &config),
+        ("base URL", base_url.as_str()),
+        ("key source", source.unwrap_or("none")),
+        ("API", &api),
+    ]
+    .iter()
+    .map(|(label, value)| format!("{:<12} {}", format!("{label}:"), sanitize(value)))
+    .collect();
+    // `-q`: the exit code says it all.
+    output::print(
+        ui,
+        &mut Plain {
+            shape: Shape::Object,
+            json: vec![value.to_string()],
+            lines,
+            refs: Vec::new(),
+        },
+    )?;
     match checked {
         Some(Check::Accepted) => Ok(()),
         Some(Check::Refused(_)) => Err(fail(Code::Auth, "the API refused the key")),

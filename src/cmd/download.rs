@@ -1,6 +1,5 @@
 //! `download`: fetch the MP4s of ready exports, several at once, to files or stdout.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -10,8 +9,8 @@ use crate::config::Ctx;
 use crate::download::{Batch, Dest, Exists, Job, Saved, Target};
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::model::{ExportRef, State, parse_current};
+use crate::output::{self, Plain, Shape};
 use crate::progress::Progress;
-use crate::values::Format;
 
 pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let refs = super::refs(&a.refs, ExportRef::parse)?;
@@ -133,7 +132,6 @@ struct Written<'a> {
 
 /// The written paths in the order given; with `--json`/`--ndjson`, an object per file.
 fn print(ctx: &Ctx, refs: &[ExportRef], saved: &[Option<Saved>]) -> anyhow::Result<()> {
-    let mut out = Vec::new();
     let files: Vec<Written> = refs
         .iter()
         .zip(saved)
@@ -153,28 +151,24 @@ fn print(ctx: &Ctx, refs: &[ExportRef], saved: &[Option<Saved>]) -> anyhow::Resu
             Saved::Stdout(_) => None,
         })
         .collect();
-    match ctx.ui.format {
-        Format::Json if refs.len() == 1 => {
-            if let Some(one) = files.first() {
-                serde_json::to_writer_pretty(&mut out, one)?;
-                writeln!(out)?;
-            }
-        }
-        Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &files)?;
-            writeln!(out)?;
-        }
-        Format::Ndjson => {
-            for f in &files {
-                serde_json::to_writer(&mut out, f)?;
-                writeln!(out)?;
-            }
-        }
-        Format::Table | Format::Tsv | Format::Refs => {
-            for f in &files {
-                writeln!(out, "{}", f.path.display())?;
-            }
-        }
-    }
-    crate::output::emit(ctx.ui, out)
+    // One ref gives an object in JSON; stdout (`-o -`) prints no file.
+    let shape = if refs.len() == 1 {
+        Shape::Object
+    } else {
+        Shape::Array
+    };
+    let json = files
+        .iter()
+        .map(serde_json::to_string)
+        .collect::<Result<_, _>>()?;
+    let lines: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+    output::print(
+        ctx.ui,
+        &mut Plain {
+            shape,
+            json,
+            refs: lines.clone(),
+            lines,
+        },
+    )
 }

@@ -1,9 +1,8 @@
 //! `projects FOLDER_ID`: the shorts Klap made from one video, best first.
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::io::Write;
 
-use anstyle::AnsiColor;
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -12,10 +11,9 @@ use crate::config::Ctx;
 use crate::exit::{Code, Tally, fail};
 use crate::json;
 use crate::model::{MAX_EXPORTS, server_id, text};
-use crate::output;
-use crate::table::{self, Cell, PROJECT_COLUMNS};
-use crate::text::{sanitize, snippet};
-use crate::values::Format;
+use crate::output::{self, Rows, Text};
+use crate::table::{Cell, Color, PROJECT_COLUMNS};
+use crate::text::snippet;
 
 /// Read leniently, as exports are: an odd field in one project fails nothing.
 #[derive(Deserialize)]
@@ -78,7 +76,14 @@ pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
         projects.truncate(top);
     }
     let mut tally = Tally::default();
-    print(ctx, &a.folder, &projects, &mut tally)?;
+    output::print(
+        ctx.ui,
+        &mut ProjectRows {
+            folder: &a.folder,
+            projects: &projects,
+            tally: &mut tally,
+        },
+    )?;
     tally.finish()
 }
 
@@ -101,68 +106,76 @@ fn reference(folder: &str, p: &Project, tally: &mut Tally) -> Option<String> {
     }
 }
 
-fn print(ctx: &Ctx, folder: &str, projects: &[Project], tally: &mut Tally) -> anyhow::Result<()> {
-    let mut out = Vec::with_capacity(64 * 1024);
-    let text = |v: &Option<std::borrow::Cow<str>>| v.as_deref().unwrap_or("").to_string();
-    let score = |p: &Project| match p.fields.virality_score.map(RawValue::get) {
+/// The projects as `output` prints them.
+struct ProjectRows<'p, 'a> {
+    folder: &'p str,
+    projects: &'p [Project<'a>],
+    /// A project without a usable ID is an error where its ref is printed (tsv, `-q`).
+    tally: &'p mut Tally,
+}
+
+/// The score as the server wrote it; empty when missing or null.
+fn score(p: &Project) -> String {
+    match p.fields.virality_score.map(RawValue::get) {
         None | Some("null") => String::new(),
         Some(v) => v.to_string(),
-    };
-    match ctx.ui.format {
-        Format::Json => output::json_array(&mut out, projects.iter().map(|p| p.raw))?,
-        Format::Ndjson => {
-            for p in projects {
-                output::json_line(&mut out, p.raw)?;
-            }
-        }
-        Format::Refs => {
-            for p in projects {
-                if let Some(r) = reference(folder, p, tally) {
-                    writeln!(out, "{r}")?;
-                }
-            }
-        }
-        Format::Tsv => {
-            for p in projects {
-                let cols = [
-                    reference(folder, p, tally).unwrap_or_default(),
-                    text(&p.fields.name),
-                    score(p),
-                    text(&p.fields.created_at),
-                ];
-                let cols: Vec<String> = cols.iter().map(|c| sanitize(c).into_owned()).collect();
-                writeln!(out, "{}", cols.join("\t"))?;
-            }
-        }
-        Format::Table => {
-            let rows: Vec<Vec<Cell>> = projects
-                .iter()
-                .map(|p| {
-                    let s = score(p);
-                    let s = if s.is_empty() { "-".to_string() } else { s };
-                    let mut virality = Cell::new(s);
-                    if p.score.is_some() {
-                        virality = virality.fg(AnsiColor::Cyan);
-                    }
-                    vec![
-                        Cell::new(text(&p.fields.id)),
-                        Cell::new(text(&p.fields.name)),
-                        virality,
-                        Cell::new(text(&p.fields.created_at)),
-                    ]
-                })
-                .collect();
-            if !rows.is_empty() {
-                let width = if ctx.ui.stdout_tty {
-                    table::stdout_width()
-                } else {
-                    None
-                };
-                for line in table::render(&PROJECT_COLUMNS, &rows, width, ctx.ui.color) {
-                    writeln!(out, "{line}")?;
-                }
-            }
-        }
     }
-    output::emit(ctx.ui, out)
+}
+
+fn or_empty(v: Option<&str>) -> String {
+    v.unwrap_or_default().to_string()
+}
+
+impl Rows for ProjectRows<'_, '_> {
+    fn json(&self) -> Vec<Cow<'_, str>> {
+        self.projects.iter().map(|p| Cow::Borrowed(p.raw)).collect()
+    }
+
+    fn table(&mut self) -> Text {
+        let rows = self
+            .projects
+            .iter()
+            .map(|p| {
+                let s = score(p);
+                let s = if s.is_empty() { "-".to_string() } else { s };
+                let mut virality = Cell::new(s);
+                if p.score.is_some() {
+                    virality = virality.fg(Color::DarkCyan);
+                }
+                vec![
+                    Cell::new(or_empty(p.fields.id.as_deref())),
+                    Cell::new(or_empty(p.fields.name.as_deref())),
+                    virality,
+                    Cell::new(or_empty(p.fields.created_at.as_deref())),
+                ]
+            })
+            .collect();
+        Text::Table(&PROJECT_COLUMNS, rows)
+    }
+
+    fn tsv(&mut self) -> Text {
+        let rows = self
+            .projects
+            .iter()
+            .map(|p| {
+                vec![
+                    reference(self.folder, p, self.tally).unwrap_or_default(),
+                    or_empty(p.fields.name.as_deref()),
+                    score(p),
+                    or_empty(p.fields.created_at.as_deref()),
+                ]
+            })
+            .collect();
+        Text::Fields(rows)
+    }
+
+    fn refs(&mut self) -> Text {
+        let rows = self
+            .projects
+            .iter()
+            .filter_map(|p| reference(self.folder, p, self.tally))
+            .map(|r| vec![r])
+            .collect();
+        Text::Fields(rows)
+    }
 }

@@ -9,6 +9,7 @@ pub fn run(a: &SandboxArgs, verbose: bool) -> anyhow::Result<()> {
         ready_after: a.ready_after,
         seed: a.seed,
         log_requests: verbose,
+        ..Options::default()
     };
     sandbox::serve(a.listen, &opts).map(|_| ())
 }

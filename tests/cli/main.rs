@@ -13,6 +13,7 @@ mod profiles;
 mod sandbox;
 mod sandbox_http;
 mod script;
+mod surrogate;
 mod table;
 mod ux;
 mod wait;

@@ -11,6 +11,8 @@ pub const MP4: &[u8] = include_bytes!("../../src/sandbox/sample.mp4");
 pub struct Sandbox {
     child: Child,
     pub url: String,
+    /// The first line it printed: where it listens, as bound.
+    pub listening: String,
 }
 
 impl Sandbox {
@@ -18,7 +20,7 @@ impl Sandbox {
         Sandbox::start_on("127.0.0.1:0", extra)
     }
 
-    /// Listens on `listen`; the announced URL must be a loopback one all the same.
+    /// Listens on `listen`; the URL to use must be a loopback one all the same.
     pub fn start_on(listen: &str, extra: &[&str]) -> Sandbox {
         let mut child = crate::process()
             .args(["sandbox", "--listen", listen])
@@ -28,21 +30,25 @@ impl Sandbox {
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().unwrap().unwrap();
-        let url = first.rsplit(' ').next().unwrap().to_string();
+        let listening = lines.next().unwrap().unwrap();
+        let export = lines.next().unwrap().unwrap();
+        let url = export
+            .strip_prefix("export KLAP_BASE_URL=")
+            .unwrap_or_else(|| panic!("{listening}\n{export}"))
+            .to_string();
         assert!(
             url.starts_with("http://127.0.0.1:") && url.ends_with("/v2"),
-            "{first}"
-        );
-        assert_eq!(
-            lines.next().unwrap().unwrap(),
-            format!("export KLAP_BASE_URL={url}")
+            "{export}"
         );
         assert_eq!(
             lines.next().unwrap().unwrap(),
             "export KLAP_API_KEY=sandbox"
         );
-        Sandbox { child, url }
+        Sandbox {
+            child,
+            url,
+            listening,
+        }
     }
 
     /// Where `/files/` lives.

@@ -199,16 +199,16 @@ fn export_ids_differ_between_sandboxes() {
 
 #[test]
 fn seed_and_listen_are_checked_as_usage() {
-    let r = run(bin().args([
-        "sandbox",
-        "--listen",
-        "127.0.0.1:0",
-        "--seed",
-        "99999999999",
-    ]));
-    assert_eq!(r.code, 2, "{}", r.stderr);
-    assert_eq!(r.stdout, "", "nothing served");
-    assert!(r.stderr.contains("--seed"), "{}", r.stderr);
+    // At most 500,000: a larger list would not fit the client's body cap.
+    for seed in ["500001", "99999999999"] {
+        // A timeout: a sandbox that takes the value serves until killed.
+        let r = run(bin()
+            .args(["sandbox", "--listen", "127.0.0.1:0", "--seed", seed])
+            .timeout(Duration::from_secs(10)));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert_eq!(r.stdout, "", "nothing served");
+        r.stderr_has(&["--seed", "at most 500000"]);
+    }
 
     for bogus in ["bogus", "127.0.0.1", "localhost:http", "127.0.0.1:99999"] {
         let r = run(bin().args(["sandbox", "--listen", bogus]));
@@ -240,12 +240,38 @@ fn a_busy_port_is_an_error_with_a_hint() {
 }
 
 #[test]
-fn wildcard_and_localhost_listen_announce_a_loopback_url() {
-    for listen in ["0.0.0.0:0", "localhost:0"] {
-        // start_on checks the announced URL is http://127.0.0.1:PORT/v2.
+fn a_wildcard_listen_says_where_it_listens_and_warns() {
+    let sb = Sandbox::start_on("0.0.0.0:0", &[]);
+    let port = sb
+        .url
+        .trim_end_matches("/v2")
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        sb.listening,
+        format!("klap-export sandbox listening on http://0.0.0.0:{port}/v2")
+    );
+    // The URL to use here is loopback: the client sends its key over plain http only there.
+    let r = run(sb.cmd().args(["list", "--json"]));
+    assert_eq!((r.code, r.stdout.as_str()), (0, "[]\n"), "{}", r.stderr);
+    let err = sb.stop();
+    assert_eq!(
+        err.trim_end(),
+        format!(
+            "klap-export: warning: 0.0.0.0:{port} is not a loopback address: \
+             anyone who can reach it is served, with any key"
+        )
+    );
+
+    for listen in ["localhost:0", "127.0.0.1:0"] {
         let sb = Sandbox::start_on(listen, &[]);
-        let r = run(sb.cmd().args(["list", "--json"]));
-        assert_eq!((r.code, r.stdout.as_str()), (0, "[]\n"), "{}", r.stderr);
+        assert_eq!(
+            sb.listening,
+            format!("klap-export sandbox listening on {}", sb.url)
+        );
+        assert_eq!(sb.stop(), "", "{listen}: loopback, no warning");
     }
 }
 
@@ -305,4 +331,144 @@ fn many_connections_at_once_are_all_answered() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     assert_eq!(v["status"], json!("processing"));
+}
+
+fn post_json(url: &str, body: &Value) -> Response {
+    crate::http()
+        .post(url)
+        .header("Authorization", format!("Bearer {KEY}"))
+        .body(body.to_string())
+        .send()
+        .unwrap()
+}
+
+/// Polls `GET url` until `done` holds of its JSON (a deadline of 10 s).
+fn poll(url: &str, done: impl Fn(&Value) -> bool) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let v: Value = json_of(get(url));
+        if done(&v) {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "{url} stayed {v}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn tasks_make_folders_and_projects_the_cli_exports() {
+    let sb = Sandbox::start(&["--ready-after", "0.2s"]);
+    let created = post_json(
+        &format!("{}/tasks/video-to-shorts", sb.url),
+        &json!({"source_video_url": "https://example.com/talk.mp4", "max_clip_count": 3}),
+    );
+    assert_eq!(created.status(), 200);
+    let task: Value = json_of(created);
+    assert_eq!(
+        (&task["status"], &task["output_type"], &task["output_id"]),
+        (&json!("processing"), &json!("folder"), &Value::Null)
+    );
+    let id = task["id"].as_str().unwrap();
+    let ready = poll(&format!("{}/tasks/{id}", sb.url), |t| {
+        t["status"] == "ready"
+    });
+    let folder = ready["output_id"].as_str().unwrap();
+    // The real service's folder is empty for a while after its task is ready.
+    let listing = get(&format!("{}/projects/{folder}", sb.url));
+    assert_eq!(listing.text().unwrap(), "[]");
+    poll(&format!("{}/projects/{folder}", sb.url), |l| {
+        l != &json!([])
+    });
+
+    // The CLI ranks and exports them like any folder's.
+    let top = run(sb.cmd().args(["projects", folder, "-q", "--top", "2"]));
+    assert_eq!(top.code, 0, "{}", top.stderr);
+    let refs: Vec<&str> = top.stdout.lines().collect();
+    assert_eq!(refs.len(), 2, "{}", top.stdout);
+    assert!(
+        refs.iter()
+            .all(|r| r.starts_with(&format!("{folder}/{folder}_p")))
+    );
+    let r = run(sb.cmd().args(["create", refs[0], "-q"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with(&format!("{}/exp_", refs[0])),
+        "{}",
+        r.stdout
+    );
+
+    // Video to video: one project with no folder, exported on the direct routes.
+    let task: Value = json_of(post_json(
+        &format!("{}/tasks/video-to-video", sb.url),
+        &json!({"source_video_url": "https://example.com/talk.mp4", "language": "en"}),
+    ));
+    assert_eq!(task["output_type"], "project");
+    let id = task["id"].as_str().unwrap();
+    let ready = poll(&format!("{}/tasks/{id}", sb.url), |t| {
+        t["status"] == "ready"
+    });
+    let project = ready["output_id"].as_str().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(sb
+        .cmd()
+        .args(["create", project, "--download"])
+        .arg(dir.path())
+        .args(["--interval", "0.1", "-q"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let export = r.stdout.lines().next().unwrap().rsplit('/').next().unwrap();
+    assert_eq!(
+        std::fs::read(dir.path().join(format!("{export}.mp4"))).unwrap(),
+        MP4
+    );
+
+    // A fail URL ends in error; an unknown task and a bad body are refused.
+    let task: Value = json_of(post_json(
+        &format!("{}/tasks/video-to-shorts", sb.url),
+        &json!({"source_video_url": "https://example.com/fail.mp4"}),
+    ));
+    let failed = poll(
+        &format!("{}/tasks/{}", sb.url, task["id"].as_str().unwrap()),
+        |t| t["status"] != "processing",
+    );
+    assert_eq!(failed["status"], "error");
+    assert!(failed["error"].is_string(), "{failed}");
+    assert_eq!(get(&format!("{}/tasks/task_none", sb.url)).status(), 404);
+    let bad = post_json(
+        &format!("{}/tasks/video-to-shorts", sb.url),
+        &json!({"source_video_url": "not a url"}),
+    );
+    assert_eq!(bad.status(), 400);
+}
+
+#[test]
+fn idle_and_slow_clients_do_not_delay_others() {
+    let sb = Sandbox::start(&[]);
+    let host = sb.origin().trim_start_matches("http://").to_string();
+    // 64 connections that send nothing, and 32 that have sent one byte of their head
+    // (the next would come in 7 s): more than any fixed set of workers.
+    let mut idle: Vec<TcpStream> = (0..96)
+        .map(|_| TcpStream::connect(&host).unwrap())
+        .collect();
+    for s in &mut idle[64..] {
+        s.write_all(b"G").unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    let _ = crate::http();
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(8))
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let resp = client
+            .get(format!("{}/exports", sb.url))
+            .header("Authorization", "Bearer k")
+            .send()
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        assert_eq!(resp.text().unwrap(), "[]");
+        let took = started.elapsed();
+        assert!(took < Duration::from_secs(1), "{took:?}");
+    }
+    drop(idle);
 }
