@@ -7,7 +7,7 @@ use std::time::Duration;
 use std::ffi::OsString;
 
 use clap::parser::ValueSource;
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueHint};
 
 use crate::model::{ExportRef, ProjectRef, State};
 use crate::values::{
@@ -206,11 +206,11 @@ fn wait_options_need_wait(cli: &Cli, matches: &clap::ArgMatches) -> Option<Strin
 )]
 pub struct Global {
     /// API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(value_hint = ValueHint::Other, long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
 
     /// File holding the API key ('-' reads it from stdin) [env: KLAP_API_KEY_FILE]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(value_hint = ValueHint::FilePath, long, global = true, value_name = "PATH")]
     pub api_key_file: Option<PathBuf>,
 
     /// Output format [env: KLAP_FORMAT] [default: table]
@@ -238,12 +238,12 @@ pub struct Global {
     pub verbose: bool,
 
     /// Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]
-    #[arg(long, global = true, value_name = "DURATION", allow_hyphen_values = true,
+    #[arg(value_hint = ValueHint::Other, long, global = true, value_name = "DURATION", allow_hyphen_values = true,
           value_parser = parse_positive_duration)]
     pub http_timeout: Option<Duration>,
 
     /// Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]
-    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true,
+    #[arg(value_hint = ValueHint::Other, long, global = true, value_name = "N", allow_negative_numbers = true,
           value_parser = parse_count::<u32>)]
     pub retries: Option<u32>,
 
@@ -252,11 +252,11 @@ pub struct Global {
     pub sandbox: bool,
 
     /// Profile of the config file to use [env: KLAP_PROFILE] [default: default]
-    #[arg(long, global = true, value_name = "NAME", value_parser = crate::model::parse_id)]
+    #[arg(value_hint = ValueHint::Other, long, global = true, value_name = "NAME", value_parser = crate::model::parse_id)]
     pub profile: Option<String>,
 
     /// Filter the JSON output with a jq expression (jaq): a result a line, strings raw
-    #[arg(long, global = true, value_name = "EXPR")]
+    #[arg(value_hint = ValueHint::Other, long, global = true, value_name = "EXPR")]
     pub jq: Option<String>,
 }
 
@@ -435,13 +435,13 @@ const EXPORT_REF_HELP: &str =
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    #[arg(required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
+    #[arg(value_hint = ValueHint::Other, required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
     pub refs: Vec<RefArg<ExportRef>>,
 }
 
 #[derive(Debug, Args)]
 pub struct WaitCmdArgs {
-    #[arg(required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
+    #[arg(value_hint = ValueHint::Other, required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
     pub refs: Vec<RefArg<ExportRef>>,
     #[command(flatten)]
     pub wait: WaitArgs,
@@ -449,11 +449,11 @@ pub struct WaitCmdArgs {
 
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
-    #[arg(required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
+    #[arg(value_hint = ValueHint::Other, required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
     pub refs: Vec<RefArg<ExportRef>>,
     /// File or directory to write ('-' for stdout; an existing directory for several refs)
     /// [default: ./EXPORT_ID.mp4]
-    #[arg(short, long, value_name = "PATH")]
+    #[arg(value_hint = ValueHint::FilePath, short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub files: FileArgs,
@@ -469,28 +469,28 @@ pub struct FileArgs {
     #[arg(long)]
     pub skip_existing: bool,
     /// Downloads at once, 1-16 [default: 4]
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_jobs)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_jobs)]
     pub jobs: Option<usize>,
 }
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// PROJECT_ID or FOLDER_ID/PROJECT_ID; '-' reads them from stdin
-    #[arg(required = true, value_name = "PROJECT_REF", value_parser = project_ref_arg)]
+    #[arg(value_hint = ValueHint::Other, required = true, value_name = "PROJECT_REF", value_parser = project_ref_arg)]
     pub projects: Vec<RefArg<ProjectRef>>,
     /// Absolute http(s) URL of a watermark image
-    #[arg(long, value_name = "URL", value_parser = parse_watermark_url)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "URL", value_parser = parse_watermark_url)]
     pub watermark: Option<String>,
     /// Watermark horizontal position, 0..1
-    #[arg(long, value_name = "X", requires = "watermark", allow_negative_numbers = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "X", requires = "watermark", allow_negative_numbers = true,
           value_parser = parse_unit)]
     pub watermark_x: Option<f64>,
     /// Watermark vertical position, 0..1
-    #[arg(long, value_name = "Y", requires = "watermark", allow_negative_numbers = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "Y", requires = "watermark", allow_negative_numbers = true,
           value_parser = parse_unit)]
     pub watermark_y: Option<f64>,
     /// Watermark scale, > 0
-    #[arg(long, value_name = "S", requires = "watermark", allow_negative_numbers = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "S", requires = "watermark", allow_negative_numbers = true,
           value_parser = parse_scale)]
     pub watermark_scale: Option<f64>,
     /// Take the project's newest export that has not failed instead of creating one
@@ -507,18 +507,18 @@ pub struct CreateArgs {
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// Time between polls, at least 100ms
-    #[arg(long, value_name = "DURATION", default_value = "5s", allow_hyphen_values = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", default_value = "5s", allow_hyphen_values = true,
           value_parser = parse_interval)]
     pub interval: Duration,
     /// Give up waiting after this long, 0 for no deadline (each request: --http-timeout)
-    #[arg(long, value_name = "DURATION", default_value = "30m", allow_hyphen_values = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", default_value = "30m", allow_hyphen_values = true,
           value_parser = parse_duration)]
     pub timeout: Duration,
     /// Stop at the first failed export (exit 5); the others go on on the server
     #[arg(long)]
     pub fail_fast: bool,
     /// Download each export as soon as it is ready, to PATH (a directory when there are several)
-    #[arg(long, value_name = "PATH")]
+    #[arg(value_hint = ValueHint::DirPath, long, value_name = "PATH")]
     pub download: Option<PathBuf>,
     #[command(flatten)]
     pub files: FileArgs,
@@ -527,29 +527,29 @@ pub struct WaitArgs {
 #[derive(Debug, Args)]
 pub struct ProjectsArgs {
     /// The folder (the output of a video-to-shorts task)
-    #[arg(value_name = "FOLDER_ID", value_parser = crate::model::parse_id)]
+    #[arg(value_hint = ValueHint::Other, value_name = "FOLDER_ID", value_parser = crate::model::parse_id)]
     pub folder: String,
     /// Keep the N best
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
     pub top: Option<usize>,
     /// Keep projects whose virality_score is at least X
-    #[arg(long, value_name = "X", allow_negative_numbers = true, value_parser = parse_number)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "X", allow_negative_numbers = true, value_parser = parse_number)]
     pub min_virality: Option<f64>,
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only exports of this folder
-    #[arg(long, value_name = "ID", value_parser = crate::model::parse_id)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "ID", value_parser = crate::model::parse_id)]
     pub folder: Option<String>,
     /// Only exports of this project
-    #[arg(long, value_name = "ID", value_parser = crate::model::parse_id)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "ID", value_parser = crate::model::parse_id)]
     pub project: Option<String>,
     /// Only exports in this state (repeatable): processing, ready, error, or the other spellings
     #[arg(long, value_name = "STATE", ignore_case = true, value_parser = states())]
     pub status: Vec<State>,
     /// Keep the first N exports (newest first)
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
     pub limit: Option<usize>,
 }
 
@@ -558,14 +558,14 @@ pub struct ListArgs {
 #[command(after_help = crate::sandbox::HELP)]
 pub struct SandboxArgs {
     /// Address to listen on (port 0 picks a free one)
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787", value_parser = parse_listen)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "ADDR", default_value = "127.0.0.1:8787", value_parser = parse_listen)]
     pub listen: SocketAddr,
     /// Time an export stays processing
-    #[arg(long, value_name = "DURATION", default_value = "5s", allow_hyphen_values = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", default_value = "5s", allow_hyphen_values = true,
           value_parser = parse_duration)]
     pub ready_after: Duration,
     /// Pre-create N exports in mixed states
-    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", default_value_t = 0, allow_negative_numbers = true,
           value_parser = parse_seed)]
     pub seed: usize,
 }
