@@ -33,8 +33,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
             cand create 'Start exports of projects (then wait and download with --wait / --download)'
@@ -78,8 +78,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;status'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -97,8 +97,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;list'= {
             cand --folder 'Only exports of this folder'
@@ -120,8 +120,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;wait'= {
             cand --interval 'Time between polls, at least 100ms'
@@ -146,8 +146,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;download'= {
             cand -o 'File or directory to write (''-'' for stdout; an existing directory for several refs) [default: ./EXPORT_ID.mp4]'
@@ -170,8 +170,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;projects'= {
             cand --top 'Keep the N best'
@@ -191,8 +191,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;sandbox'= {
             cand --listen 'Address to listen on (port 0 picks a free one)'
@@ -213,8 +213,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;completions'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -232,8 +232,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;manpage'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -251,8 +251,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;auth'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -270,8 +270,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
             cand login 'Check and store the profile''s API key (read from stdin when piped, else prompted for)'
             cand status 'Show the profile, base URL, where the key comes from and whether the API accepts it'
             cand logout 'Remove the profile''s stored key'
@@ -294,8 +294,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;auth;status'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -313,8 +313,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;auth;logout'= {
             cand --base-url 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]'
@@ -332,8 +332,8 @@ set edit:completion:arg-completer[klap-export] = {|@words|
             cand -v 'Log each HTTP request to stderr: method, URL, status, time'
             cand --verbose 'Log each HTTP request to stderr: method, URL, status, time'
             cand --sandbox 'Run this one command against an in-process sandbox'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'klap-export;auth;help'= {
             cand login 'Check and store the profile''s API key (read from stdin when piped, else prompted for)'

@@ -46,7 +46,7 @@ complete -c klap-export -n "__fish_klap_export_needs_command" -s q -l quiet -d '
 complete -c klap-export -n "__fish_klap_export_needs_command" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_needs_command" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_needs_command" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_needs_command" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_needs_command" -s V -l version -d 'Print version'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "create" -d 'Start exports of projects (then wait and download with --wait / --download)'
 complete -c klap-export -n "__fish_klap_export_needs_command" -f -a "status" -d 'Show the current state of exports'
@@ -90,7 +90,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s q -l 
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand create" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
@@ -109,7 +109,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s q -l 
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand status" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l folder -d 'Only exports of this folder' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l project -d 'Only exports of this project' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l status -d 'Only exports in this state (repeatable): processing, ready, error, or the other spellings' -r -f -a "processing\t''
@@ -134,7 +134,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s q -l qu
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand list" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l interval -d 'Time between polls, at least 100ms' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l timeout -d 'Give up waiting after this long, 0 for no deadline (each request: --http-timeout)' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l download -d 'Download each export as soon as it is ready, to PATH (a directory when there are several)' -r -f -a "(__fish_complete_directories)"
@@ -160,7 +160,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s q -l qu
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand wait" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s o -l output -d 'File or directory to write (\'-\' for stdout; an existing directory for several refs) [default: ./EXPORT_ID.mp4]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l jobs -d 'Downloads at once, 1-16 [default: 4]' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r -f
@@ -183,7 +183,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s q -
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand download" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand download" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l top -d 'Keep the N best' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l min-virality -d 'Keep projects whose virality_score is at least X' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r -f
@@ -204,7 +204,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -s q -
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand projects" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l listen -d 'Address to listen on (port 0 picks a free one)' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l ready-after -d 'Time an export stays processing' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l seed -d 'Pre-create N exports in mixed states' -r -f
@@ -226,7 +226,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s q -l
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand sandbox" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
@@ -245,7 +245,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s 
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
@@ -264,7 +264,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -s q -l
 complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand manpage" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
@@ -283,7 +283,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "login" -d 'Check and store the profile\'s API key (read from stdin when piped, else prompted for)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "status" -d 'Show the profile, base URL, where the key comes from and whether the API accepts it'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and not __fish_seen_subcommand_from login status logout help" -f -a "logout" -d 'Remove the profile\'s stored key'
@@ -307,7 +307,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
@@ -326,7 +326,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from status" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l base-url -d 'API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]' -r -f
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l api-key-file -d 'File holding the API key (\'-\' reads it from stdin) [env: KLAP_API_KEY_FILE]' -r -F
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l format -d 'Output format [env: KLAP_FORMAT] [default: table]' -r -f -a "table\t''
@@ -345,7 +345,7 @@ complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l no-progress -d 'No spinner, no progress lines'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -s v -l verbose -d 'Log each HTTP request to stderr: method, URL, status, time'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -l sandbox -d 'Run this one command against an in-process sandbox'
-complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help'
+complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from logout" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "login" -d 'Check and store the profile\'s API key (read from stdin when piped, else prompted for)'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show the profile, base URL, where the key comes from and whether the API accepts it'
 complete -c klap-export -n "__fish_klap_export_using_subcommand auth; and __fish_seen_subcommand_from help" -f -a "logout" -d 'Remove the profile\'s stored key'

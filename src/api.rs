@@ -6,16 +6,17 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Read};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
 use reqwest::Url;
-use reqwest::blocking::{Client, RequestBuilder, Response};
-use reqwest::header::{AUTHORIZATION, HeaderValue, RETRY_AFTER};
+use reqwest::blocking::{Client, ClientBuilder, RequestBuilder, Response};
+use reqwest::header::{ACCEPT_ENCODING, AUTHORIZATION, HeaderValue, LOCATION, RETRY_AFTER};
 
 use crate::exit::{Code, Fail, fail};
-use crate::model::{CreateBody, ExportRef, ProjectRef, parse_list};
+use crate::model::{CreateBody, ExportRef, ProjectRef, parse_list, pick};
 use crate::say;
 use crate::text::snippet;
 
@@ -94,11 +95,11 @@ impl AttemptError {
 }
 
 pub struct Api {
-    /// For loopback hosts: never through a proxy (see `client`). Built on first use,
-    /// as building a client costs tens of milliseconds and most runs need only one.
-    direct: OnceLock<Client>,
-    /// For every other host: honours the proxy variables (`HTTPS_PROXY`, `NO_PROXY`, ...).
-    proxied: OnceLock<Client>,
+    /// The clients, built on first use, as building one costs tens of milliseconds and
+    /// most runs need only one (see `client`): for loopback hosts, never through a proxy;
+    /// for every other host, through the proxy variables (`HTTPS_PROXY`, `NO_PROXY`, ...);
+    /// each following redirects or not (a create).
+    clients: [OnceLock<Client>; 4],
     base: Url,
     /// `Bearer <key>`, marked sensitive so no `Debug` of a request shows it.
     auth: HeaderValue,
@@ -119,8 +120,7 @@ impl Api {
             })?;
         auth.set_sensitive(true);
         Ok(Api {
-            direct: OnceLock::new(),
-            proxied: OnceLock::new(),
+            clients: Default::default(),
             base: o.base_url,
             auth,
             verbose: o.verbose,
@@ -134,23 +134,21 @@ impl Api {
     /// is allowed only there, so a proxy would see the key in clear text (and a proxy on
     /// another host cannot reach our loopback anyway). Any other host may use the proxy:
     /// the base URL is then https, which goes through a CONNECT tunnel, TLS end to end,
-    /// and the proxy never sees the request's headers.
-    fn client(&self, url: &Url) -> Result<&Client, AttemptError> {
+    /// and the proxy never sees the request's headers. Without `follow`, a redirect is
+    /// the answer: a POST is never sent twice.
+    fn client(&self, url: &Url, follow: bool) -> Result<&Client, AttemptError> {
         let direct = is_loopback(url);
-        let cell = if direct { &self.direct } else { &self.proxied };
+        let cell = &self.clients[usize::from(direct) * 2 + usize::from(follow)];
         if let Some(client) = cell.get() {
             return Ok(client);
         }
-        // reqwest comes without a TLS crypto provider (see Cargo.toml): ring is ours. This
-        // fails only when a provider is installed already, which is as good.
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let builder = Client::builder()
-            .user_agent(concat!("klap-export/", env!("CARGO_PKG_VERSION")))
-            .connect_timeout(self.timeout)
-            .timeout(self.timeout)
-            // A redirect target has no business knowing which API URL sent us.
-            .referer(false);
+        let builder = client_builder(self.timeout);
         let builder = if direct { builder.no_proxy() } else { builder };
+        let builder = if follow {
+            builder
+        } else {
+            builder.redirect(reqwest::redirect::Policy::none())
+        };
         let client = builder
             .build()
             .map_err(|e| AttemptError::fatal(fail(Code::Error, format!("{e:#}"))))?;
@@ -201,7 +199,7 @@ impl Api {
         let url = self.project_url(project);
         let body = serde_json::to_string(body).map_err(|e| AttemptError::fatal(e.into()))?;
         let req = self
-            .client(&url)?
+            .client(&url, false)?
             .post(url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body);
@@ -240,9 +238,13 @@ impl Api {
                 let body = self.get(&self.list_url(None, None))?;
                 *list = Some(index(&body)?);
             }
-            return list
+            let listed: Vec<&str> = list
                 .as_ref()
-                .and_then(|by_id| by_id.get(&r.export).cloned())
+                .and_then(|by_id| by_id.get(&r.export))
+                .map(|all| all.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            return pick(&listed, r)?
+                .map(str::to_string)
                 .ok_or_else(|| not_in_list(&r.export));
         };
         self.get(&self.export_url(project, &r.export))
@@ -272,28 +274,45 @@ impl Api {
         });
         if limit.is_zero() {
             return Err(AttemptError {
-                error: fail(Code::Error, format!("GET {url}: {}", self.timed_out(limit))),
+                error: fail(
+                    Code::Error,
+                    format!("GET {}: {}", shown(url), self.timed_out(limit)),
+                ),
                 transient: true,
                 retry_after: None,
                 ambiguous: false,
             });
         }
-        let req = self.client(url)?.get(url.clone()).timeout(limit);
+        let req = self.client(url, true)?.get(url.clone()).timeout(limit);
         self.attempt("GET", url, req, limit)
     }
 
     /// GET a file (the export's `src_url`): no API key, and no whole-body deadline.
-    /// With `from > 0`, asks for the rest of the file (`Range: bytes=FROM-`). Refused when
-    /// it announces more than `MAX_FILE` bytes.
-    pub fn download(&self, url: &Url, from: u64) -> Result<Response, AttemptError> {
+    /// With `from > 0`, asks for the rest of the file (`Range: bytes=FROM-`), of the same
+    /// version only when `if_range` is given (the first response's validator). The bytes
+    /// as stored (`Accept-Encoding: identity`): a compressed stream is not the MP4. Refused
+    /// when it announces more than `MAX_FILE` bytes. A `416` is the caller's to read.
+    pub fn download(
+        &self,
+        url: &Url,
+        from: u64,
+        if_range: Option<&HeaderValue>,
+    ) -> Result<Response, AttemptError> {
         // Whatever the file host answers, it is a download failure (exit 1), not about our key.
         let as_download = |mut e: AttemptError| {
             e.error = fail(Code::Error, format!("{:#}", e.error));
             e
         };
-        let mut req = self.client(url).map_err(as_download)?.get(url.clone());
+        let mut req = self
+            .client(url, true)
+            .map_err(as_download)?
+            .get(url.clone())
+            .header(ACCEPT_ENCODING, "identity");
         if from > 0 {
             req = req.header(reqwest::header::RANGE, format!("bytes={from}-"));
+            if let Some(validator) = if_range {
+                req = req.header(reqwest::header::IF_RANGE, validator.clone());
+            }
         }
         let resp = self
             .send("GET", url, req, false, self.timeout)
@@ -302,7 +321,8 @@ impl Api {
             return Err(AttemptError::fatal(fail(
                 Code::Error,
                 format!(
-                    "GET {url}: the file is larger than the {} GiB limit",
+                    "GET {}: the file is larger than the {} GiB limit",
+                    shown(url),
                     MAX_FILE >> 30
                 ),
             )));
@@ -323,8 +343,9 @@ impl Api {
         } else {
             req
         };
+        let url_text = shown(url);
         if self.verbose {
-            say!("> {method} {url}");
+            say!("> {method} {url_text}");
             if with_key {
                 say!("> Authorization: Bearer ***");
             }
@@ -334,51 +355,68 @@ impl Api {
         let elapsed = start.elapsed();
         let resp = resp.map_err(|e| {
             if self.verbose {
-                say!("< {method} {url} failed after {} ms", elapsed.as_millis());
+                say!(
+                    "< {method} {url_text} failed after {} ms",
+                    elapsed.as_millis()
+                );
             }
             self.network_error(method, url, &e, limit)
         })?;
         if self.verbose {
-            let hop = if resp.url() == url {
-                String::new()
+            let hop = if redirected(url, resp.url()) {
+                format!(" (redirected to {})", shown(resp.url()))
             } else {
-                format!(" (redirected to {})", resp.url())
+                String::new()
             };
             say!(
-                "< {} {method} {url}{hop} ({} ms)",
+                "< {} {method} {url_text}{hop} ({} ms)",
                 resp.status().as_u16(),
                 elapsed.as_millis()
             );
         }
-        // A redirect turns a POST into a GET: the answer is not the create's, and the
+        let status = resp.status();
+        // A create is never sent twice, so its redirect is not followed (a 307 or 308
+        // would send the POST again, a 302 turn it into a GET): it is the answer, and the
         // server may have created anyway.
-        if method == "POST" && resp.url() != url {
+        if method == "POST" && status.is_redirection() {
+            let to = resp.headers().get(LOCATION).map_or_else(
+                || "no Location".to_string(),
+                |v| {
+                    let text = String::from_utf8_lossy(v.as_bytes());
+                    url.join(&text)
+                        .map_or_else(|_| snippet(&text), |to| shown(&to))
+                },
+            );
             return Err(AttemptError {
                 error: fail(
                     Code::Error,
-                    format!("{method} {url}: redirected to {}", resp.url()),
+                    format!(
+                        "{method} {url_text}: HTTP {}: redirected to {to}, not followed (a create is never sent again)",
+                        status.as_u16()
+                    ),
                 ),
                 transient: false,
                 retry_after: None,
                 ambiguous: true,
             });
         }
-        let status = resp.status();
-        if status.is_success() {
+        // A file request (the one without the key) may be told its range is past the end:
+        // that can mean the file is complete, which only the download engine can tell.
+        if status.is_success() || (!with_key && status == StatusCode::RANGE_NOT_SATISFIABLE) {
             return Ok(resp);
         }
         let retry_after = resp
             .headers()
             .get(RETRY_AFTER)
             .and_then(|v| parse_retry_after(v.to_str().ok()?));
-        let body = self.read_body(resp, start, limit).unwrap_or_default();
+        let body = error_body(resp);
         let code = match status {
             StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => Code::Auth,
             StatusCode::NOT_FOUND => Code::NotFound,
             _ => Code::Error,
         };
         let message = format!(
-            "{method} {url}: HTTP {}: {}",
+            "{method} {url_text}: HTTP {}: {}",
             status.as_u16(),
             error_message(&body)
         );
@@ -412,14 +450,14 @@ impl Api {
             .map_err(|e| AttemptError {
                 // Asking again would read the same too-large body again.
                 transient: !e.is::<TooLarge>(),
-                error: e.context(format!("{method} {url}")),
+                error: e.context(format!("{method} {}", shown(url))),
                 retry_after: None,
                 ambiguous: true,
             })?;
         String::from_utf8(body).map_err(|_| {
             AttemptError::fatal(fail(
                 Code::Error,
-                format!("{method} {url}: the response is not UTF-8 text"),
+                format!("{method} {}: the response is not UTF-8 text", shown(url)),
             ))
         })
     }
@@ -495,16 +533,81 @@ impl Api {
         } else {
             format!("the connection failed: {}", innermost(e))
         };
-        // Trying again cannot make a certificate trusted.
-        let untrusted = what.starts_with("TLS certificate not trusted");
+        // A connection that failed through a proxy is the proxy's failure: say which, and
+        // where it was set, or the user hunts for a fault at the API host.
+        let what = match proxy_for(url).filter(|_| e.is_connect()) {
+            Some((proxy, var)) => format!("through the proxy {proxy} (from {var}): {what}"),
+            None => what,
+        };
+        // Trying again cannot make a certificate trusted, nor a plain port speak TLS.
+        let untrusted =
+            what.contains("TLS certificate not trusted") || what.contains("does not speak TLS");
         AttemptError {
-            error: fail(Code::Error, format!("{method} {}: {what}", url.as_str())),
+            error: fail(Code::Error, format!("{method} {}: {what}", shown(url))),
             transient: !untrusted,
             retry_after: None,
             // A failed connect sent nothing; anything later may have reached the server.
             ambiguous: !e.is_connect(),
         }
     }
+}
+
+/// A URL as `-v` and errors show it: userinfo (a password, a token) as `***@`.
+pub fn shown(url: &Url) -> String {
+    if url.username().is_empty() && url.password().is_none() {
+        return url.to_string();
+    }
+    let mut bare = url.clone();
+    let _ = bare.set_password(None);
+    let _ = bare.set_username("***");
+    bare.to_string()
+}
+
+/// Most bytes of an error body read: the message shows its first 200 characters, and a
+/// huge (or endless) error page must neither be read whole nor hide what it says.
+const MAX_ERROR_BODY: u64 = 64 * 1024;
+
+/// The start of an error body, up to `MAX_ERROR_BODY`; what came before a read error
+/// (the request's timeout bounds the wait).
+fn error_body(resp: Response) -> Vec<u8> {
+    let mut body = Vec::new();
+    let _ = resp.take(MAX_ERROR_BODY).read_to_end(&mut body);
+    body
+}
+
+/// Whether an answer came from another URL than the one asked: a redirect. Userinfo
+/// (sent as a header) and the fragment (never sent) are not where it came from.
+fn redirected(asked: &Url, answered: &Url) -> bool {
+    let bare = |u: &Url| {
+        let mut u = u.clone();
+        let _ = u.set_username("");
+        let _ = u.set_password(None);
+        u.set_fragment(None);
+        u
+    };
+    bare(asked) != bare(answered)
+}
+
+/// The settings every client shares. `localhost` (and `localhost.`) is answered here,
+/// never by `/etc/hosts` or DNS (RFC 6761, as curl does): plain http with the key is
+/// allowed to it, so a resolver must not be able to send it elsewhere.
+fn client_builder(timeout: Duration) -> ClientBuilder {
+    // reqwest comes without a TLS crypto provider (see Cargo.toml): ring is ours. This
+    // fails only when a provider is installed already, which is as good.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    // Port 0: the URL's port (or the scheme's) is used.
+    let loopback = [
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+        SocketAddr::from((Ipv6Addr::LOCALHOST, 0)),
+    ];
+    Client::builder()
+        .user_agent(concat!("klap-export/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(timeout)
+        .timeout(timeout)
+        // A redirect target has no business knowing which API URL sent us.
+        .referer(false)
+        .resolve_to_addrs("localhost", &loopback)
+        .resolve_to_addrs("localhost.", &loopback)
 }
 
 /// An error and its causes, looking inside `io::Error`s too (their `source` skips
@@ -544,9 +647,20 @@ fn connect_cause(e: &reqwest::Error, url: &Url) -> String {
     if io_kind(std::io::ErrorKind::ConnectionRefused) {
         return "cannot connect: connection refused".into();
     }
+    // A proxy that answers CONNECT with anything but 2xx (403, 407, 502, ...).
+    if texts.iter().any(|t| t.starts_with("tunnel error")) {
+        return format!(
+            "it refused to open a tunnel (CONNECT) to {}:{}",
+            url.host_str().unwrap_or_default(),
+            url.port_or_known_default().unwrap_or(443)
+        );
+    }
     // hyper-util's connector names its resolver failure "dns error".
     if texts.iter().any(|t| t == "dns error") {
         return format!("cannot resolve host {}", url.host_str().unwrap_or_default());
+    }
+    if let Some(tls) = all.iter().find_map(|c| c.downcast_ref::<rustls::Error>()) {
+        return tls_words(tls, url);
     }
     if let Some(why) = texts
         .iter()
@@ -561,6 +675,87 @@ fn connect_cause(e: &reqwest::Error, url: &Url) -> String {
     format!("cannot connect: {}", innermost(e))
 }
 
+/// A TLS failure in words: rustls names them as Rust values (`UnknownIssuer`,
+/// `Other(OtherError(CaUsedAsEndEntity))`, `InvalidContentType`).
+fn tls_words(e: &rustls::Error, url: &Url) -> String {
+    use rustls::CertificateError as C;
+    let cert = match e {
+        rustls::Error::InvalidCertificate(c) => c,
+        // A plain http server answers the TLS hello with text that is no TLS record.
+        rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
+            return format!(
+                "TLS handshake failed: the server does not speak TLS on port {}: is it an http:// address?",
+                url.port_or_known_default().unwrap_or(443)
+            );
+        }
+        other => return format!("TLS handshake failed: {other}"),
+    };
+    let host = url.host_str().unwrap_or_default();
+    let why = match cert {
+        C::UnknownIssuer => {
+            "it is not issued by an authority this system trusts (self-signed, or a private CA)"
+                .to_string()
+        }
+        C::Expired | C::ExpiredContext { .. } => "it has expired".into(),
+        C::NotValidYet | C::NotValidYetContext { .. } => {
+            "it is not valid yet (is the clock right?)".into()
+        }
+        C::NotValidForName | C::NotValidForNameContext { .. } => {
+            format!("it is not issued for {host}")
+        }
+        C::Revoked => "it has been revoked".into(),
+        C::BadSignature => "its signature is invalid".into(),
+        other => cert_words(&format!("{other:?}")),
+    };
+    format!("TLS certificate not trusted: {why}")
+}
+
+/// The words of a certificate verdict rustls knows only by a Rust name.
+fn cert_words(debug: &str) -> String {
+    if debug.contains("CaUsedAsEndEntity") {
+        return "the server presents a CA certificate as its own (it needs one issued by that CA)"
+            .into();
+    }
+    // `Other(OtherError(SomeName))` → "some name".
+    let name = debug
+        .rsplit('(')
+        .next()
+        .unwrap_or(debug)
+        .trim_end_matches(')');
+    let mut words = String::new();
+    for c in name.chars().filter(char::is_ascii_alphanumeric) {
+        if c.is_ascii_uppercase() && !words.is_empty() {
+            words.push(' ');
+        }
+        words.push(c.to_ascii_lowercase());
+    }
+    format!("it was refused ({words})")
+}
+
+/// The proxy a request to `url` goes through, by the rules reqwest follows (the proxy
+/// variables, `NO_PROXY`), and the variable that set it. Loopback never uses one.
+fn proxy_for(url: &Url) -> Option<(String, &'static str)> {
+    if is_loopback(url) {
+        return None;
+    }
+    let uri: http::Uri = url.as_str().parse().ok()?;
+    let proxy = hyper_util::client::proxy::matcher::Matcher::from_env().intercept(&uri)?;
+    let names: &[&'static str] = match url.scheme() {
+        "https" => &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"],
+        _ => &["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"],
+    };
+    let var = names
+        .iter()
+        .find(|n| std::env::var_os(n).is_some_and(|v| !v.is_empty()))?;
+    let at = proxy.uri();
+    let shown = match (at.host(), at.port_u16()) {
+        (Some(h), Some(p)) => format!("{h}:{p}"),
+        (Some(h), None) => h.to_string(),
+        _ => crate::text::snippet(&at.to_string()),
+    };
+    Some((shown, var))
+}
+
 /// A body past the size cap (exit 1, not retried).
 #[derive(Debug)]
 struct TooLarge(u64);
@@ -573,15 +768,22 @@ impl fmt::Display for TooLarge {
 
 impl std::error::Error for TooLarge {}
 
-/// `GET /exports` by export ID (each export's own JSON), read once for a command's refs.
-pub type ListIndex = Option<HashMap<String, String>>;
+/// `GET /exports` by export ID (the JSON of each export with it, in the list's order:
+/// one ID may be in several folders or projects), read once for a command's refs.
+pub type ListIndex = Option<HashMap<String, Vec<String>>>;
 
 /// A list body by export ID; an element without an ID is left out.
-fn index(list: &str) -> anyhow::Result<HashMap<String, String>> {
-    Ok(parse_list(list)?
-        .into_iter()
-        .filter_map(|e| Some((e.fields.id.as_deref()?.to_string(), e.raw.to_string())))
-        .collect())
+fn index(list: &str) -> anyhow::Result<HashMap<String, Vec<String>>> {
+    let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
+    for e in parse_list(list)? {
+        if let Some(id) = e.fields.id.as_deref() {
+            by_id
+                .entry(id.to_string())
+                .or_default()
+                .push(e.raw.to_string());
+        }
+    }
+    Ok(by_id)
 }
 
 /// A bare export ID that `GET /exports` does not hold: exit 3.
@@ -652,6 +854,7 @@ pub fn error_message(body: &[u8]) -> String {
                 other => Some(other.to_string()),
             })
     });
+    let picked = picked.or_else(|| html_title(&text));
     let short = snippet(&picked.unwrap_or_else(|| text.into_owned()));
     if short.is_empty() {
         "(empty body)".into()
@@ -660,10 +863,29 @@ pub fn error_message(body: &[u8]) -> String {
     }
 }
 
+/// The `<title>` of an HTML error page (a proxy's, a load balancer's), which says in a few
+/// words what the whole page pasted onto one line hides.
+fn html_title(text: &str) -> Option<String> {
+    let lower = text.to_ascii_lowercase();
+    let open = lower.find("<title")?;
+    let start = open + lower[open..].find('>')? + 1;
+    let end = start + lower[start..].find("</title")?;
+    let title = text.get(start..end)?;
+    let title = title
+        .replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'");
+    let title = title.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!title.is_empty()).then(|| format!("{title} (an HTML page)"))
+}
+
 /// `127.0.0.0/8`, `::1` or `localhost`: the only hosts the key may reach over plain http.
 pub fn is_loopback(url: &Url) -> bool {
     match url.host() {
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        // The URL parser lowercases the name; `localhost.` is the same name, fully qualified.
+        Some(url::Host::Domain(d)) => d == "localhost" || d == "localhost.",
         Some(url::Host::Ipv4(ip)) => std::net::IpAddr::V4(ip).is_loopback(),
         Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip).is_loopback(),
         None => false,
@@ -752,6 +974,13 @@ mod tests {
         assert_eq!(error_message(br#"{"error":"e"}"#), "e");
         assert_eq!(error_message(b"plain\x1b[1m text"), "plain [1m text");
         assert_eq!(error_message(b""), "(empty body)");
+        assert_eq!(
+            error_message(
+                b"<html>\r\n<head><TITLE>502 Bad  Gateway &amp; co</TITLE></head>\r\n<body>nginx</body></html>"
+            ),
+            "502 Bad Gateway & co (an HTML page)"
+        );
+        assert_eq!(error_message(b"<p>no title</p>"), "<p>no title</p>");
         assert_eq!(error_message("x".repeat(500).as_bytes()).len(), 200);
     }
 
@@ -817,6 +1046,70 @@ mod tests {
             )
             .unwrap_err();
         assert!(e.transient && !e.ambiguous);
+    }
+
+    /// A resolver that answers every name with a host that is not ours, counting calls.
+    struct Liar(std::sync::atomic::AtomicUsize);
+
+    impl reqwest::dns::Resolve for Liar {
+        fn resolve(&self, _: reqwest::dns::Name) -> reqwest::dns::Resolving {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let addrs: reqwest::dns::Addrs =
+                Box::new(std::iter::once(SocketAddr::from(([192, 0, 2, 2], 0))));
+            Box::pin(std::future::ready(Ok(addrs)))
+        }
+    }
+
+    #[test]
+    fn localhost_is_never_asked_of_the_resolver() {
+        let liar = std::sync::Arc::new(Liar(std::sync::atomic::AtomicUsize::new(0)));
+        let client = client_builder(Duration::from_secs(2))
+            .no_proxy()
+            .dns_resolver(liar.clone())
+            .build()
+            .unwrap();
+        let url = stalling_server(b"HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n");
+        let port = url.port().unwrap();
+        for host in ["localhost", "LocalHost", "localhost.", "LOCALHOST."] {
+            let url = Url::parse(&format!("http://{host}:{port}/v2/exports")).unwrap();
+            assert!(is_loopback(&url), "{host}");
+            let resp = client.get(url).send().unwrap();
+            assert_eq!(resp.status(), StatusCode::NO_CONTENT, "{host}");
+        }
+        assert_eq!(liar.0.load(std::sync::atomic::Ordering::SeqCst), 0);
+        // Any other name is the resolver's (which is what makes the test able to fail).
+        let other = Url::parse(&format!("http://localhost.example:{port}/")).unwrap();
+        assert!(!is_loopback(&other));
+        assert!(client.get(other).send().is_err());
+        assert_eq!(liar.0.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn certificate_verdicts_are_words() {
+        let url = Url::parse("https://api.example.test/v2").unwrap();
+        let words = |c| tls_words(&rustls::Error::InvalidCertificate(c), &url);
+        assert!(
+            words(rustls::CertificateError::UnknownIssuer).contains("self-signed"),
+            "{}",
+            words(rustls::CertificateError::UnknownIssuer)
+        );
+        assert_eq!(
+            words(rustls::CertificateError::NotValidForName),
+            "TLS certificate not trusted: it is not issued for api.example.test"
+        );
+        assert!(cert_words("Other(OtherError(CaUsedAsEndEntity))").contains("a CA certificate"));
+        assert_eq!(
+            cert_words("Other(OtherError(UnsupportedCertVersion))"),
+            "it was refused (unsupported cert version)"
+        );
+        let plain = tls_words(
+            &rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType),
+            &url,
+        );
+        assert_eq!(
+            plain,
+            "TLS handshake failed: the server does not speak TLS on port 443: is it an http:// address?"
+        );
     }
 
     #[test]

@@ -22,9 +22,11 @@ Environment:
   KLAP_FORMAT            output format: table, json, ndjson, tsv
   KLAP_HTTP_TIMEOUT      per-request timeout (default 30s)
   KLAP_RETRIES           retries of a failed safe request (default 3)
-  KLAP_PROFILE           profile of the config file (default: default)
+  KLAP_PROFILE           profile of the config file (default: default); unlike
+                         the --profile flag, the KLAP_* variables come first
   KLAP_CONFIG            config file (default: klap-export/config.toml
                          in $XDG_CONFIG_HOME, else in ~/.config)
+  KLAP_CREDENTIALS_FILE  where auth login stores keys (default: see auth --help)
   NO_COLOR               turn colour off
   CLICOLOR_FORCE         turn colour on, also when not a terminal
 
@@ -256,6 +258,13 @@ pub struct Global {
     pub profile: Option<String>,
 
     /// Filter the JSON output with a jq expression (jaq): a result a line, strings raw
+    ///
+    /// jq's language and builtins (jq 1.7/1.8), run by jaq. Still unlike jq: no `?//`
+    /// destructuring alternatives, no modules (`import`, `include`, `modulemeta`), one
+    /// input (`input` fails), regular expressions without look-around or
+    /// backreferences, `getpath`/`setpath` paths of any depth, some rarer errors in
+    /// jaq's words, and a value nested deeper than 10,000 levels is an error rather
+    /// than printed. Recursion without end is an error (exit 1), never a crash.
     #[arg(value_hint = ValueHint::Other, long, global = true, value_name = "EXPR")]
     pub jq: Option<String>,
 }
@@ -347,9 +356,12 @@ Examples:
   klap-export auth status --profile staging
   klap-export auth logout --profile staging
 
-The key is stored in credentials.toml beside the config file (mode 0600). It is the \
-last source of the key: --api-key-file, KLAP_API_KEY, KLAP_API_KEY_FILE and the \
-profile's api_key_command and api_key_file come before it.")]
+The key is stored in $KLAP_CREDENTIALS_FILE, else klap-export/credentials.toml in \
+$XDG_CONFIG_HOME or ~/.config (mode 0600), never beside KLAP_CONFIG. Any profile name \
+can log in: its stored key makes the profile exist. The stored key is the last source \
+of the key: --api-key-file, KLAP_API_KEY, KLAP_API_KEY_FILE and the profile's \
+api_key_command and api_key_file come before it (with an explicit --profile, the \
+profile's sources come before the variables).")]
     Auth(AuthArgs),
 }
 

@@ -7,8 +7,6 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use clap::ValueEnum;
-
 use reqwest::Url;
 
 use crate::api::{self, Api, Secret, is_loopback};
@@ -18,7 +16,7 @@ use crate::jq;
 use crate::profile::{self, Profile};
 use crate::sandbox::{self, Sandbox};
 use crate::say;
-use crate::values::{ColorChoice, Format, Mode, Ui, parse_positive_duration};
+use crate::values::{ColorChoice, Format, Mode, Ui, parse_format, parse_positive_duration};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.klap.app/v2";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -61,7 +59,11 @@ pub struct Settings<'g> {
     /// The profile's name, and whether the user named it (`--profile`, `KLAP_PROFILE`).
     pub profile_name: String,
     named: bool,
+    /// Named by the `--profile` flag: its settings come before the variables.
+    profile_flag: bool,
     pub config_path: Option<PathBuf>,
+    /// Where `auth login` stores keys (`None` when no variable names a place).
+    pub credentials_path: Option<PathBuf>,
     profile: Profile,
 }
 
@@ -69,6 +71,9 @@ pub struct Settings<'g> {
 pub struct Key {
     pub secret: Secret,
     pub source: String,
+    /// The key variables that were set but not used, because an explicit `--profile` put
+    /// its own key first.
+    pub set_aside: Vec<&'static str>,
 }
 
 impl Ctx {
@@ -90,6 +95,15 @@ impl Ctx {
         crate::text::hide(key.secret.expose());
         if g.verbose {
             say!("klap-export: API key from {}", key.source);
+            let mut aside = s.settings_set_aside();
+            aside.extend(&key.set_aside);
+            if !aside.is_empty() {
+                say!(
+                    "klap-export: --profile {} sets aside {}",
+                    s.profile_name,
+                    aside.join(", ")
+                );
+            }
         }
         Ok(Ctx {
             api: s.api(base_url, key.secret)?,
@@ -117,6 +131,12 @@ impl<'g> Settings<'g> {
     /// Reads the config file and picks the profile. A broken file or a missing named
     /// profile is a usage error.
     pub fn load(g: &'g Flags) -> anyhow::Result<Settings<'g>> {
+        Settings::load_for(g, false)
+    }
+
+    /// As [`Settings::load`]; `new_profile`: the profile may exist nowhere yet (`auth login`
+    /// creates it by storing its key, `auth logout` finds nothing to remove).
+    pub fn load_for(g: &'g Flags, new_profile: bool) -> anyhow::Result<Settings<'g>> {
         let named = g
             .profile
             .clone()
@@ -131,12 +151,36 @@ impl<'g> Settings<'g> {
             Some(path) => profile::load(path, var)?,
             None => profile::Config::default(),
         };
-        let profile = profile::profile(&config, &profile_name, named)?;
+        let credentials_path = credentials::credentials_path(var);
+        // A profile exists when the config file has its table or a key is stored for it.
+        let stored = |name: &str| {
+            credentials_path
+                .as_deref()
+                .is_some_and(|path| credentials::has_stored_key(path, name))
+        };
+        let profile = match profile::profile(&config, &profile_name, named) {
+            Ok(profile) => profile,
+            Err(_) if new_profile || stored(&profile_name) => Profile::default(),
+            Err(e) => {
+                let Ok(f) = e.downcast::<Fail>() else {
+                    return Err(fail(Code::Usage, format!("no profile '{profile_name}'")));
+                };
+                let message = format!("{} and no key stored for it", f.message);
+                return Err(Fail::new(f.code, message)
+                    .hint(format!(
+                        "`klap-export auth login --profile {}` creates it",
+                        profile::shell_quote(&profile_name)
+                    ))
+                    .into());
+            }
+        };
         Ok(Settings {
             g,
             profile_name,
             named,
+            profile_flag: g.profile.is_some(),
             config_path,
+            credentials_path,
             profile,
         })
     }
@@ -151,6 +195,9 @@ impl<'g> Settings<'g> {
     ) -> anyhow::Result<Option<T>> {
         if flag.is_some() {
             return Ok(flag);
+        }
+        if self.profile_flag && from_profile.is_some() {
+            return Ok(from_profile);
         }
         if let Some(text) = var_text(name)? {
             let value =
@@ -181,12 +228,7 @@ impl<'g> Settings<'g> {
     pub fn ui(&self) -> anyhow::Result<Ui> {
         let g = self.g;
         let format = self
-            .pick(
-                g.format,
-                "KLAP_FORMAT",
-                |s| Format::from_str(s, true),
-                self.profile.format,
-            )?
+            .pick(g.format, "KLAP_FORMAT", parse_format, self.profile.format)?
             .unwrap_or(Format::Table);
         let color = g.color.or(self.profile.color).unwrap_or(ColorChoice::Auto);
         let stdout_tty = io::stdout().is_terminal();
@@ -247,107 +289,223 @@ impl<'g> Settings<'g> {
         })
     }
 
-    /// The stored-key file of `auth login` (beside the config file).
-    pub fn credentials_path(&self) -> anyhow::Result<PathBuf> {
-        self.config_path
-            .as_deref()
-            .map(credentials::credentials_path)
-            .ok_or_else(|| {
-                fail(
-                    Code::Auth,
-                    "no place for the credentials file: set HOME, XDG_CONFIG_HOME or KLAP_CONFIG",
-                )
-            })
+    /// The stored-key file of `auth login`, or an error saying how to name one.
+    pub fn credentials_file(&self) -> anyhow::Result<PathBuf> {
+        self.credentials_path.clone().ok_or_else(|| {
+            fail(
+                Code::Auth,
+                "no place for the credentials file: set HOME, XDG_CONFIG_HOME or KLAP_CREDENTIALS_FILE",
+            )
+        })
     }
 
     /// The key: `--api-key-file`, `KLAP_API_KEY`, `KLAP_API_KEY_FILE`, then the profile's
-    /// `api_key_command`, its `api_key_file`, and the key `auth login` stored.
+    /// `api_key_command`, its `api_key_file`, and the key `auth login` stored. An explicit
+    /// `--profile` flag puts the profile's sources before the variables.
     pub fn key(&self) -> anyhow::Result<Key> {
-        self.find_key()?.ok_or_else(|| {
-            Fail::new(Code::Auth, "no API key")
-                .hint("set KLAP_API_KEY, run `klap-export auth login`, or see `klap-export --help`")
-                .into()
-        })
+        self.find_key()?.ok_or_else(|| self.no_key().into())
+    }
+
+    /// "no API key", saying why when a variable is set but empty, with hints that keep
+    /// the profile.
+    pub fn no_key(&self) -> Fail {
+        let profile = self.profile_arg();
+        let empty = ["KLAP_API_KEY", "KLAP_API_KEY_FILE"]
+            .into_iter()
+            .find(|v| env::var_os(v).is_some_and(|v| v.is_empty()));
+        let message = match empty {
+            Some(v) => format!("no API key: {v} is set but empty"),
+            None => "no API key".to_string(),
+        };
+        Fail::new(Code::Auth, message).hint(format!(
+            "set KLAP_API_KEY, run `klap-export auth login{profile}`, or see `klap-export --help`"
+        ))
+    }
+
+    /// ` --profile NAME` for a hint's command, so that pasted it acts on this profile; empty
+    /// for `default`.
+    pub fn profile_arg(&self) -> String {
+        if self.profile_name == "default" {
+            String::new()
+        } else {
+            format!(" --profile {}", profile::shell_quote(&self.profile_name))
+        }
+    }
+
+    /// The key sources in the order they apply.
+    fn key_sources(&self) -> Vec<KeySource> {
+        let mut env = Vec::new();
+        if var("KLAP_API_KEY").is_some() {
+            env.push(KeySource::Variable);
+        }
+        if let Some(path) = var("KLAP_API_KEY_FILE") {
+            env.push(KeySource::VariableFile(PathBuf::from(path)));
+        }
+        let mut own = Vec::new();
+        if let Some(cmd) = &self.profile.api_key_command {
+            own.push(KeySource::Command(cmd.clone()));
+        }
+        if let Some(path) = &self.profile.api_key_file {
+            own.push(KeySource::ProfileFile(path.clone()));
+        }
+        if let Some(path) = &self.credentials_path {
+            own.push(KeySource::Stored(path.clone()));
+        }
+        let mut sources: Vec<KeySource> = self
+            .g
+            .api_key_file
+            .iter()
+            .map(|p| KeySource::Flag(p.clone()))
+            .collect();
+        if self.profile_flag {
+            sources.extend(own);
+            sources.extend(env);
+        } else {
+            sources.extend(env);
+            sources.extend(own);
+        }
+        sources
     }
 
     /// The source that `auth login`'s stored key comes after, when one is set: a stored key
     /// does not apply while it is, and the user should hear so.
     pub fn key_source_before_stored(&self) -> Option<String> {
-        let name = &self.profile_name;
-        if self.g.api_key_file.is_some() {
-            Some("--api-key-file".into())
-        } else if let Some(variable) = ["KLAP_API_KEY", "KLAP_API_KEY_FILE"]
+        self.key_sources()
             .into_iter()
-            .find(|v| var(v).is_some())
-        {
-            Some(variable.into())
-        } else if self.profile.api_key_command.is_some() {
-            Some(format!("the api_key_command of profile '{name}'"))
-        } else if self.profile.api_key_file.is_some() {
-            Some(format!("the api_key_file of profile '{name}'"))
-        } else {
-            None
+            .take_while(|s| !matches!(s, KeySource::Stored(_)))
+            .map(|s| self.describe(&s))
+            .next()
+    }
+
+    fn describe(&self, source: &KeySource) -> String {
+        let name = &self.profile_name;
+        match source {
+            KeySource::Flag(path) => format!("--api-key-file {}", path.display()),
+            KeySource::Variable => "KLAP_API_KEY".into(),
+            KeySource::VariableFile(path) => format!("KLAP_API_KEY_FILE ({})", path.display()),
+            KeySource::Command(_) => format!("the api_key_command of profile '{name}'"),
+            KeySource::ProfileFile(path) => {
+                format!("the api_key_file of profile '{name}' ({})", path.display())
+            }
+            KeySource::Stored(path) => {
+                format!("the key stored for profile '{name}' ({})", path.display())
+            }
+        }
+    }
+
+    /// The key one source gives (`None`: it has none, as a profile with no stored key).
+    fn key_from(&self, source: &KeySource) -> anyhow::Result<Option<String>> {
+        let from_file = |path: &PathBuf| {
+            let (key, warning) = key_file(path)?;
+            if let Some(warning) = warning {
+                say!("klap-export: warning: {warning}");
+            }
+            anyhow::Ok(Some(key))
+        };
+        match source {
+            KeySource::Flag(path)
+            | KeySource::VariableFile(path)
+            | KeySource::ProfileFile(path) => from_file(path),
+            KeySource::Variable => var("KLAP_API_KEY")
+                .map(|key| {
+                    key.into_string()
+                        .map_err(|_| fail(Code::Auth, "KLAP_API_KEY is not valid UTF-8"))
+                })
+                .transpose(),
+            KeySource::Command(cmd) => {
+                credentials::run_key_command(cmd, key_command_limit()).map(Some)
+            }
+            KeySource::Stored(path) => credentials::read_stored_key(path, &self.profile_name),
         }
     }
 
     /// As [`Settings::key`], with `None` when no source gives a key.
     pub fn find_key(&self) -> anyhow::Result<Option<Key>> {
-        let p = &self.profile;
-        let name = &self.profile_name;
-        let (key, source) = if let Some(path) = &self.g.api_key_file {
-            (
-                key_file(path)?,
-                format!("--api-key-file {}", path.display()),
-            )
-        } else if let Some(key) = var("KLAP_API_KEY") {
-            let key = key
-                .into_string()
-                .map_err(|_| fail(Code::Auth, "KLAP_API_KEY is not valid UTF-8"))?;
-            (key, "KLAP_API_KEY".to_string())
-        } else if let Some(path) = var("KLAP_API_KEY_FILE") {
-            let path = PathBuf::from(path);
-            (
-                key_file(&path)?,
-                format!("KLAP_API_KEY_FILE ({})", path.display()),
-            )
-        } else if let Some(cmd) = &p.api_key_command {
-            let key = credentials::run_key_command(cmd, key_command_limit())?;
-            (key, format!("the api_key_command of profile '{name}'"))
-        } else if let Some(path) = &p.api_key_file {
-            let source = format!("the api_key_file of profile '{name}' ({})", path.display());
-            (key_file(path)?, source)
-        } else if let Some(path) = self
-            .config_path
-            .as_deref()
-            .map(credentials::credentials_path)
-            && let Some(key) = credentials::read_stored_key(&path, name)?
-        {
-            (
-                key,
-                format!("the key stored for profile '{name}' ({})", path.display()),
-            )
-        } else {
-            (String::new(), String::new())
-        };
-        let key = key.trim();
-        if key.is_empty() && !source.is_empty() {
-            return Err(fail(Code::Auth, format!("no API key: {source} is empty")));
+        let sources = self.key_sources();
+        for (at, source) in sources.iter().enumerate() {
+            let Some(key) = self.key_from(source)? else {
+                continue;
+            };
+            let described = self.describe(source);
+            let key = key.trim();
+            if key.is_empty() {
+                return Err(fail(
+                    Code::Auth,
+                    format!("no API key: {described} is empty"),
+                ));
+            }
+            credentials::check_key_text(key)
+                .map_err(|why| fail(Code::Auth, format!("{why} ({described})")))?;
+            let from_profile = matches!(
+                source,
+                KeySource::Command(_) | KeySource::ProfileFile(_) | KeySource::Stored(_)
+            );
+            // The variables this key came before, when the profile put it there.
+            let passed_over = sources[at + 1..]
+                .iter()
+                .filter_map(|s| match s {
+                    KeySource::Variable => Some("KLAP_API_KEY"),
+                    KeySource::VariableFile(_) => Some("KLAP_API_KEY_FILE"),
+                    _ => None,
+                })
+                .filter(|_| from_profile && self.profile_flag)
+                .collect();
+            if self.named
+                && !self.profile_flag
+                && matches!(source, KeySource::Variable | KeySource::VariableFile(_))
+                && self.g.verbose
+                && sources
+                    .iter()
+                    .any(|s| matches!(s, KeySource::Command(_) | KeySource::ProfileFile(_)))
+            {
+                say!(
+                    "klap-export: {described} overrides the key of profile '{}'",
+                    self.profile_name
+                );
+            }
+            return Ok(Some(Key {
+                secret: Secret::new(key),
+                source: described,
+                set_aside: passed_over,
+            }));
         }
-        if key.is_empty() {
-            return Ok(None);
-        }
-        if self.named
-            && self.g.api_key_file.is_none()
-            && source.starts_with("KLAP_")
-            && self.g.verbose
-        {
-            say!("klap-export: {source} overrides the key of profile '{name}'");
-        }
-        Ok(Some(Key {
-            secret: Secret::new(key),
-            source,
-        }))
+        Ok(None)
     }
+
+    /// The variables an explicit `--profile` set aside for its own settings (not the key's:
+    /// see [`Key::set_aside`]).
+    pub fn settings_set_aside(&self) -> Vec<&'static str> {
+        if !self.profile_flag {
+            return Vec::new();
+        }
+        let (g, p) = (self.g, &self.profile);
+        [
+            (
+                "KLAP_BASE_URL",
+                g.base_url.is_none() && p.base_url.is_some(),
+            ),
+            ("KLAP_FORMAT", g.format.is_none() && p.format.is_some()),
+            (
+                "KLAP_HTTP_TIMEOUT",
+                g.http_timeout.is_none() && p.http_timeout.is_some(),
+            ),
+            ("KLAP_RETRIES", g.retries.is_none() && p.retries.is_some()),
+        ]
+        .into_iter()
+        .filter(|(name, lifted)| *lifted && var(name).is_some())
+        .map(|(name, _)| name)
+        .collect()
+    }
+}
+
+/// Where a key may come from, in [`Settings::key_sources`] order.
+enum KeySource {
+    Flag(PathBuf),
+    Variable,
+    VariableFile(PathBuf),
+    Command(String),
+    ProfileFile(PathBuf),
+    Stored(PathBuf),
 }
 
 /// How long `api_key_command` may take. Debug builds (the tests) may shorten it with

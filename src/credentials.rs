@@ -4,6 +4,7 @@
 //! Pure building blocks: nothing here reads the process environment itself, and every
 //! error is an authentication error (exit 4) that never holds the key.
 
+use std::ffi::OsString;
 use std::fs;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use crate::exit::{Code, fail};
-use crate::profile::line_of;
+use crate::profile::{line_of, open_bounded, read_bounded, shell_quote};
 
 /// Key files, stdin keys and key command output larger than this are refused: a key is short,
 /// and a wrong path (a log, `/dev/zero`) must not be read into memory or sent.
@@ -23,44 +24,62 @@ pub const KEY_CAP: usize = 4096;
 /// How long `api_key_command` may take (a password manager may wait for a touch or a PIN).
 pub const KEY_COMMAND_LIMIT: Duration = Duration::from_secs(30);
 
-/// `credentials.toml` beside the config file.
-pub fn credentials_path(config: &Path) -> PathBuf {
-    config.with_file_name("credentials.toml")
+/// `$KLAP_CREDENTIALS_FILE`, else `credentials.toml` in the tool's folder of
+/// `$XDG_CONFIG_HOME` or `~/.config`: never beside a `KLAP_CONFIG`, which may sit in a
+/// project's working tree. Pass `|name| std::env::var_os(name)` outside tests.
+pub fn credentials_path(env: impl Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+    crate::profile::own_file("KLAP_CREDENTIALS_FILE", "credentials.toml", env)
 }
 
-/// Refuses a regular file that group or others may read or write, as ssh does with its keys.
-/// Pipes and devices (`/dev/stdin`, `<(pass show klap)`) are not checked. No-op off Unix.
-pub fn check_private(path: &Path) -> anyhow::Result<()> {
+/// The credentials file is refused above this size (a few keys take a few hundred bytes).
+pub const CREDENTIALS_CAP: u64 = 64 * 1024;
+
+/// Refuses the credentials file when group or others may read or write it or another user
+/// owns it, as ssh does with its keys. No-op off Unix.
+fn check_private(path: &Path, meta: &fs::Metadata) -> anyhow::Result<()> {
     #[cfg(unix)]
     {
-        use std::os::unix::fs::PermissionsExt;
-        let meta = fs::metadata(path)
-            .map_err(|e| fail(Code::Auth, format!("cannot read {}: {e}", path.display())))?;
-        let mode = meta.permissions().mode() & 0o777;
-        if meta.is_file() && mode & 0o077 != 0 {
+        use std::os::unix::fs::MetadataExt;
+        let me = rustix::process::geteuid().as_raw();
+        let shown = shell_quote(&path.display().to_string());
+        if meta.uid() != me {
             return Err(fail(
                 Code::Auth,
                 format!(
-                    "{} is readable by others (mode {mode:03o}); run: chmod 600 {}",
+                    "{} is owned by another user (uid {}); run: chown {me} {shown}",
                     path.display(),
-                    shell_quote(&path.display().to_string())
+                    meta.uid()
                 ),
+            ));
+        }
+        if let Some(why) = open_to_others(meta) {
+            return Err(fail(
+                Code::Auth,
+                format!("{} is {why}; run: chmod 600 {shown}", path.display()),
             ));
         }
     }
     #[cfg(not(unix))]
-    let _ = path;
+    let _ = (path, meta);
     Ok(())
 }
 
-/// Quotes a path for the `chmod` hint only when the shell would split or expand it.
-fn shell_quote(s: &str) -> String {
-    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+,:@%".contains(c);
-    if !s.is_empty() && s.chars().all(plain) {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
+/// `readable by group (mode 640)` when group or others have any access, else `None`.
+fn open_to_others(meta: &fs::Metadata) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let mode = meta.mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Some(format!(
+                "{} (mode {mode:03o})",
+                crate::profile::access_words(mode)
+            ));
+        }
     }
+    #[cfg(not(unix))]
+    let _ = meta;
+    None
 }
 
 /// The key `auth login` stored for `profile`, if any. Refuses a file others can read.
@@ -84,10 +103,20 @@ pub fn read_stored_key(path: &Path, profile: &str) -> anyhow::Result<Option<Stri
     }
 }
 
+/// Whether the credentials file has a table for `profile` (a file that cannot be read has
+/// none: reading it for the key says why).
+pub fn has_stored_key(path: &Path, profile: &str) -> bool {
+    read_credentials(path, false)
+        .ok()
+        .flatten()
+        .is_some_and(|table| table.contains_key(profile))
+}
+
 /// Stores `key` for `profile`, keeping the other profiles' keys. The folder is created with
 /// mode 0700; the file is written beside its final path with mode 0600 and renamed into place,
 /// so a reader never sees half a file and a crash never loses the old one.
 pub fn store_key(path: &Path, profile: &str, key: &str) -> anyhow::Result<()> {
+    remove_leftovers(path);
     let mut table = read_credentials(path, false)?.unwrap_or_default();
     let mut entry = toml::Table::new();
     entry.insert("api_key".into(), toml::Value::String(key.to_string()));
@@ -97,6 +126,7 @@ pub fn store_key(path: &Path, profile: &str, key: &str) -> anyhow::Result<()> {
 
 /// Removes the stored key of `profile`; `false` when there was none.
 pub fn remove_key(path: &Path, profile: &str) -> anyhow::Result<bool> {
+    remove_leftovers(path);
     let Some(mut table) = read_credentials(path, false)? else {
         return Ok(false);
     };
@@ -109,19 +139,17 @@ pub fn remove_key(path: &Path, profile: &str) -> anyhow::Result<bool> {
 
 /// `None` when the file does not exist. `private`: refuse a file others can read.
 fn read_credentials(path: &Path, private: bool) -> anyhow::Result<Option<toml::Table>> {
-    let text = match fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(fail(
-                Code::Auth,
-                format!("cannot read the credentials file {}: {e}", path.display()),
-            ));
-        }
+    let auth = |message: String| fail(Code::Auth, message);
+    let what = "the credentials file";
+    let Some((file, meta)) = open_bounded(path, CREDENTIALS_CAP, what).map_err(auth)? else {
+        return Ok(None);
     };
     if private {
-        check_private(path)?;
+        check_private(path, &meta)?;
     }
+    let bytes = read_bounded(file, CREDENTIALS_CAP, path, what).map_err(auth)?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| auth(format!("{what} {} is not valid UTF-8", path.display())))?;
     // The parser's message may quote the file, which holds keys: give the line only.
     let table = text.parse::<toml::Table>().map_err(|e| {
         let line = line_of(&text, e.span().map_or(0, |s| s.start));
@@ -136,12 +164,76 @@ fn read_credentials(path: &Path, private: bool) -> anyhow::Result<Option<toml::T
     Ok(Some(table))
 }
 
-fn write_credentials(path: &Path, table: &toml::Table) -> anyhow::Result<()> {
-    use anyhow::Context;
-    let dir = match path.parent() {
+/// The folder of the credentials file.
+pub fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
+    }
+}
+
+/// What [`write_credentials`] names its temporary files: `.credentials.XXXXXX.tmp`.
+const TMP_PREFIX: &str = ".credentials.";
+const TMP_SUFFIX: &str = ".tmp";
+const TMP_RANDOM: usize = 6;
+
+/// Removes the temporary files a killed `login` or `logout` left beside the credentials file
+/// (they may hold a key): only regular files of exactly our own name pattern.
+fn remove_leftovers(path: &Path) {
+    // In a folder others can write, those files may be theirs: it is refused anyway.
+    if check_folder(folder_of(path)).is_err() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(folder_of(path)) else {
+        return;
     };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let ours = name
+            .strip_prefix(TMP_PREFIX)
+            .and_then(|rest| rest.strip_suffix(TMP_SUFFIX))
+            .is_some_and(|random| {
+                random.len() == TMP_RANDOM && random.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+        // `file_type` does not follow links: a link of that name is left alone.
+        if ours && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// An existing folder that group or others can write is refused: they could swap the file
+/// for theirs or read the temporary before it is renamed. No-op off Unix.
+pub fn check_folder(dir: &Path) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if let Ok(meta) = fs::metadata(dir) {
+            let mode = meta.mode() & 0o777;
+            if mode & 0o022 != 0 {
+                return Err(fail(
+                    Code::Auth,
+                    format!(
+                        "refusing to store the key in {}: it is {} (mode {mode:03o}); \
+                         run: chmod go-w {}",
+                        dir.display(),
+                        crate::profile::access_words(mode & 0o022),
+                        shell_quote(&dir.display().to_string())
+                    ),
+                ));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+    Ok(())
+}
+
+fn write_credentials(path: &Path, table: &toml::Table) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let dir = folder_of(path);
+    check_folder(dir)?;
     let mut builder = fs::DirBuilder::new();
     builder.recursive(true);
     #[cfg(unix)]
@@ -152,8 +244,9 @@ fn write_credentials(path: &Path, table: &toml::Table) -> anyhow::Result<()> {
     let text = toml::to_string(table).context("cannot encode the credentials")?;
     // tempfile creates the file with mode 0600 on Unix, before anything is written to it.
     let mut tmp = tempfile::Builder::new()
-        .prefix(".credentials.")
-        .suffix(".tmp")
+        .prefix(TMP_PREFIX)
+        .suffix(TMP_SUFFIX)
+        .rand_bytes(TMP_RANDOM)
         .tempfile_in(dir)
         .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
     tmp.write_all(text.as_bytes())
@@ -165,41 +258,67 @@ fn write_credentials(path: &Path, table: &toml::Table) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The key in a file (`-` is stdin), trimmed. At most [`KEY_CAP`] bytes are read.
+/// The key in a file (`-` is stdin), trimmed. At most [`KEY_CAP`] bytes are read, and only
+/// from a regular file (or stdin).
 pub fn read_key_file(path: &Path) -> anyhow::Result<String> {
-    let (name, bytes) = if path == Path::new("-") {
-        (
-            "the API key on stdin".to_string(),
-            read_capped(io::stdin().lock()),
+    read_key(path).map(|(key, _)| key)
+}
+
+/// A key file the user named (`-` is stdin), and the warning to show when group or others can
+/// read it: it is used all the same (container secrets are mounted 0444 and cannot be changed).
+pub fn key_file(path: &Path) -> anyhow::Result<(String, Option<String>)> {
+    let (key, meta) = read_key(path)?;
+    let warning = meta.as_ref().and_then(open_to_others).map(|why| {
+        format!(
+            "the API key file {} is {why}; run: chmod 600 {}",
+            path.display(),
+            shell_quote(&path.display().to_string())
         )
+    });
+    Ok((key, warning))
+}
+
+fn read_key(path: &Path) -> anyhow::Result<(String, Option<fs::Metadata>)> {
+    let auth = |message: String| fail(Code::Auth, message);
+    let (name, bytes, meta) = if path == Path::new("-") {
+        let name = "the API key on stdin".to_string();
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .take(KEY_CAP as u64 + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| auth(format!("cannot read {name}: {e}")))?;
+        (name, bytes, None)
     } else {
-        let name = format!("the API key file {}", path.display());
-        let bytes = fs::File::open(path).and_then(read_capped);
-        (name, bytes)
+        let what = "the API key file";
+        let (file, meta) = open_bounded(path, KEY_CAP as u64, what)
+            .map_err(auth)?
+            .ok_or_else(|| {
+                auth(format!(
+                    "cannot read {what} {}: {}",
+                    path.display(),
+                    io::Error::from(io::ErrorKind::NotFound)
+                ))
+            })?;
+        let bytes = read_bounded(file, KEY_CAP as u64, path, what).map_err(auth)?;
+        (format!("{what} {}", path.display()), bytes, Some(meta))
     };
-    let bytes = bytes.map_err(|e| fail(Code::Auth, format!("cannot read {name}: {e}")))?;
     if bytes.len() > KEY_CAP {
-        return Err(fail(Code::Auth, format!("{name} is larger than 4 KiB")));
+        return Err(auth(format!("{name} is larger than 4 KiB")));
     }
-    let key = String::from_utf8(bytes)
-        .map_err(|_| fail(Code::Auth, format!("{name} is not valid UTF-8")))?;
-    Ok(key.trim().to_string())
+    let key = String::from_utf8(bytes).map_err(|_| auth(format!("{name} is not valid UTF-8")))?;
+    Ok((key.trim().to_string(), meta))
 }
 
-/// Reads one byte past the cap, so "more than the cap" is seen without reading it all.
-fn read_capped(reader: impl Read) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    reader.take(KEY_CAP as u64 + 1).read_to_end(&mut bytes)?;
-    Ok(bytes)
-}
-
-/// A key file: private (no group or other access), at most 4 KiB; `-` is stdin.
-pub fn key_file(path: &Path) -> anyhow::Result<String> {
-    let key = read_key_file(path)?;
-    if path != Path::new("-") {
-        check_private(path)?;
+/// A key goes into a header: one line of visible ASCII. The message never shows the key.
+pub fn check_key_text(key: &str) -> Result<(), &'static str> {
+    if key.contains(['\n', '\r']) {
+        return Err("the key must be one line");
     }
-    Ok(key)
+    if !key.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
+        return Err("the key has characters no key has (control or non-ASCII)");
+    }
+    Ok(())
 }
 
 /// Runs `sh -c CMD` and returns its trimmed stdout: the key. A non-zero exit, empty output or no
@@ -401,11 +520,35 @@ mod tests {
     }
 
     #[test]
-    fn credentials_are_beside_the_config_file() {
+    fn credentials_have_their_own_place() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| OsString::from(v))
+            }
+        };
+        let path = |vars| credentials_path(env(vars));
+        let all = &[
+            ("KLAP_CREDENTIALS_FILE", "/c.toml"),
+            ("KLAP_CONFIG", "/repo/config.toml"),
+            ("XDG_CONFIG_HOME", "/x"),
+            ("HOME", "/h"),
+        ];
+        assert_eq!(path(all), Some(PathBuf::from("/c.toml")));
         assert_eq!(
-            credentials_path(Path::new("/h/.config/klap-export/config.toml")),
-            Path::new("/h/.config/klap-export/credentials.toml")
+            path(&all[1..]),
+            Some(PathBuf::from("/x/klap-export/credentials.toml"))
         );
+        assert_eq!(
+            path(&all[2..]),
+            Some(PathBuf::from("/x/klap-export/credentials.toml"))
+        );
+        assert_eq!(
+            path(&[("KLAP_CONFIG", "/repo/config.toml"), ("HOME", "/h")]),
+            Some(PathBuf::from("/h/.config/klap-export/credentials.toml"))
+        );
+        assert_eq!(path(&[("KLAP_CONFIG", "/repo/config.toml")]), None);
     }
 
     #[cfg(unix)]
@@ -484,18 +627,105 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn readable_by_others_is_refused_with_the_fix() {
+    fn a_folder_others_can_write_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials.toml");
+        for (m, who) in [
+            (0o777, "writable by group and others"),
+            (0o1777, "writable by group and others"),
+            (0o775, "writable by group"),
+        ] {
+            set_mode(dir.path(), m);
+            let (code, message) = failure(&store_key(&path, "default", "sk-one").unwrap_err());
+            assert_eq!(code, Code::Auth);
+            assert_eq!(
+                message,
+                format!(
+                    "refusing to store the key in {d}: it is {who} (mode {:03o}); \
+                     run: chmod go-w {d}",
+                    m & 0o777,
+                    d = dir.path().display()
+                )
+            );
+            assert!(!path.exists());
+            assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 0);
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn leftovers_of_a_killed_login_are_removed_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials.toml");
+        let leftover = [".credentials.aB3xZ9.tmp", ".credentials.000000.tmp"];
+        let kept = [
+            ".credentials.abc.tmp",
+            ".credentials.aB3xZ9.tmp.bak",
+            "credentials.aB3xZ9.tmp",
+            ".credentials.a-b_c9.tmp",
+            "notes.tmp",
+        ];
+        let write_all = || {
+            for name in leftover.iter().chain(&kept) {
+                fs::write(dir.path().join(name), "[default]\napi_key = \"sk-old\"\n").unwrap();
+            }
+            // A link of our pattern, and a folder: not regular files, left alone.
+            std::os::unix::fs::symlink(&path, dir.path().join(".credentials.LINK00.tmp")).unwrap();
+            fs::create_dir(dir.path().join(".credentials.DIR000.tmp")).unwrap();
+        };
+        let mut want: Vec<String> = kept.iter().map(ToString::to_string).collect();
+        want.extend([
+            ".credentials.DIR000.tmp".into(),
+            ".credentials.LINK00.tmp".into(),
+        ]);
+        let names = || {
+            let mut names: Vec<String> = fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n != "credentials.toml")
+                .collect();
+            names.sort();
+            names
+        };
+        want.sort();
+
+        write_all();
+        store_key(&path, "default", "sk-one").unwrap();
+        assert_eq!(names(), want);
+
+        // logout too, even when there is nothing to remove.
+        for name in leftover {
+            fs::write(dir.path().join(name), "x").unwrap();
+        }
+        assert!(!remove_key(&path, "staging").unwrap());
+        assert_eq!(names(), want);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn credentials_others_can_open_are_refused_with_the_fix() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("credentials.toml");
         store_key(&path, "default", "sk-one").unwrap();
-        for m in [0o640, 0o604, 0o620] {
+        for (m, who) in [
+            (0o640, "readable by group"),
+            (0o604, "readable by others"),
+            (0o620, "writable by group"),
+            (0o622, "writable by group and others"),
+            (0o644, "readable by group and others"),
+            (0o660, "readable and writable by group"),
+            (
+                0o662,
+                "readable and writable by group and writable by others",
+            ),
+        ] {
             set_mode(&path, m);
             let (code, message) = failure(&read_stored_key(&path, "default").unwrap_err());
             assert_eq!(code, Code::Auth);
             assert_eq!(
                 message,
                 format!(
-                    "{p} is readable by others (mode {m:03o}); run: chmod 600 {p}",
+                    "{p} is {who} (mode {m:03o}); run: chmod 600 {p}",
                     p = path.display()
                 )
             );
@@ -506,19 +736,109 @@ mod tests {
             read_stored_key(&path, "default").unwrap().as_deref(),
             Some("sk-one")
         );
+    }
 
-        let key_file = dir.path().join("my key");
-        fs::write(&key_file, "sk\n").unwrap();
-        set_mode(&key_file, 0o644);
-        let (_, message) = failure(&check_private(&key_file).unwrap_err());
-        assert!(
-            message.ends_with(&format!("run: chmod 600 '{}'", key_file.display())),
-            "{message}"
+    #[cfg(unix)]
+    #[test]
+    fn credentials_of_another_user_are_refused() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials.toml");
+        store_key(&path, "default", "sk-one").unwrap();
+        // Only root can give a file away; elsewhere this case cannot be made.
+        if rustix::process::geteuid().is_root() {
+            std::os::unix::fs::chown(&path, Some(65534), None).unwrap();
+            assert_eq!(fs::metadata(&path).unwrap().uid(), 65534);
+            let (code, message) = failure(&read_stored_key(&path, "default").unwrap_err());
+            assert_eq!(code, Code::Auth);
+            assert_eq!(
+                message,
+                format!(
+                    "{p} is owned by another user (uid 65534); run: chown 0 {p}",
+                    p = path.display()
+                )
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn key_files_others_can_read_are_used_with_a_warning() {
+        let dir = tempfile::tempdir().unwrap();
+        let key_file_path = dir.path().join("my key");
+        fs::write(&key_file_path, "sk\n").unwrap();
+        set_mode(&key_file_path, 0o444);
+        let (key, warning) = key_file(&key_file_path).unwrap();
+        assert_eq!(key, "sk");
+        assert_eq!(
+            warning.unwrap(),
+            format!(
+                "the API key file {p} is readable by group and others (mode 444); \
+                 run: chmod 600 '{p}'",
+                p = key_file_path.display()
+            )
         );
-        set_mode(&key_file, 0o600);
-        check_private(&key_file).unwrap();
-        // Devices and pipes have no meaningful owner-only mode.
-        check_private(Path::new("/dev/null")).unwrap();
+        set_mode(&key_file_path, 0o600);
+        assert_eq!(key_file(&key_file_path).unwrap(), ("sk".to_string(), None));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn only_regular_files_are_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("fifo");
+        rustix::fs::mknodat(
+            rustix::fs::CWD,
+            &fifo,
+            rustix::fs::FileType::Fifo,
+            rustix::fs::Mode::from_raw_mode(0o600),
+            0,
+        )
+        .unwrap();
+        let started = Instant::now();
+        for (path, kind) in [
+            (fifo.as_path(), "a FIFO"),
+            (Path::new("/dev/zero"), "a device"),
+            (dir.path(), "a directory"),
+        ] {
+            let (code, message) = failure(&read_key_file(path).unwrap_err());
+            assert_eq!(code, Code::Auth);
+            assert_eq!(
+                message,
+                format!(
+                    "the API key file {} is not a regular file (it is {kind})",
+                    path.display()
+                )
+            );
+            let (code, message) = failure(&read_stored_key(path, "default").unwrap_err());
+            assert_eq!(code, Code::Auth);
+            assert_eq!(
+                message,
+                format!(
+                    "the credentials file {} is not a regular file (it is {kind})",
+                    path.display()
+                )
+            );
+        }
+        assert!(started.elapsed() < Duration::from_secs(1));
+    }
+
+    #[test]
+    fn credentials_over_the_cap_are_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("credentials.toml");
+        fs::write(&path, format!("# {}\n", "x".repeat(64 * 1024))).unwrap();
+        #[cfg(unix)]
+        set_mode(&path, 0o600);
+        let (code, message) = failure(&read_stored_key(&path, "default").unwrap_err());
+        assert_eq!(code, Code::Auth);
+        assert_eq!(
+            message,
+            format!(
+                "the credentials file {} is larger than 64 KiB",
+                path.display()
+            )
+        );
     }
 
     #[test]
@@ -567,14 +887,6 @@ mod tests {
             message,
             format!("the API key file {} is larger than 4 KiB", path.display())
         );
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn dev_zero_ends_at_once() {
-        let (code, message) = failure(&read_key_file(Path::new("/dev/zero")).unwrap_err());
-        assert_eq!(code, Code::Auth);
-        assert_eq!(message, "the API key file /dev/zero is larger than 4 KiB");
     }
 
     #[test]

@@ -11,7 +11,8 @@ use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
-use reqwest::header::CONTENT_RANGE;
+use reqwest::blocking::Response;
+use reqwest::header::{CONTENT_ENCODING, CONTENT_RANGE, ETAG, HeaderValue, LAST_MODIFIED};
 use tempfile::NamedTempFile;
 
 use crate::api::{Api, MAX_FILE, backoff, read_error};
@@ -358,8 +359,11 @@ enum Sink<'a> {
 }
 
 /// Streams the file into `sink`. A transient failure part-way (reset, timeout, 5xx, a body
-/// shorter than promised) is retried up to `retries` times asking `Range: bytes=N-` for the
-/// rest: a 206 starting at N is appended, a 200 starts over. The final size must match.
+/// shorter than promised) is retried asking `Range: bytes=N-` for the rest, with
+/// `If-Range`: a 206 of the same version starting at N is appended, a 200 (or a 206 of
+/// another version) starts over. The final size must match. `retries` counts attempts
+/// in a row that got no further into the file than any before: a link that drops every
+/// few megabytes still gets the file, and a host that keeps changing it cannot loop.
 fn fetch(
     api: &Api,
     url: &reqwest::Url,
@@ -367,20 +371,83 @@ fn fetch(
     retries: u32,
     ui: &Bytes,
 ) -> anyhow::Result<u64> {
-    let mut have = 0u64;
-    let mut total: Option<u64> = None;
-    let mut attempt = 0;
+    let mut held = Held::default();
+    let mut furthest = 0;
+    let mut failures = 0;
     loop {
-        let error = match read_once(api, url, sink, &mut have, &mut total, ui) {
-            Ok(()) => return Ok(have),
+        let error = match read_once(api, url, sink, &mut held, ui) {
+            Ok(()) => return Ok(held.bytes),
             Err(e) => e,
         };
+        if held.bytes > furthest {
+            furthest = held.bytes;
+            failures = 0;
+        }
         let resumable = matches!(sink, Sink::File(_));
-        if !error.transient || !resumable || attempt >= retries {
+        if !error.transient || !resumable || failures >= retries {
             return Err(error.error);
         }
-        std::thread::sleep(backoff(attempt, None).max(Duration::from_millis(100)));
-        attempt += 1;
+        std::thread::sleep(backoff(failures, None).max(Duration::from_millis(100)));
+        failures += 1;
+    }
+}
+
+/// The bytes held so far, and what the response they came from said about the file: a
+/// resume must be of that same version.
+#[derive(Default)]
+struct Held {
+    bytes: u64,
+    etag: Option<HeaderValue>,
+    last_modified: Option<HeaderValue>,
+    /// The whole file's length, when known.
+    total: Option<u64>,
+}
+
+impl Held {
+    /// Starting (over) with the response `resp`, whose file is `total` bytes long.
+    fn begin(&mut self, resp: &Response, total: Option<u64>) {
+        *self = Held {
+            bytes: 0,
+            etag: resp.headers().get(ETAG).cloned(),
+            last_modified: resp.headers().get(LAST_MODIFIED).cloned(),
+            total,
+        };
+    }
+
+    /// `If-Range`: the strong ETag, else `Last-Modified` (a weak ETag may not be used).
+    fn validator(&self) -> Option<&HeaderValue> {
+        self.etag
+            .as_ref()
+            .filter(|e| e.as_bytes().starts_with(b"\""))
+            .or(self.last_modified.as_ref())
+    }
+
+    /// Whether `resp` names another ETag than the first response did.
+    fn other_etag(&self, resp: &Response) -> bool {
+        let etag = resp.headers().get(ETAG);
+        etag.is_some() && self.etag.is_some() && etag != self.etag.as_ref()
+    }
+
+    /// Whether `resp` (a 206 to a resume) may be of another version: another ETag,
+    /// another total, or, with nothing to validate by, a total that cannot be compared.
+    fn other_version(&self, resp: &Response, total: Option<u64>) -> bool {
+        if self.other_etag(resp) {
+            return true;
+        }
+        match (total, self.total) {
+            (Some(now), Some(first)) => now != first,
+            // The host checked If-Range, so an unknown total is not a change.
+            _ => self.validator().is_none(),
+        }
+    }
+
+    /// Drops what is held: the next attempt asks for the whole file.
+    fn start_over(&mut self, sink: &mut Sink) -> Result<(), Failure> {
+        if let Sink::File(w) = sink {
+            restart(w).map_err(|e| fatal(e.into()))?;
+        }
+        *self = Held::default();
+        Ok(())
     }
 }
 
@@ -396,48 +463,125 @@ fn fatal(error: anyhow::Error) -> Failure {
     }
 }
 
-fn read_once(
-    api: &Api,
+/// A resume that found another version of the file: what it got is thrown away, and the
+/// next attempt starts over.
+fn changed<T>(held: &mut Held, sink: &mut Sink) -> Result<T, Failure> {
+    held.start_over(sink)?;
+    Err(Failure {
+        error: fail(
+            Code::Error,
+            "the file changed on the host between attempts (another ETag or length)",
+        ),
+        transient: true,
+    })
+}
+
+fn content_range(resp: &Response) -> Option<(Option<u64>, Option<u64>)> {
+    resp.headers()
+        .get(CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(parse_content_range)
+}
+
+/// Asked for identity: a compressed stream saved as the MP4 would be a broken file.
+fn refuse_encoded(resp: &Response) -> Result<(), Failure> {
+    if let Some(coding) = resp
+        .headers()
+        .get(CONTENT_ENCODING)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).trim().to_string())
+        .filter(|c| !c.eq_ignore_ascii_case("identity"))
+    {
+        return Err(fatal(fail(
+            Code::Error,
+            format!(
+                "the file host sent the file encoded ({}), not as stored: refusing to save it",
+                crate::text::snippet(&coding)
+            ),
+        )));
+    }
+    Ok(())
+}
+
+/// Where the answer's bytes go: appended (a 206 of the same version), from the start (a
+/// 200), or nowhere. `true` when the file is complete already (a 416 for what is held).
+fn place(
+    resp: &Response,
     url: &reqwest::Url,
+    held: &mut Held,
     sink: &mut Sink,
-    have: &mut u64,
-    total: &mut Option<u64>,
-    ui: &Bytes,
-) -> Result<(), Failure> {
-    let mut resp = api.download(url, *have).map_err(|e| Failure {
-        transient: e.transient,
-        error: e.error,
-    })?;
-    // Any 206 (even to a first request, which asked for no range) must start where the
-    // file stands, and its total is the whole file's: never save a tail as the file.
-    if resp.status() == StatusCode::PARTIAL_CONTENT {
-        let range = resp
-            .headers()
-            .get(CONTENT_RANGE)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_content_range);
-        match range {
-            Some((start, full)) if start == *have && (full.is_some() || total.is_some()) => {
-                *total = full.or(*total);
-            }
-            _ => {
+) -> Result<bool, Failure> {
+    match resp.status() {
+        // Any 206 (even to a first request, which asked for no range) must start where the
+        // file stands, and its total is the whole file's: never save a tail as the file.
+        StatusCode::PARTIAL_CONTENT => {
+            let (start, full) = content_range(resp).unwrap_or((None, None));
+            if start != Some(held.bytes) || (held.bytes == 0 && full.is_none()) {
                 return Err(fatal(fail(
                     Code::Error,
                     "the file host answered with a range that does not fit",
                 )));
             }
-        }
-    } else {
-        if *have > 0 {
-            // A 200 to a range request: the whole file again.
-            if let Sink::File(w) = sink {
-                restart(w).map_err(|e| fatal(e.into()))?;
+            if held.bytes == 0 {
+                held.begin(resp, full);
+            } else if held.other_version(resp, full) {
+                return changed(held, sink);
+            } else {
+                held.total = full.or(held.total);
             }
-            *have = 0;
         }
-        *total = resp.content_length();
+        // `bytes */N` with N the bytes held: nothing is missing.
+        StatusCode::RANGE_NOT_SATISFIABLE if held.bytes > 0 => {
+            return match content_range(resp) {
+                Some((None, Some(n)))
+                    if n == held.bytes
+                        && held.total.is_none_or(|t| t == n)
+                        && !held.other_etag(resp) =>
+                {
+                    Ok(true)
+                }
+                _ => changed(held, sink),
+            };
+        }
+        StatusCode::RANGE_NOT_SATISFIABLE => {
+            return Err(fatal(fail(
+                Code::Error,
+                format!(
+                    "GET {}: HTTP 416 to a request for the whole file",
+                    crate::api::shown(url)
+                ),
+            )));
+        }
+        _ => {
+            if held.bytes > 0 {
+                // A 200 to a range request: the whole file again.
+                held.start_over(sink)?;
+            }
+            held.begin(resp, resp.content_length());
+        }
     }
-    ui.start(*total);
+    Ok(false)
+}
+
+fn read_once(
+    api: &Api,
+    url: &reqwest::Url,
+    sink: &mut Sink,
+    held: &mut Held,
+    ui: &Bytes,
+) -> Result<(), Failure> {
+    let validator = held.validator().filter(|_| held.bytes > 0);
+    let mut resp = api
+        .download(url, held.bytes, validator)
+        .map_err(|e| Failure {
+            transient: e.transient,
+            error: e.error,
+        })?;
+    refuse_encoded(&resp)?;
+    if place(&resp, url, held, sink)? {
+        return Ok(());
+    }
+    let total = held.total;
+    ui.start(total);
     let mut buf = vec![0; 64 * 1024];
     loop {
         let n = match resp.read(&mut buf) {
@@ -448,13 +592,17 @@ fn read_once(
                 return Err(Failure {
                     error: fail(
                         Code::Error,
-                        format!("download failed after {have} bytes: {}", read_error(&e)),
+                        format!(
+                            "download failed after {} bytes: {}",
+                            held.bytes,
+                            read_error(&e)
+                        ),
                     ),
                     transient: true,
                 });
             }
         };
-        if *have + n as u64 > total.unwrap_or(MAX_FILE).min(MAX_FILE) {
+        if held.bytes + n as u64 > total.unwrap_or(MAX_FILE).min(MAX_FILE) {
             return Err(fatal(fail(
                 Code::Error,
                 format!(
@@ -471,14 +619,14 @@ fn read_once(
             Sink::Stream(w) => w.write_all(&buf[..n]),
         };
         written.map_err(|e| fatal(e.into()))?;
-        *have += n as u64;
-        ui.set(*have);
+        held.bytes += n as u64;
+        ui.set(held.bytes);
     }
-    match *total {
-        Some(t) if *have < t => Err(Failure {
+    match total {
+        Some(t) if held.bytes < t => Err(Failure {
             error: fail(
                 Code::Error,
-                format!("download incomplete: got {have} of {t} bytes"),
+                format!("download incomplete: got {} of {t} bytes", held.bytes),
             ),
             transient: true,
         }),
@@ -494,12 +642,17 @@ fn restart(w: &mut BufWriter<NamedTempFile>) -> io::Result<()> {
     Ok(())
 }
 
-/// `bytes START-END/TOTAL` (TOTAL may be `*`): the start, and the total when known.
-fn parse_content_range(v: &str) -> Option<(u64, Option<u64>)> {
+/// `bytes START-END/TOTAL` (TOTAL may be `*`), or `bytes */TOTAL` (a 416): the start,
+/// and the total when known.
+fn parse_content_range(v: &str) -> Option<(Option<u64>, Option<u64>)> {
     let rest = v.trim().strip_prefix("bytes ")?;
     let (range, full) = rest.split_once('/')?;
+    let full = full.trim().parse().ok();
+    if range.trim() == "*" {
+        return Some((None, full));
+    }
     let (start, _) = range.split_once('-')?;
-    Some((start.trim().parse().ok()?, full.trim().parse().ok()))
+    Some((Some(start.trim().parse().ok()?), full))
 }
 
 #[cfg(test)]
@@ -510,9 +663,10 @@ mod tests {
     fn content_range_is_read() {
         assert_eq!(
             parse_content_range("bytes 100-199/200"),
-            Some((100, Some(200)))
+            Some((Some(100), Some(200)))
         );
-        assert_eq!(parse_content_range("bytes 5-9/*"), Some((5, None)));
+        assert_eq!(parse_content_range("bytes 5-9/*"), Some((Some(5), None)));
+        assert_eq!(parse_content_range("bytes */42"), Some((None, Some(42))));
         assert_eq!(parse_content_range("items 1-2/3"), None);
     }
 }

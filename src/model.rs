@@ -157,7 +157,7 @@ impl State {
 pub struct Fields<'a> {
     #[serde(borrow, default, deserialize_with = "text")]
     pub id: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "text")]
+    #[serde(borrow, default, deserialize_with = "status_text")]
     pub status: Option<Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "text")]
     pub src_url: Option<Cow<'a, str>>,
@@ -184,6 +184,31 @@ pub fn text<'de: 'a, 'a, D: serde::Deserializer<'de>>(
 ) -> Result<Option<Cow<'a, str>>, D::Error> {
     let raw: &'de RawValue = Deserialize::deserialize(d)?;
     Ok(json::str_value(raw.get()))
+}
+
+/// `status` as text, with any character that could hide (a NUL, a control, a bidi mark)
+/// written as a `\u0000` escape: `"ready\u0000"` is not ready, so it must not show as
+/// `ready` (a space for it would look the same). The JSON output keeps the server's text.
+fn status_text<'de: 'a, 'a, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Cow<'a, str>>, D::Error> {
+    Ok(text(d)?.map(|s| {
+        if s.chars().any(crate::text::is_unsafe) {
+            Cow::Owned(
+                s.chars()
+                    .map(|c| {
+                        if crate::text::is_unsafe(c) {
+                            format!("\\u{:04x}", u32::from(c))
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect(),
+            )
+        } else {
+            s
+        }
+    }))
 }
 
 /// One export as the server sent it: its exact JSON text and the fields read from it.
@@ -215,21 +240,22 @@ impl<'a> Export<'a> {
         Some(state)
     }
 
-    /// The file to download: `src_url`, which must be an http(s) URL.
+    /// The file to download: `src_url`, which must be an http(s) URL. The error says why
+    /// it is not (an invalid port is not a wrong scheme), without its userinfo.
     pub fn file_url(&self) -> anyhow::Result<Url> {
         let src = self.fields.src_url.as_deref().unwrap_or_default();
-        Url::parse(src)
-            .ok()
-            .filter(|u| matches!(u.scheme(), "http" | "https"))
-            .ok_or_else(|| {
-                fail(
-                    Code::Error,
-                    format!(
-                        "unexpected response: src_url is not an http(s) URL: {}",
-                        sanitize(src)
-                    ),
-                )
-            })
+        let why = match Url::parse(src) {
+            Ok(url) if matches!(url.scheme(), "http" | "https") => return Ok(url),
+            Ok(_) => "is not an http(s) URL".to_string(),
+            Err(e) => format!("is not a valid URL ({e})"),
+        };
+        Err(fail(
+            Code::Error,
+            format!(
+                "unexpected response: src_url {why}: {}",
+                sanitize(&crate::text::without_userinfo(src))
+            ),
+        ))
     }
 
     /// The long reference the API gives, `FOLDER/PROJECT/EXPORT` or shorter. The server's
@@ -265,6 +291,52 @@ impl<'a> Export<'a> {
             (None, None) => String::new(),
         }
     }
+}
+
+/// The export `r` names among `listed`, the JSON of a list's exports with `r`'s ID, in
+/// the list's order: the first whose project (and folder) fit `r`'s when it gives them.
+/// A bare ID that more than one folder or project holds is ambiguous (exit 2, naming
+/// the full refs to choose from); one ref listed twice is one export.
+pub fn pick<'r>(listed: &[&'r str], r: &ExportRef) -> anyhow::Result<Option<&'r str>> {
+    let fits = |full: Option<&ExportRef>| match (&r.project, full.and_then(|f| f.project.as_ref()))
+    {
+        (Some(want), Some(got)) => {
+            want.project == got.project
+                && (want.folder.is_none() || got.folder.is_none() || want.folder == got.folder)
+        }
+        _ => true,
+    };
+    let mut first = None;
+    let mut places: Vec<String> = Vec::new();
+    for raw in listed {
+        let Ok(e) = Export::from_raw(raw) else {
+            continue;
+        };
+        let full = e.reference();
+        if !fits(full.as_ref()) {
+            continue;
+        }
+        first = first.or(Some(*raw));
+        if let Some(full) = full.filter(|f| f.project.is_some()) {
+            let full = full.to_string();
+            if !places.contains(&full) {
+                places.push(full);
+            }
+        }
+    }
+    if r.project.is_none() && places.len() > 1 {
+        return Err(crate::exit::Fail::new(
+            Code::Usage,
+            format!(
+                "export ID '{}' is ambiguous: it is in {}",
+                r.export,
+                places.join(", ")
+            ),
+        )
+        .hint("give the full ref of the one you mean")
+        .into());
+    }
+    Ok(first)
 }
 
 fn malformed(expected: &str, why: impl fmt::Display, body: &str) -> anyhow::Error {
@@ -412,6 +484,45 @@ mod tests {
         );
         assert_eq!(State::of("in_progress"), State::Processing);
         assert_eq!(State::of("canceled"), State::Failed);
+    }
+
+    #[test]
+    fn a_status_with_hidden_characters_shows_them_escaped_and_is_not_ready() {
+        let raw: &RawValue = serde_json::from_str(
+            r#"{"id":"e","status":"ready\u0000","src_url":"https://h/e.mp4"}"#,
+        )
+        .unwrap();
+        let e = Export::from_raw(raw.get()).unwrap();
+        assert_eq!(e.status(), Some("ready\\u0000"));
+        assert_eq!(e.state(), Some(State::Processing));
+        let raw: &RawValue = serde_json::from_str(r#"{"status":"re\u202eady"}"#).unwrap();
+        assert_eq!(
+            Export::from_raw(raw.get()).unwrap().status(),
+            Some("re\\u202eady")
+        );
+    }
+
+    #[test]
+    fn a_bare_id_in_two_places_is_ambiguous_and_a_full_ref_picks_its_own() {
+        let a = r#"{"id":"e1","status":"ready","folder_id":"F","project_id":"p1"}"#;
+        let b = r#"{"id":"e1","status":"error","folder_id":"G","project_id":"p2"}"#;
+        let bare = ExportRef::parse("e1").unwrap();
+        let e = pick(&[a, b], &bare).unwrap_err();
+        assert_eq!(crate::exit::code_of(&e), Code::Usage);
+        assert!(format!("{e:#}").contains("F/p1/e1, G/p2/e1"), "{e:#}");
+        assert_eq!(pick(&[a, a], &bare).unwrap(), Some(a));
+        assert_eq!(
+            pick(&[a, b], &ExportRef::parse("G/p2/e1").unwrap()).unwrap(),
+            Some(b)
+        );
+        assert_eq!(
+            pick(&[a, b], &ExportRef::parse("p1/e1").unwrap()).unwrap(),
+            Some(a)
+        );
+        assert_eq!(
+            pick(&[a], &ExportRef::parse("H/p3/e1").unwrap()).unwrap(),
+            None
+        );
     }
 
     #[test]

@@ -44,6 +44,19 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     }
 }
 
+/// URL text with its userinfo (a password, a token) as `***@`: for text that may not
+/// parse as a URL, so cannot be cleaned as one.
+pub fn without_userinfo(s: &str) -> Cow<'_, str> {
+    let start = s.find("://").map_or(0, |i| i + 3);
+    let end = s[start..]
+        .find(['/', '?', '#'])
+        .map_or(s.len(), |i| start + i);
+    match s[start..end].rfind('@') {
+        Some(at) => Cow::Owned(format!("{}***{}", &s[..start], &s[start + at..])),
+        None => Cow::Borrowed(s),
+    }
+}
+
 /// The start of a server's text for an error message: at most 200 characters, no control codes.
 pub fn snippet(text: &str) -> String {
     sanitize(text).trim().chars().take(200).collect()
@@ -191,6 +204,15 @@ mod tests {
         ] {
             assert!(!is_unsafe(c), "{c:?}");
         }
+    }
+
+    #[test]
+    fn userinfo_is_hidden_in_url_text() {
+        assert_eq!(
+            without_userinfo("https://u:pw@h:99999/x?y@z"),
+            "https://***@h:99999/x?y@z"
+        );
+        assert_eq!(without_userinfo("h/x@y"), "h/x@y");
     }
 
     #[test]

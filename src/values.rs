@@ -26,6 +26,18 @@ pub enum ColorChoice {
     Never,
 }
 
+/// A format named in `KLAP_FORMAT`; the error lists the valid names.
+pub fn parse_format(s: &str) -> Result<Format, String> {
+    Format::from_str(s.trim(), true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(ValueEnum::to_possible_value)
+            .map(|v| v.get_name().to_string())
+            .collect();
+        format!("expected one of {}", names.join(", "))
+    })
+}
+
 /// How progress is shown on stderr.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -62,8 +74,17 @@ impl Ui {
 /// Plain seconds (`90`, `0.2`) or humantime units (`500ms`, `1h30m`).
 /// The messages follow clap's "invalid value 'V' for '--ARG'", so they say only why.
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    const FORMS: &str = "expected seconds (90, 0.5) or units (500ms, 30s, 5m, 1h30m)";
     let s = s.trim();
+    let d = parse_any_duration(s)?;
+    // `0` means "no deadline" in places: only when written so, never by rounding.
+    if d < Duration::from_millis(1) && s.contains(|c: char| matches!(c, '1'..='9')) {
+        return Err("is below 1ms: write 0 for none, or at least 1ms".into());
+    }
+    Ok(d)
+}
+
+fn parse_any_duration(s: &str) -> Result<Duration, String> {
+    const FORMS: &str = "expected seconds (90, 0.5) or units (500ms, 30s, 5m, 1h30m)";
     if is_negative(s) {
         return Err("cannot be negative".into());
     }
@@ -117,4 +138,23 @@ where
         std::num::IntErrorKind::PosOverflow => "too large".to_string(),
         _ => "expected a whole number (0, 1, 2, ...)".to_string(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_duration_that_rounds_to_zero_is_refused_unless_written_zero() {
+        for zero in ["0", "0.0", "0s", "0ms", " 0 "] {
+            assert_eq!(parse_duration(zero), Ok(Duration::ZERO), "{zero}");
+        }
+        for tiny in ["0.0000000001", "1ns", "999us", "0.0009", "1e-10"] {
+            let e = parse_duration(tiny).unwrap_err();
+            assert!(e.contains("below 1ms"), "{tiny}: {e}");
+        }
+        assert_eq!(parse_duration("1ms"), Ok(Duration::from_millis(1)));
+        assert_eq!(parse_duration("0.001"), Ok(Duration::from_millis(1)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+    }
 }

@@ -10,7 +10,7 @@ use crate::api::{Api, AttemptError, backoff, not_in_list};
 use crate::download::{Batch, Dest, Job, Saved};
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
-use crate::model::{ExportRef, State, parse_current, parse_list};
+use crate::model::{ExportRef, State, parse_current, parse_list, pick};
 use crate::output::Report;
 use crate::progress::{Line, Progress};
 use crate::say;
@@ -222,21 +222,22 @@ fn poll_round(
             },
             None => None,
         };
-        // Parsed once for the group, not once per member (a list can be long);
-        // the first of an ID wins, as a search from the front would find it.
-        let mut by_id: HashMap<String, &str> = HashMap::new();
+        // Parsed once for the group, not once per member (a list can be long); each
+        // ref takes the export of its own project (`model::pick`).
+        let mut by_id: HashMap<String, Vec<&str>> = HashMap::new();
         if let Some(list) = &listed {
-            for e in parse_list(list)?.into_iter().rev() {
+            for e in parse_list(list)? {
                 if let Some(id) = e.fields.id {
-                    by_id.insert(id.into_owned(), e.raw);
+                    by_id.entry(id.into_owned()).or_default().push(e.raw);
                 }
             }
         }
         for i in members {
             let t = &mut tracked[i];
-            let found = by_id
+            let listed = by_id
                 .get(t.poll.export.as_str())
-                .map(|raw| (*raw).to_string());
+                .map_or(&[][..], Vec::as_slice);
+            let found = pick(listed, &t.poll)?.map(str::to_string);
             let answer = match (found, &t.poll.project) {
                 (Some(body), _) => Ok(body),
                 // Missing from its group's list (or a group of one): ask its status route.

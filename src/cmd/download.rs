@@ -1,5 +1,6 @@
 //! `download`: fetch the MP4s of ready exports, several at once, to files or stdout.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -22,22 +23,35 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let batch = Batch::new(&ctx.api, &dest, &ids);
     batch.run(|tx| {
         let mut list = None;
+        // Export IDs whose file is asked for already (or kept): one file each. Refs that
+        // share an ID through other folders or projects are still each checked, and the
+        // first that is ready fetches it, whatever the order.
+        let mut fetched: HashSet<&str> = HashSet::new();
+        // Those found on disk under --skip-existing: no request at all, for any ref.
+        let mut kept: HashSet<&str> = HashSet::new();
         for (index, r) in refs.iter().enumerate() {
-            if batch.repeats(index) {
+            let id = r.export.as_str();
+            if kept.contains(id) {
                 continue;
             }
+            let repeat = fetched.contains(id);
             let ui = progress.download(&r.to_string());
-            // A file that is there already needs no request at all.
-            if dest.exists == Exists::Skip
-                && let Target::File(path) = dest.target(&r.export)
+            // A file that is there already needs no request at all (looked for only
+            // before its first download: after, it may be ours).
+            if !repeat
+                && dest.exists == Exists::Skip
+                && let Target::File(path) = dest.target(id)
                 && path.exists()
             {
                 ui.skipped(&path);
                 batch.keep(index, Ok(Saved::Skipped(path)));
+                kept.insert(id);
                 continue;
             }
             match ready_url(ctx, r, &mut list, a.output.as_deref()) {
+                Ok(_) if repeat => ui.clear(),
                 Ok(url) => {
+                    fetched.insert(id);
                     let job = Job {
                         index,
                         url,

@@ -73,3 +73,20 @@ for _ in range(5):
 print(f"sandbox with 64 idle connections: slowest of 5 requests {worst * 1000:.0f} ms (target < 1000 ms)")
 PY
 kill "$sb_pid"
+
+# Config files that are not regular files (issue 17.2): each must end within 1 s (exit 2),
+# under 20 MiB, never reading /dev/zero or waiting on a FIFO no one writes to.
+mkfifo "$work/config.fifo"
+for config in /dev/zero "$work/config.fifo"; do
+  set +e
+  start=$(date +%s%N)
+  KLAP_CONFIG=$config timeout 5 /usr/bin/time -o "$work/t" -f "%M" \
+    "$bin" --base-url "http://127.0.0.1:$port/v2" list > /dev/null 2> "$work/err"
+  code=$?
+  set -e
+  ms=$(( ($(date +%s%N) - start) / 1000000 ))
+  kib=$(tail -n 1 "$work/t")  # GNU time puts "Command exited with ..." first
+  verdict=ok
+  if [ "$ms" -ge 1000 ] || [ "$kib" -ge $((20 << 10)) ] || [ "$code" -ne 2 ]; then verdict=FAIL; fi
+  echo "KLAP_CONFIG=$config: exit $code, $ms ms, $kib KiB peak (limits: exit 2, 1000 ms, 20480 KiB): $verdict"
+done

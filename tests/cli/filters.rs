@@ -133,3 +133,135 @@ fn the_man_page_covers_every_command_option_variable_and_exit_code() {
         assert!(page.contains(text), "{text}");
     }
 }
+
+/// A server that echoes the key in a field, in plain text and as JSON escapes.
+fn echoing_server() -> MockServer {
+    let server = MockServer::start();
+    let escaped: String = crate::KEY
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    server.mock(|when, then| {
+        when.path("/v2/exports");
+        then.status(200).body(format!(
+            r#"[{{"id":"e1","status":"ready","echo":"Bearer {}","escaped":"{escaped}","{}":1}}]"#,
+            crate::KEY,
+            crate::KEY
+        ));
+    });
+    server
+}
+
+#[test]
+fn the_key_a_server_echoes_is_hidden_before_the_filter_runs() {
+    let server = echoing_server();
+    let lower = crate::KEY.to_ascii_lowercase();
+    let upper = crate::KEY.to_ascii_uppercase();
+    for expr in [
+        ".[0].echo | ascii_downcase",
+        ".[0].echo | ascii_upcase",
+        ".[0].echo | @base64",
+        ".[0].echo | .[7:19], .[7:]",
+        ".[0].escaped | explode | implode | ascii_downcase",
+        ".[0] | keys_unsorted | map(ascii_downcase)",
+        ".[0].echo | split(\"\") | reverse | join(\"\")",
+    ] {
+        let r = run(api(&server.base_url()).args(["list", "--jq", expr]));
+        assert_eq!(r.code, 0, "{expr}: {}", r.stderr);
+        let out = r.stdout.to_ascii_lowercase();
+        assert!(
+            !out.contains(&lower) && !r.stdout.contains(&upper),
+            "{expr}: {}",
+            r.stdout
+        );
+        assert!(!out.contains("secret"), "{expr}: {}", r.stdout);
+        let reversed: String = lower.chars().rev().collect();
+        assert!(!out.contains(&reversed), "{expr}: {}", r.stdout);
+    }
+    let r = run(api(&server.base_url()).args(["list", "--jq", ".[0].echo"]));
+    assert_eq!(r.stdout, "Bearer ***\n");
+}
+
+#[test]
+fn env_and_dollar_env_leave_the_key_out() {
+    let server = list_server();
+    for expr in [
+        "$ENV | has(\"KLAP_API_KEY\")",
+        "env | has(\"KLAP_API_KEY\")",
+        "[$ENV[], env[]] | map(select(contains(\"SECRET\"))) | length > 0",
+    ] {
+        let r = run(api(&server.base_url()).args(["list", "--jq", expr]));
+        assert_eq!(
+            (r.code, r.stdout.as_str()),
+            (0, "false\n"),
+            "{expr}: {}",
+            r.stderr
+        );
+    }
+    let r = run(api(&server.base_url()).env("KLAP_TEST_OTHER", "x").args([
+        "list",
+        "--jq",
+        "$ENV.KLAP_TEST_OTHER, env.KLAP_TEST_OTHER",
+    ]));
+    assert_eq!(r.stdout, "x\nx\n");
+}
+
+#[test]
+fn endless_recursion_is_exit_1_with_a_clear_error_never_a_crash() {
+    let server = list_server();
+    for expr in [
+        "def f: [f]; f",
+        "def f: 1 + f; f",
+        "reduce range(100000) as $i (null; [.]) | tojson",
+        "reduce range(100000) as $i (null; [.])",
+        "def f: [f, f]; f",
+        "def f: try f catch f; f",
+    ] {
+        let r = run(api(&server.base_url()).args(["list", "--jq", expr]));
+        assert_eq!(r.code, 1, "{expr}: {}", r.stderr);
+        assert_eq!(r.stdout, "", "{expr}");
+        r.stderr_has(&["klap-export: error: --jq: "]);
+        assert!(
+            r.stderr.contains("recurses too deeply") || r.stderr.contains("nested deeper"),
+            "{expr}: {}",
+            r.stderr
+        );
+    }
+    // Deep but finite is fine, and a long loop is not recursion.
+    let r = run(api(&server.base_url()).args([
+        "list",
+        "--jq",
+        "(reduce range(5000) as $i (null; [.]) | tojson | length), \
+         (def f: if . < 3000 then (.+1 | f) + 0 else . end; 0 | f), \
+         ([limit(200000; repeat(1))] | length)",
+    ]));
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "10004\n3000\n200000\n"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn jq_output_is_always_json_and_effects_go_to_stderr() {
+    let server = list_server();
+    let r = run(api(&server.base_url()).args(["list", "--jq", "[nan, infinite, -infinite]"]));
+    assert_eq!(
+        r.stdout,
+        "[null,1.7976931348623157e+308,-1.7976931348623157e+308]\n"
+    );
+    let r = run(api(&server.base_url()).args(["list", "--jq", "{(1): 2}"]));
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    r.stderr_has(&["Object keys must be strings"]);
+    let r = run(api(&server.base_url()).args([
+        "list",
+        "--jq",
+        ".[0].id | debug | (\"msg\u{1b}[2J\" | stderr) as $x | length",
+    ]));
+    assert_eq!((r.code, r.stdout.as_str()), (0, "2\n"), "{}", r.stderr);
+    r.stderr_has(&["[\"DEBUG:\",\"e1\"]", "\"msg\\u001b[2J\""]);
+    let r = run(api(&server.base_url()).args(["list", "--jq", "\"bye\" | halt_error"]));
+    assert_eq!((r.code, r.stdout.as_str()), (1, ""));
+    r.stderr_has(&["bye", "exit code 5"]);
+}

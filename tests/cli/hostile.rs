@@ -11,7 +11,7 @@ use crate::dir_names as files;
 use crate::script::{Script, Step};
 use crate::{KEY, api, bin, export, run};
 
-const PROXY_VARS: [&str; 6] = [
+pub const PROXY_VARS: [&str; 6] = [
     "HTTP_PROXY",
     "http_proxy",
     "HTTPS_PROXY",
@@ -260,7 +260,7 @@ fn a_file_announced_past_16_gib_is_refused() {
 
 /// A TLS server on loopback whose certificate (self-signed, for 127.0.0.1) nobody trusts.
 /// Returns its port.
-fn untrusted_tls_server() -> u16 {
+pub fn untrusted_tls_server() -> u16 {
     use rustls::pki_types::pem::PemObject;
     use rustls::pki_types::{CertificateDer, PrivateKeyDer};
     let cert = CertificateDer::from_pem_slice(TLS_CERT.as_bytes()).unwrap();

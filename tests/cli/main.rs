@@ -15,6 +15,7 @@ mod sandbox_http;
 mod script;
 mod surrogate;
 mod table;
+mod trust;
 mod ux;
 mod wait;
 

@@ -14,7 +14,7 @@ use httpmock::{Mock, MockServer};
 use serde_json::json;
 use tempfile::TempDir;
 
-use crate::{Run, bin, export, private_file, run};
+use crate::{Run, bin, dir_names, export, private_file, run};
 
 const CHECK_QUERY: (&str, &str) = ("project_id", "klap-export-auth-check");
 
@@ -51,9 +51,11 @@ impl Home {
         self.config_dir().join("credentials.toml")
     }
 
+    /// Private modes, whatever the umask: a config file others can write is refused.
     fn write_config(&self, config: &str) {
         fs::create_dir_all(self.config_dir()).unwrap();
-        fs::write(self.config(), config).unwrap();
+        fs::set_permissions(self.config_dir(), fs::Permissions::from_mode(0o700)).unwrap();
+        private_file(&self.config(), config);
     }
 
     /// A file only its owner can read, in HOME.
@@ -437,15 +439,16 @@ fn stored_key_is_the_last_source() {
 }
 
 #[test]
-fn verbose_says_when_a_variable_overrides_the_named_profile() {
-    let (server, staging) = (MockServer::start(), MockServer::start());
-    let seen = list_with_key(&server, "k-variable");
-    let unused = any(&staging);
+fn an_explicit_profile_flag_lifts_its_settings_above_the_variables() {
+    let (leftover, staging) = (MockServer::start(), MockServer::start());
+    let unused = any(&leftover);
+    let seen = list_with_key(&staging, "k-staging");
     let home = Home::new(&format!(
         "[default]\nretries = 0\n\n[staging]\nbase_url = \"{}\"\napi_key_command = \"echo k-staging\"\n",
         v2(&staging)
     ));
-    let r = run(home.at(&server).env("KLAP_API_KEY", "k-variable").args([
+    // A leftover KLAP_BASE_URL and KLAP_API_KEY from the sandbox steps.
+    let r = run(home.at(&leftover).env("KLAP_API_KEY", "k-variable").args([
         "--profile",
         "staging",
         "list",
@@ -455,26 +458,154 @@ fn verbose_says_when_a_variable_overrides_the_named_profile() {
     seen.assert_calls(1);
     unused.assert_calls(0);
     r.stderr_has(&[
-        "klap-export: KLAP_BASE_URL overrides the profile 'staging'\n",
-        "klap-export: KLAP_API_KEY overrides the key of profile 'staging'\n",
-        "klap-export: API key from KLAP_API_KEY\n",
+        "klap-export: API key from the api_key_command of profile 'staging'\n",
+        "klap-export: --profile staging sets aside KLAP_BASE_URL, KLAP_API_KEY\n",
     ]);
     assert!(!r.stderr.contains("k-variable") && !r.stderr.contains("k-staging"));
 
-    // KLAP_PROFILE names it too; without a name, nothing is said about overriding.
+    // auth status names them too (its check is answered by the same mock).
+    let r = run(home.at(&leftover).env("KLAP_API_KEY", "k-variable").args([
+        "--profile",
+        "staging",
+        "auth",
+        "status",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    seen.assert_calls(2);
+    assert!(
+        r.stdout.contains(&format!(
+            "base URL:    {}\nkey source:  the api_key_command of profile 'staging'\n\
+             set aside:   KLAP_BASE_URL, KLAP_API_KEY (by --profile staging)\n",
+            v2(&staging)
+        )),
+        "{}",
+        r.stdout
+    );
+    let r = run(home.at(&leftover).env("KLAP_API_KEY", "k-variable").args([
+        "--profile",
+        "staging",
+        "auth",
+        "status",
+        "--json",
+    ]));
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["set_aside"], json!(["KLAP_BASE_URL", "KLAP_API_KEY"]));
+
+    // Flags still win over the profile.
+    let by_flag = MockServer::start();
+    let flagged = list_with_key(&by_flag, "k-flag");
+    let r = run(home
+        .at(&leftover)
+        .arg("--base-url")
+        .arg(v2(&by_flag))
+        .arg("--api-key-file")
+        .arg(home.key_file("flag-key", "k-flag"))
+        .args(["--profile", "staging", "list", "-v"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    flagged.assert_calls(1);
+    assert!(!r.stderr.contains("sets aside"), "{}", r.stderr);
+    seen.assert_calls(3);
+    unused.assert_calls(0);
+}
+
+#[test]
+fn klap_profile_is_not_explicit_the_variables_still_win() {
+    let (server, staging) = (MockServer::start(), MockServer::start());
+    let seen = list_with_key(&server, "k-variable");
+    let unused = any(&staging);
+    let home = Home::new(&format!(
+        "[default]\nretries = 0\n\n[staging]\nbase_url = \"{}\"\napi_key_command = \"echo k-staging\"\n",
+        v2(&staging)
+    ));
     let r = run(home
         .at(&server)
         .env("KLAP_API_KEY", "k-variable")
         .env("KLAP_PROFILE", "staging")
         .args(["list", "-v"]));
-    r.stderr_has(&["KLAP_API_KEY overrides the key of profile 'staging'"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&[
+        "klap-export: KLAP_BASE_URL overrides the profile 'staging'\n",
+        "klap-export: KLAP_API_KEY overrides the key of profile 'staging'\n",
+        "klap-export: API key from KLAP_API_KEY\n",
+    ]);
+    assert!(!r.stderr.contains("sets aside"), "{}", r.stderr);
+    // Without a name, nothing is said about overriding.
     let r = run(home
         .at(&server)
         .env("KLAP_API_KEY", "k-variable")
         .args(["list", "-v"]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("overrides"), "{}", r.stderr);
-    seen.assert_calls(3);
+    seen.assert_calls(2);
+    unused.assert_calls(0);
+}
+
+// ---- config files that cannot be trusted or read ----
+
+#[test]
+fn a_config_file_that_is_not_a_regular_file_never_blocks() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    let fifo = home.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (path, kind) in [(PathBuf::from("/dev/zero"), "a device"), (fifo, "a FIFO")] {
+        let started = Instant::now();
+        let r = run(home
+            .at(&server)
+            .env("KLAP_API_KEY", "k")
+            .env("KLAP_CONFIG", &path)
+            .arg("list"));
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            format!(
+                "klap-export: error: the config file {} is not a regular file (it is {kind})\n",
+                path.display()
+            )
+        );
+    }
+    catch.assert_calls(0);
+}
+
+#[test]
+fn a_config_file_others_can_write_is_refused_and_its_command_never_runs() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    let marker = home.path().join("ran");
+    home.write_config(&format!(
+        "[default]\napi_key_command = \"touch '{}'; echo k\"\n",
+        marker.display()
+    ));
+    fs::set_permissions(home.config(), fs::Permissions::from_mode(0o666)).unwrap();
+    let r = run(home.at(&server).arg("list"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "klap-export: error: refusing the config file {0}, which can run commands: \
+             it is writable by group and others (mode 666); run: chmod go-w {0}\n",
+            home.config().display()
+        )
+    );
+    fs::set_permissions(home.config(), fs::Permissions::from_mode(0o644)).unwrap();
+    fs::set_permissions(home.config_dir(), fs::Permissions::from_mode(0o777)).unwrap();
+    let r = run(home.at(&server).args(["auth", "status"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&[&format!(
+        "its folder {0} is writable by group and others (mode 777); run: chmod go-w {0}\n",
+        home.config_dir().display()
+    )]);
+    assert!(!marker.exists(), "the api_key_command ran");
+    catch.assert_calls(0);
 }
 
 // ---- bad config, bad variables ----
@@ -503,7 +634,8 @@ fn a_missing_profile_is_a_usage_error() {
     let mut catch = any(&server);
     let home = Home::new("[default]\nretries = 1\n\n[staging]\nretries = 2\n");
     let want = format!(
-        "klap-export: error: no profile 'missing' in {} (it has default, staging)\n",
+        "klap-export: error: no profile 'missing' in {} (it has default, staging) and no key \
+         stored for it\nhint: `klap-export auth login --profile missing` creates it\n",
         home.config().display()
     );
     let r = run(home
@@ -741,6 +873,150 @@ fn a_failed_check_stores_nothing_and_points_at_no_verify() {
 }
 
 #[test]
+fn login_and_status_want_the_klap_api_not_any_page() {
+    for body in [
+        "<html><title>Welcome</title></html>",
+        "{}",
+        "",
+        "[] trailing",
+    ] {
+        let server = MockServer::start();
+        let page = server.mock(|when, then| {
+            when.method(GET).path("/v2/exports");
+            then.status(200).body(body);
+        });
+        let home = Home::new("");
+        let r = run(home
+            .at(&server)
+            .args(["auth", "login"])
+            .write_stdin("k-any-HHHH\n"));
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert_eq!(
+            r.stderr,
+            "klap-export: error: not the Klap API at this base URL (its answer to GET /exports \
+             is not a JSON array); nothing was stored\n\
+             hint: check --base-url, KLAP_BASE_URL or the profile's base_url\n",
+            "{body}"
+        );
+        assert!(!home.credentials().exists());
+
+        let r = run(home
+            .at(&server)
+            .env("KLAP_API_KEY", "k-any-HHHH")
+            .args(["auth", "status"]));
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stdout.ends_with(
+                "API:         not the Klap API at this base URL (its answer to GET /exports \
+                 is not a JSON array)\n"
+            ),
+            "{}",
+            r.stdout
+        );
+        page.assert_calls(2);
+    }
+}
+
+#[test]
+fn login_refuses_a_folder_others_can_write_before_asking_for_the_key() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    let open = home.path().join("shared");
+    fs::create_dir(&open).unwrap();
+    fs::set_permissions(&open, fs::Permissions::from_mode(0o777)).unwrap();
+    let r = run(home
+        .at(&server)
+        .env("KLAP_CREDENTIALS_FILE", open.join("credentials.toml"))
+        .args(["auth", "login"])
+        .write_stdin("k-open-IIII\n"));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "klap-export: error: refusing to store the key in {0}: it is writable by group and \
+             others (mode 777); run: chmod go-w {0}\n",
+            open.display()
+        )
+    );
+    assert_eq!(dir_names(&open), Vec::<String>::new());
+    catch.assert_calls(0);
+}
+
+#[test]
+fn the_next_login_or_logout_removes_what_a_killed_login_left() {
+    let home = Home::new("");
+    home.store(&[("default", "k-old")]);
+    let leftover = home.config_dir().join(".credentials.Xy12ab.tmp");
+    let other = home.config_dir().join("notes.tmp");
+    for cmd in [vec!["auth", "logout"], vec!["auth", "login", "--no-verify"]] {
+        private_file(&leftover, "[default]\napi_key = \"k-half\"\n");
+        fs::write(&other, "mine").unwrap();
+        let r = run(home.cmd().args(&cmd).write_stdin("k-new\n"));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(!leftover.exists(), "{cmd:?}");
+        assert!(other.exists());
+    }
+}
+
+#[test]
+fn a_key_of_two_lines_is_refused_in_words() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    let r = run(home
+        .at(&server)
+        .args(["auth", "login", "--no-verify"])
+        .write_stdin("k-line-one\nk-line-two\n"));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "klap-export: error: the key must be one line; nothing was stored\n"
+    );
+    assert!(!home.credentials().exists());
+
+    let r = run(home
+        .at(&server)
+        .env("KLAP_API_KEY", "k-line-one\r\nk-line-two")
+        .arg("list"));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "klap-export: error: the key must be one line (KLAP_API_KEY)\n"
+    );
+    let two = home.key_file("two", "k-line-one\nk-line-two");
+    let r = run(home.at(&server).env("KLAP_API_KEY_FILE", &two).arg("list"));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    r.stderr_has(&["the key must be one line (KLAP_API_KEY_FILE ("]);
+    catch.assert_calls(0);
+}
+
+#[test]
+fn an_empty_variable_is_called_empty() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    let r = run(home.at(&server).env("KLAP_API_KEY", "").arg("list"));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "klap-export: error: no API key: KLAP_API_KEY is set but empty\n\
+         hint: set KLAP_API_KEY, run `klap-export auth login`, or see `klap-export --help`\n"
+    );
+    let r = run(home
+        .at(&server)
+        .env("KLAP_API_KEY", "k")
+        .env("KLAP_FORMAT", "yaml")
+        .arg("list"));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "klap-export: error: KLAP_FORMAT=yaml: expected one of table, json, ndjson, tsv\n"
+    );
+    catch.assert_calls(0);
+}
+
+#[test]
 fn login_no_verify_sends_nothing() {
     let server = MockServer::start();
     let catch = any(&server);
@@ -792,14 +1068,14 @@ fn login_notes_a_source_that_comes_before_the_stored_key() {
     r.stderr_has(&["klap-export: note: KLAP_API_KEY is set and comes before the stored key\n"]);
 }
 
-#[test]
-fn login_on_a_terminal_prompts_without_echo() {
+/// Runs `auth login --no-verify` under a pseudo-terminal, types `input` at the prompt, and
+/// returns whether it succeeded and the screen.
+fn login_at_a_terminal(home: &Home, input: &[u8]) -> (bool, String) {
     use std::io::{Read, Write};
     use std::process::Stdio;
     use std::sync::mpsc;
 
     const PROMPT: &str = "API key for profile 'default': ";
-    let home = Home::new("");
     let bin = assert_cmd::cargo::cargo_bin("klap-export");
     // script(1) runs it under a pseudo-terminal fed from our pipe.
     let mut script = std::process::Command::new("script");
@@ -815,6 +1091,7 @@ fn login_on_a_terminal_prompts_without_echo() {
             "/dev/null",
         ])
         .env("HOME", home.path())
+        .env("NO_COLOR", "1")
         .env_remove("XDG_CONFIG_HOME")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -840,11 +1117,18 @@ fn login_on_a_terminal_prompts_without_echo() {
     // Echo goes off just after the prompt is written; typing earlier would be echoed.
     std::thread::sleep(Duration::from_millis(200));
     let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(b"k-typed-XYZW\r").unwrap();
-    assert!(child.wait().unwrap().success());
+    stdin.write_all(input).unwrap();
+    let success = child.wait().unwrap().success();
     screen.extend(rx.iter().flatten());
     drop(stdin);
-    let screen = String::from_utf8_lossy(&screen);
+    (success, String::from_utf8_lossy(&screen).into_owned())
+}
+
+#[test]
+fn login_on_a_terminal_prompts_without_echo() {
+    let home = Home::new("");
+    let (success, screen) = login_at_a_terminal(&home, b"k-typed-XYZW\r");
+    assert!(success, "{screen}");
     assert!(!screen.contains("XYZW"), "the key was echoed: {screen}");
     assert!(
         screen.contains("klap-export: stored the key for profile 'default' in "),
@@ -854,6 +1138,20 @@ fn login_on_a_terminal_prompts_without_echo() {
         stored(&home)["default"]["api_key"].as_str(),
         Some("k-typed-XYZW")
     );
+}
+
+#[test]
+fn ctrl_d_at_the_prompt_prints_the_error_on_its_own_line() {
+    let home = Home::new("");
+    let (success, screen) = login_at_a_terminal(&home, b"\x04");
+    assert!(!success, "{screen}");
+    assert!(
+        screen.contains(
+            "API key for profile 'default': \r\nklap-export: error: no key given; nothing was stored"
+        ),
+        "{screen:?}"
+    );
+    assert!(!home.credentials().exists());
 }
 
 // ---- auth status ----
@@ -874,6 +1172,7 @@ fn status_reports_an_accepted_key_and_never_shows_it() {
         format!(
             "profile:     default\n\
              config file: {}\n\
+             credentials: {2}\n\
              base URL:    {}\n\
              key source:  the key stored for profile 'default' ({})\n\
              API:         accepted\n",
@@ -894,8 +1193,10 @@ fn status_reports_an_accepted_key_and_never_shows_it() {
             "profile": "default",
             "config_file": home.config().display().to_string(),
             "config_file_found": true,
+            "credentials_file": home.credentials().display().to_string(),
             "base_url": v2(&server),
             "key_source": format!("the key stored for profile 'default' ({})", home.credentials().display()),
+            "set_aside": [],
             "api": "accepted",
             "detail": null,
         })
@@ -946,14 +1247,157 @@ fn status_without_a_key_is_exit_4_and_sends_nothing() {
         format!(
             "profile:     default\n\
              config file: {} (not found)\n\
+             credentials: {} (not found)\n\
              base URL:    {}\n\
              key source:  none\n\
              API:         not checked (no key)\n",
             home.config().display(),
+            home.credentials().display(),
             v2(&server)
         )
     );
     r.stderr_has(&["klap-export: error: no API key\n"]);
+}
+
+#[test]
+fn keys_are_stored_in_their_own_place_never_beside_klap_config() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    // A config file in a project's working tree.
+    let repo = home.path().join("repo");
+    fs::create_dir_all(&repo).unwrap();
+    fs::write(repo.join("config.toml"), "[default]\n").unwrap();
+    let login = |cmd: &mut Command| {
+        run(cmd
+            .env("KLAP_CONFIG", repo.join("config.toml"))
+            .args(["auth", "login", "--no-verify"])
+            .write_stdin("k-own-place\n"))
+    };
+    let r = login(&mut home.at(&server));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(dir_names(&repo), ["config.toml"]);
+    assert_eq!(
+        stored(&home)["default"]["api_key"].as_str(),
+        Some("k-own-place")
+    );
+
+    let xdg = home.path().join("xdg");
+    let r = login(home.at(&server).env("XDG_CONFIG_HOME", &xdg));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&[&format!(
+        "{}",
+        xdg.join("klap-export/credentials.toml").display()
+    )]);
+
+    let chosen = home.path().join("keys").join("klap.toml");
+    let r = login(home.at(&server).env("KLAP_CREDENTIALS_FILE", &chosen));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "klap-export: stored the key for profile 'default' in {}\n",
+            chosen.display()
+        )
+    );
+    assert_eq!(mode(&chosen), 0o600);
+    // And it is where later commands look.
+    let r = run(home
+        .at(&server)
+        .env("KLAP_CREDENTIALS_FILE", &chosen)
+        .args(["auth", "status"]));
+    assert!(
+        r.stdout
+            .contains(&format!("credentials: {}\n", chosen.display())),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(dir_names(&repo), ["config.toml"]);
+    catch.assert_calls(1);
+}
+
+#[test]
+fn status_prints_the_whole_block_when_the_key_source_fails() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("[default]\napi_key_command = \"echo 'no entry' >&2; exit 1\"\n");
+    let r = run(home.at(&server).args(["auth", "status"]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        format!(
+            "profile:     default\n\
+             config file: {}\n\
+             credentials: {} (not found)\n\
+             base URL:    {}\n\
+             key source:  failed: the api_key_command exited with 1: no entry\n\
+             API:         not checked (no key)\n",
+            home.config().display(),
+            home.credentials().display(),
+            v2(&server)
+        )
+    );
+    assert_eq!(
+        r.stderr,
+        "klap-export: error: the api_key_command exited with 1: no entry\n"
+    );
+    let r = run(home.at(&server).args(["auth", "status", "--json"]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["key_source"], json!(null));
+    assert_eq!(
+        v["detail"],
+        json!("the api_key_command exited with 1: no entry")
+    );
+    catch.assert_calls(0);
+}
+
+#[test]
+fn any_profile_can_log_in_and_then_exists() {
+    let server = MockServer::start();
+    let home = Home::new("[default]\nretries = 0\n");
+    // No [staging] table: the hint under --profile staging keeps the profile.
+    let mut catch = any(&server);
+    let r = run(home
+        .at(&server)
+        .args(["--profile", "staging", "auth", "status"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["hint: `klap-export auth login --profile staging` creates it\n"]);
+    catch.assert_calls(0);
+    catch.delete();
+
+    let check = check_mock(&server, "k-staging-GGGG", 200);
+    let r = run(home
+        .at(&server)
+        .args(["--profile", "staging", "auth", "login"])
+        .write_stdin("k-staging-GGGG\n"));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    check.assert_calls(1);
+    assert_eq!(
+        stored(&home)["staging"]["api_key"].as_str(),
+        Some("k-staging-GGGG")
+    );
+    // The stored key makes the profile exist.
+    let used = list_with_key(&server, "k-staging-GGGG");
+    let r = run(home.at(&server).args(["--profile", "staging", "list"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    used.assert_calls(1);
+
+    // A profile with a table but no key: the "no API key" hint names it.
+    home.write_config("[default]\n\n[prod]\nretries = 0\n");
+    let r = run(home.at(&server).args(["--profile", "prod", "list"]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        "klap-export: error: no API key\n\
+         hint: set KLAP_API_KEY, run `klap-export auth login --profile prod`, or see \
+         `klap-export --help`\n"
+    );
+    let r = run(home
+        .at(&server)
+        .args(["--profile", "prod", "auth", "status"]));
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    r.stderr_has(&["run `klap-export auth login --profile prod`"]);
 }
 
 // ---- auth logout ----
@@ -990,7 +1434,7 @@ fn logout_removes_the_profile_key_and_says_when_there_was_none() {
 // ---- files others can read ----
 
 #[test]
-fn key_files_others_can_read_are_refused() {
+fn credentials_others_can_read_are_refused() {
     let server = MockServer::start();
     let catch = any(&server);
     let home = Home::new("");
@@ -1002,19 +1446,97 @@ fn key_files_others_can_read_are_refused() {
     assert_eq!(
         r.stderr,
         format!(
-            "klap-export: error: {0} is readable by others (mode 640); run: chmod 600 {0}\n",
+            "klap-export: error: {0} is readable by group (mode 640); run: chmod 600 {0}\n",
             creds.display()
         )
     );
-
-    let key = home.key_file("key", "k-file");
-    fs::set_permissions(&key, fs::Permissions::from_mode(0o644)).unwrap();
-    home.write_config("[default]\napi_key_file = \"~/key\"\n");
+    fs::set_permissions(&creds, fs::Permissions::from_mode(0o622)).unwrap();
     let r = run(home.at(&server).arg("list"));
     assert_eq!(r.code, 4, "{}", r.stderr);
-    r.stderr_has(&[&format!("run: chmod 600 {}\n", key.display())]);
-    let r = run(home.at(&server).arg("list").arg("--api-key-file").arg(&key));
-    assert_eq!(r.code, 4, "{}", r.stderr);
-    r.stderr_has(&["is readable by others (mode 644); run: chmod 600 "]);
+    r.stderr_has(&["is writable by group and others (mode 622); run: chmod 600 "]);
+    catch.assert_calls(0);
+}
+
+#[test]
+fn key_files_the_user_names_are_used_with_one_warning_when_others_can_read_them() {
+    let server = MockServer::start();
+    let seen = list_with_key(&server, "k-file");
+    let home = Home::new("");
+    let key = home.key_file("key", "k-file");
+    // A container secret: mounted read-only for all, and cannot be changed.
+    fs::set_permissions(&key, fs::Permissions::from_mode(0o444)).unwrap();
+    let warning = format!(
+        "klap-export: warning: the API key file {0} is readable by group and others (mode 444); \
+         run: chmod 600 {0}\n",
+        key.display()
+    );
+    let runs = [
+        run(home.at(&server).arg("--api-key-file").arg(&key).arg("list")),
+        run(home.at(&server).env("KLAP_API_KEY_FILE", &key).arg("list")),
+        {
+            home.write_config("[default]\napi_key_file = \"~/key\"\n");
+            run(home.at(&server).arg("list"))
+        },
+    ];
+    for r in runs {
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_eq!(r.stderr, warning);
+    }
+    seen.assert_calls(3);
+}
+
+#[test]
+fn key_and_credentials_files_must_be_regular_files() {
+    let server = MockServer::start();
+    let catch = any(&server);
+    let home = Home::new("");
+    let fifo = home.path().join("fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let started = Instant::now();
+    for (cmd, what, path) in [
+        (
+            home.at(&server)
+                .arg("--api-key-file")
+                .arg(&fifo)
+                .arg("list"),
+            "the API key file",
+            fifo.clone(),
+        ),
+        (
+            home.at(&server)
+                .env("KLAP_API_KEY_FILE", "/dev/zero")
+                .arg("list"),
+            "the API key file",
+            PathBuf::from("/dev/zero"),
+        ),
+        (
+            home.at(&server)
+                .env("KLAP_CREDENTIALS_FILE", &fifo)
+                .arg("list"),
+            "the credentials file",
+            fifo.clone(),
+        ),
+        (
+            home.at(&server)
+                .env("KLAP_CREDENTIALS_FILE", home.path())
+                .arg("list"),
+            "the credentials file",
+            home.path().to_path_buf(),
+        ),
+    ] {
+        let r = run(cmd);
+        assert_eq!(r.code, 4, "{}", r.stderr);
+        r.stderr_has(&[&format!(
+            "{what} {} is not a regular file (it is ",
+            path.display()
+        )]);
+    }
+    assert!(started.elapsed() < Duration::from_secs(3));
     catch.assert_calls(0);
 }
