@@ -87,7 +87,9 @@ fn have(shell: &str) -> bool {
         "{shell} is not installed, and CI is set: the completion test cannot be skipped"
     );
     if !found {
-        eprintln!("skipped: {shell} is not installed");
+        crate::say_skipped(&format!(
+            "{shell} is not installed, its completions are not tried"
+        ));
     }
     found
 }

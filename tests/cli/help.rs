@@ -186,7 +186,9 @@ fn have(program: &str) -> bool {
         "{program} is not installed, and CI is set: the man page test cannot be skipped"
     );
     if !found {
-        eprintln!("skipped: {program} is not installed, the man page is not rendered");
+        crate::say_skipped(&format!(
+            "{program} is not installed, the man page is not rendered with it"
+        ));
     }
     found
 }

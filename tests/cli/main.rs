@@ -131,6 +131,13 @@ pub fn dir_names(dir: &std::path::Path) -> Vec<String> {
     names
 }
 
+/// Says on the terminal that a test skipped a check, and why. Written to stderr
+/// itself: the test harness captures `eprintln!` of a passing test, which would hide it.
+pub fn say_skipped(why: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
+}
+
 /// Whether the binary reads the `KLAP_TEST_*` hooks: debug builds only (the tests and
 /// the binary share a profile). A test that needs one returns early under
 /// `cargo test --release`, and says so.
