@@ -267,3 +267,81 @@ fn the_man_page_is_one_page_that_reads_at_80_columns() {
         }
     }
 }
+
+/// The first ```sh block of the README after the line `after`.
+fn readme_block(after: &str) -> String {
+    let readme = include_str!("../../README.md");
+    let rest = &readme[readme.find(after).expect(after)..];
+    let start = rest.find("```sh\n").expect("a sh block") + "```sh\n".len();
+    rest[start..][..rest[start..].find("```").unwrap()].to_owned()
+}
+
+/// Runs README lines with bash in the repository, with a fresh HOME and the binary's
+/// folder and `~/.local/bin` on PATH; returns stdout.
+fn run_in_fresh_home(home: &std::path::Path, script: &str) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("klap-export");
+    let path = format!(
+        "{}/.local/bin:{}:/usr/local/bin:/usr/bin:/bin",
+        home.display(),
+        bin.parent().unwrap().display()
+    );
+    std::fs::create_dir_all(home.join(".local/bin")).unwrap();
+    let out = std::process::Command::new("bash")
+        .args(["--norc", "--noprofile", "-euo", "pipefail", "-c", script])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", path)
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{script}\n{out:?}");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Issue 18.24: the README's install steps work in a HOME that has none of the folders.
+#[test]
+fn the_readme_install_steps_work_in_a_fresh_home() {
+    let readme = include_str!("../../README.md");
+    assert!(!readme.contains("--ndjson"), "--ndjson does not exist");
+    assert!(readme.contains("cargo install --path . --locked"));
+    assert!(!readme.contains("cargo install --path .\n"));
+    let home = tempfile::tempdir().unwrap();
+    // Completions, but PowerShell's (a line for $PROFILE, not a step to run here).
+    let steps: String = readme_block("### Shell completions")
+        .lines()
+        .filter(|l| !l.contains("Invoke-Expression"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    run_in_fresh_home(home.path(), &steps);
+    for file in [
+        ".local/share/bash-completion/completions/klap-export",
+        ".zfunc/_klap-export",
+        ".config/fish/completions/klap-export.fish",
+        ".config/elvish/lib/klap-export.elv",
+    ] {
+        assert!(home.path().join(file).is_file(), "{file}");
+    }
+    // bash-completion loads the script from there the first time klap-export is completed.
+    let loader = "/usr/share/bash-completion/bash_completion";
+    if std::path::Path::new(loader).exists() {
+        let found = run_in_fresh_home(
+            home.path(),
+            &format!(
+                "set +u; source {loader}; __load_completion klap-export \
+                 || _completion_loader klap-export; complete -p klap-export"
+            ),
+        );
+        assert!(found.contains("-F _klap__export"), "{found}");
+    } else {
+        assert!(std::env::var_os("CI").is_none(), "CI needs bash-completion");
+        crate::say_skipped("bash-completion is not installed, its loading is not tried");
+    }
+    // The man page: written where the README says, and found by man as it says.
+    run_in_fresh_home(home.path(), &readme_block("The man page, one page"));
+    if have("man") {
+        let found = run_in_fresh_home(home.path(), "man -w klap-export");
+        let page = home.path().join(".local/share/man/man1/klap-export.1");
+        assert_eq!(found.trim(), page.display().to_string());
+    }
+}
