@@ -16,6 +16,7 @@ use crate::jq;
 use crate::profile::{self, Profile};
 use crate::sandbox::{self, Sandbox};
 use crate::say;
+use crate::text::without_userinfo;
 use crate::values::{ColorChoice, Format, Mode, Ui, parse_format, parse_positive_duration};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.klap.app/v2";
@@ -574,18 +575,6 @@ fn parse_base_url(s: &str) -> anyhow::Result<Url> {
                 without_userinfo(s)
             ),
         )),
-    }
-}
-
-/// The URL text with any `user:password@` in its authority replaced by `***@`.
-fn without_userinfo(s: &str) -> String {
-    let start = s.find("://").map_or(0, |i| i + 3);
-    let end = s[start..]
-        .find(['/', '?', '#'])
-        .map_or(s.len(), |i| start + i);
-    match s[start..end].rfind('@') {
-        Some(at) => format!("{}***{}", &s[..start], &s[start + at..]),
-        None => s.to_string(),
     }
 }
 

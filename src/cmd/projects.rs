@@ -46,7 +46,7 @@ pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
             ),
         )
     };
-    // Split by the scanner with the list's element cap: memory stays bounded.
+    // Split with the list's element cap: memory stays bounded.
     let raws =
         json::array_items(body.trim(), MAX_EXPORTS).map_err(|e| unexpected(e.to_string()))?;
     let mut projects = raws
