@@ -305,7 +305,7 @@ Examples:
   klap-export wait EXPORT_ID --json | jq -r .src_url")]
     Wait(WaitCmdArgs),
 
-    /// Download the MP4 of a ready export
+    /// Download the MP4s of ready exports
     #[command(after_help = "\
 Examples:
   klap-export download FOLDER_ID/PROJECT_ID/EXPORT_ID
