@@ -198,6 +198,22 @@ impl Api {
     pub fn create(&self, project: &ProjectRef, body: &CreateBody) -> Result<String, AttemptError> {
         let url = self.project_url(project);
         let body = serde_json::to_string(body).map_err(|e| AttemptError::fatal(e.into()))?;
+        self.post(&url, body)
+    }
+
+    /// `POST /tasks/{route}` (`video-to-shorts`, `video-to-video`): never retried, as a create.
+    pub fn create_task(&self, route: &str, body: String) -> Result<String, AttemptError> {
+        self.post(&self.url(&["tasks", route]), body)
+    }
+
+    /// `GET /tasks/{task_id}`.
+    pub fn task_url(&self, id: &str) -> Url {
+        self.url(&["tasks", id])
+    }
+
+    /// One POST of a JSON body, never retried (`ambiguous` says whether it may have arrived).
+    fn post(&self, url: &Url, body: String) -> Result<String, AttemptError> {
+        let url = url.clone();
         let req = self
             .client(&url, false)?
             .post(url.clone())

@@ -10,6 +10,7 @@ use clap::parser::ValueSource;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueHint};
 
 use crate::model::{ExportRef, ProjectRef, State};
+use crate::names::Template;
 use crate::values::{
     ColorChoice, Format, parse_count, parse_duration, parse_interval, parse_positive_duration,
 };
@@ -38,6 +39,9 @@ Exit codes:
   Several refs: the first that applies of 4, 3, 1, 5, 6, 0
 
 Examples:
+  # offline, in-process sandbox: a video to the MP4s of its 3 best shorts
+  klap-export --sandbox shorts https://example.com/talk.mp4 --top 3 \\
+    --download clips/
   # try it offline: create, wait and download against an in-process sandbox
   klap-export --sandbox create demo/clip --download .
   # export the five most viral shorts of a folder into the directory clips/
@@ -271,6 +275,13 @@ pub struct Global {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// A video URL to the MP4s of its best shorts, in one re-runnable command
+    #[command(after_help = SHORTS_HELP)]
+    Shorts(ShortsArgs),
+
+    /// Start and follow the Klap tasks that turn a video into shorts
+    Task(TaskArgs),
+
     /// Start exports of projects (then wait and download with --wait / --download)
     #[command(after_help = "\
 Examples:
@@ -396,8 +407,10 @@ impl Command {
             Command::Status(a) => stdin(&a.refs),
             Command::Wait(a) => stdin(&a.refs),
             Command::Download(a) => stdin(&a.refs),
+            Command::Projects(a) => stdin(&a.folders),
             Command::List(_)
-            | Command::Projects(_)
+            | Command::Shorts(_)
+            | Command::Task(_)
             | Command::Sandbox(_)
             | Command::Completions { .. }
             | Command::Manpage
@@ -415,6 +428,8 @@ impl Command {
             | Command::Wait(_)
             | Command::Download(_)
             | Command::Projects(_)
+            | Command::Shorts(_)
+            | Command::Task(_)
             | Command::Auth(_) => true,
             Command::Sandbox(_) | Command::Completions { .. } | Command::Manpage => false,
         }
@@ -483,6 +498,10 @@ pub struct FileArgs {
     /// Downloads at once, 1-16 [default: 4]
     #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_jobs)]
     pub jobs: Option<usize>,
+    /// File name inside the directory: {id} {project} {folder} {name} {rank} {rank:02}
+    /// {score}; .mp4 is added when it has no extension [default: {id}.mp4]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "TEMPLATE", value_parser = parse_template)]
+    pub name: Option<Template>,
 }
 
 #[derive(Debug, Args)]
@@ -512,16 +531,19 @@ pub struct CreateArgs {
     /// Wait until the exports are ready, as `wait` does
     #[arg(long)]
     pub wait: bool,
+    /// Say what would be created and what reused (only the --reuse lookups are sent)
+    #[arg(long)]
+    pub dry_run: bool,
     #[command(flatten)]
     pub wait_args: WaitArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct WaitArgs {
-    /// Time between polls, at least 100ms
-    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", default_value = "5s", allow_hyphen_values = true,
+    /// Time between polls, at least 100ms [default: 5s; 250ms with --sandbox]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", allow_hyphen_values = true,
           value_parser = parse_interval)]
-    pub interval: Duration,
+    pub interval: Option<Duration>,
     /// Give up waiting after this long, 0 for no deadline (each request: --http-timeout)
     #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", default_value = "30m", allow_hyphen_values = true,
           value_parser = parse_duration)]
@@ -538,9 +560,9 @@ pub struct WaitArgs {
 
 #[derive(Debug, Args)]
 pub struct ProjectsArgs {
-    /// The folder (the output of a video-to-shorts task)
-    #[arg(value_hint = ValueHint::Other, value_name = "FOLDER_ID", value_parser = crate::model::parse_id)]
-    pub folder: String,
+    /// The folders (the output of video-to-shorts tasks); '-' reads them from stdin
+    #[arg(value_hint = ValueHint::Other, required = true, value_name = "FOLDER_ID", value_parser = folder_arg)]
+    pub folders: Vec<RefArg<String>>,
     /// Keep the N best
     #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
     pub top: Option<usize>,
@@ -580,6 +602,233 @@ pub struct SandboxArgs {
     #[arg(value_hint = ValueHint::Other, long, value_name = "N", default_value_t = 0, allow_negative_numbers = true,
           value_parser = parse_seed)]
     pub seed: usize,
+}
+
+fn folder_arg(s: &str) -> Result<RefArg<String>, String> {
+    if s == "-" {
+        return Ok(RefArg::Stdin);
+    }
+    crate::model::parse_id(s).map(RefArg::Ref)
+}
+
+fn parse_template(s: &str) -> Result<Template, String> {
+    Template::parse(s)
+}
+
+const SHORTS_HELP: &str = "\
+Steps: create the shorts task (or take the one in DIR/klap-export.json), wait for it, \
+list its folder's projects (asked again while the listing is still empty), take the \
+best --top, create their exports (reusing any that have not failed), wait, and save \
+each MP4 into DIR as soon as it is ready. DIR/klap-export.json records the job after \
+every step: the same command run again picks up where it stands (no second task, \
+exports reused, saved files kept). --timeout bounds the whole job.
+
+On the real service each step costs money (late 2026: about $0.44 a video, $0.32 a \
+short, $0.48 an export): --dry-run says what would be sent.
+
+Examples:
+  klap-export --sandbox shorts https://example.com/talk.mp4 --top 3 \\
+    --download clips/
+  klap-export shorts https://youtu.be/VIDEO --top 5 --language en \\
+    --download talk/
+  klap-export shorts URL --download talk/ --name '{rank:02}-{score}-{name}'";
+
+#[derive(Debug, Args)]
+pub struct TaskArgs {
+    #[command(subcommand)]
+    pub action: TaskAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TaskAction {
+    /// Start a task that makes shorts of a video (or, --video-to-video, one captioned video)
+    #[command(after_help = "\
+A task costs money on the real service (about $0.44 a video, late 2026) and a POST is \
+never retried: there is no route that lists tasks, so keep the ID it prints.
+
+Examples:
+  klap-export task create https://example.com/talk.mp4 --clips 5 \\
+    --language en
+  klap-export task create URL --wait -q \\
+    | klap-export projects - -q --top 5 \\
+    | klap-export create - --reuse --download clips/")]
+    Create(TaskCreateArgs),
+    /// Show the current state of tasks
+    Status {
+        #[arg(value_hint = ValueHint::Other, required = true, value_name = "TASK_ID", value_parser = crate::model::parse_id)]
+        ids: Vec<String>,
+    },
+    /// Wait until tasks are ready (spinner on a terminal); -q prints their outputs
+    Wait {
+        #[arg(value_hint = ValueHint::Other, required = true, value_name = "TASK_ID", value_parser = crate::model::parse_id)]
+        ids: Vec<String>,
+        #[command(flatten)]
+        wait: TaskWaitArgs,
+        /// Stop at the first failed task (exit 5)
+        #[arg(long)]
+        fail_fast: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct TaskCreateArgs {
+    /// The video: an absolute http(s) URL (YouTube, S3/GCS, any public video)
+    #[arg(value_hint = ValueHint::Other, value_name = "VIDEO_URL", value_parser = parse_video_url)]
+    pub url: String,
+    /// POST /tasks/video-to-video: one video with captions/reframing, no shorts
+    #[arg(long)]
+    pub video_to_video: bool,
+    /// Wait until the task is ready; -q then prints its output (folder or project ID)
+    #[arg(long)]
+    pub wait: bool,
+    #[command(flatten)]
+    pub wait_args: TaskWaitArgs,
+    /// Print the body that would be sent (on stderr) and send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub options: TaskOptionArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct TaskWaitArgs {
+    /// Time between polls, at least 100ms [default: 15s; 250ms with --sandbox]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_interval)]
+    pub interval: Option<Duration>,
+    /// Give up waiting after this long, 0 for no deadline
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", default_value = "1h", allow_hyphen_values = true,
+          value_parser = parse_duration)]
+    pub timeout: Duration,
+}
+
+/// The fields of a task create; each is sent only when given.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Task options")]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "one field per flag, as clap wants"
+)]
+pub struct TaskOptionArgs {
+    /// Language of the video (language), e.g. en [default: detected]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "CODE")]
+    pub language: Option<String>,
+    /// Translate the shorts to this language (translate_to)
+    #[arg(value_hint = ValueHint::Other, long, value_name = "CODE")]
+    pub translate_to: Option<String>,
+    /// Name of the task's folder (name)
+    #[arg(value_hint = ValueHint::Other, long, value_name = "TEXT")]
+    pub title: Option<String>,
+    /// How many shorts to aim for (target_clip_count) [server default: 10]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_clips)]
+    pub clips: Option<u32>,
+    /// At most this many shorts (max_clip_count) [server default: 10]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_clips)]
+    pub max_clips: Option<u32>,
+    /// Shortest short, 1-120 whole seconds (min_duration)
+    #[arg(value_hint = ValueHint::Other, long, value_name = "S", allow_negative_numbers = true, value_parser = seconds::<120>)]
+    pub min_duration: Option<u32>,
+    /// Longest short, 1-180 whole seconds (max_duration)
+    #[arg(value_hint = ValueHint::Other, long, value_name = "S", allow_negative_numbers = true, value_parser = seconds::<180>)]
+    pub max_duration: Option<u32>,
+    /// Length to aim for, 1-120 whole seconds (target_duration)
+    #[arg(value_hint = ValueHint::Other, long, value_name = "S", allow_negative_numbers = true, value_parser = seconds::<120>)]
+    pub target_duration: Option<u32>,
+    /// No captions (editing_options.captions: false)
+    #[arg(long)]
+    pub no_captions: bool,
+    /// No reframing (editing_options.reframe: false)
+    #[arg(long)]
+    pub no_reframe: bool,
+    /// No emojis (editing_options.emojis: false)
+    #[arg(long)]
+    pub no_emojis: bool,
+    /// No intro title (editing_options.intro_title: false)
+    #[arg(long)]
+    pub no_intro_title: bool,
+    /// Cut silences (editing_options.remove_silences: true)
+    #[arg(long)]
+    pub remove_silences: bool,
+    /// Output size WxH, 1-4096 each (dimensions), e.g. 1080x1920
+    #[arg(value_hint = ValueHint::Other, long, value_name = "WxH", value_parser = parse_size)]
+    pub size: Option<(u32, u32)>,
+    /// Style preset (style_preset_id)
+    #[arg(value_hint = ValueHint::Other, long, value_name = "ID")]
+    pub style_preset: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ShortsArgs {
+    /// The video: an absolute http(s) URL
+    #[arg(value_hint = ValueHint::Other, value_name = "VIDEO_URL", value_parser = parse_video_url)]
+    pub url: String,
+    /// The job's directory: the MP4s and klap-export.json (created when missing)
+    #[arg(value_hint = ValueHint::DirPath, long, required = true, value_name = "DIR")]
+    pub download: PathBuf,
+    /// Keep the N best shorts
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
+          value_parser = parse_count::<usize>)]
+    pub top: usize,
+    /// Keep shorts whose virality_score is at least X
+    #[arg(value_hint = ValueHint::Other, long, value_name = "X", allow_negative_numbers = true, value_parser = parse_number)]
+    pub min_virality: Option<f64>,
+    /// File name inside DIR (placeholders as for download --name) [default: {rank:02}-{name}.mp4]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "TEMPLATE", value_parser = parse_template)]
+    pub name: Option<Template>,
+    /// Time between polls, at least 100ms [default: 15s; 250ms with --sandbox]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_interval)]
+    pub interval: Option<Duration>,
+    /// Give up after this long, for the whole job; 0 for no deadline
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", default_value = "2h", allow_hyphen_values = true,
+          value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// Downloads at once, 1-16 [default: 4]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_jobs)]
+    pub jobs: Option<usize>,
+    /// Stop at the first failed export (exit 5)
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Send a task even though DIR records one whose answer was lost (it may exist)
+    #[arg(long)]
+    pub new_task: bool,
+    /// Say what would be done, sending only GETs and writing nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub options: TaskOptionArgs,
+}
+
+fn parse_video_url(s: &str) -> Result<String, String> {
+    let url = reqwest::Url::parse(s).map_err(|e| format!("not an absolute URL: {e}"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err("the video URL must be an absolute http(s) URL".into());
+    }
+    Ok(s.to_string())
+}
+
+fn parse_clips(s: &str) -> Result<u32, String> {
+    match parse_count::<u32>(s)? {
+        0 => Err("must be at least 1".into()),
+        n => Ok(n),
+    }
+}
+
+/// Whole seconds, 1 to MAX.
+fn seconds<const MAX: u32>(s: &str) -> Result<u32, String> {
+    match parse_count::<u32>(s) {
+        Ok(n) if (1..=MAX).contains(&n) => Ok(n),
+        _ => Err(format!("expected whole seconds, 1 to {MAX}")),
+    }
+}
+
+/// `WxH`, each 1-4096.
+fn parse_size(s: &str) -> Result<(u32, u32), String> {
+    const WHY: &str = "expected WIDTHxHEIGHT, each 1 to 4096 (such as 1080x1920)";
+    let (w, h) = s.split_once(['x', 'X']).ok_or(WHY)?;
+    let side = |v: &str| match v.trim().parse::<u32>() {
+        Ok(n @ 1..=4096) => Ok(n),
+        _ => Err(WHY.to_string()),
+    };
+    Ok((side(w)?, side(h)?))
 }
 
 /// `IP:PORT` (`[::1]:0` for IPv6), or `localhost:PORT` for 127.0.0.1.

@@ -28,7 +28,7 @@ pub struct Ctx {
     pub api: Api,
     pub ui: Ui,
     /// The in-process sandbox the API points at (`--sandbox`); serves until dropped.
-    _sandbox: Option<Mutex<Sandbox>>,
+    sandbox: Option<Mutex<Sandbox>>,
 }
 
 /// The global options as given on the command line (`None`: not given), for
@@ -78,6 +78,21 @@ pub struct Key {
 }
 
 impl Ctx {
+    /// The poll interval when none is given: `normal`, or 250 ms against the in-process
+    /// sandbox (whose exports and tasks are ready after a second).
+    pub fn interval(&self, given: Option<Duration>, normal: Duration) -> Duration {
+        given.unwrap_or(if self.sandbox.is_some() {
+            Duration::from_millis(250)
+        } else {
+            normal
+        })
+    }
+
+    /// Whether the API is the in-process sandbox (gone when this run ends).
+    pub fn is_sandbox(&self) -> bool {
+        self.sandbox.is_some()
+    }
+
     pub fn resolve(g: &Flags) -> anyhow::Result<Ctx> {
         let s = Settings::load(g)?;
         let ui = s.ui()?;
@@ -88,7 +103,7 @@ impl Ctx {
             return Ok(Ctx {
                 api,
                 ui,
-                _sandbox: Some(Mutex::new(started)),
+                sandbox: Some(Mutex::new(started)),
             });
         }
         let base_url = s.base_url()?;
@@ -109,7 +124,7 @@ impl Ctx {
         Ok(Ctx {
             api: s.api(base_url, key.secret)?,
             ui,
-            _sandbox: None,
+            sandbox: None,
         })
     }
 }

@@ -16,15 +16,15 @@ mod exit;
 mod interrupt;
 mod jq;
 mod json;
+mod manifest;
 mod model;
-// Wired into the download commands by the `--name` work (issue 20).
-#[allow(dead_code)]
 mod names;
 mod output;
 mod profile;
 mod progress;
 mod sandbox;
 mod table;
+mod task;
 mod text;
 mod values;
 mod watch;
@@ -85,6 +85,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Wait(a) => cmd::wait::run(a, &ctx()?),
         Command::Download(a) => cmd::download::run(a, &ctx()?),
         Command::Projects(a) => cmd::projects::run(a, &ctx()?),
+        Command::Task(a) => cmd::task::run(a, &ctx()?),
+        Command::Shorts(a) => cmd::shorts::run(a, &ctx()?),
         Command::Sandbox(a) => cmd::sandbox::run(a, flags.verbose),
         Command::Completions { shell } => cmd::completions::run(*shell),
         Command::Manpage => cmd::manpage::run(),

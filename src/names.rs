@@ -4,7 +4,11 @@ use std::fmt::Write as _;
 
 use crate::text::is_unsafe;
 
-/// The template when `--name` is not given.
+/// The template when `--name` is not given (the engine's own `<id>.mp4`).
+#[allow(
+    dead_code,
+    reason = "documents the default; the engine names files so without --name"
+)]
 pub const DEFAULT: &str = "{id}.mp4";
 /// The template of `shorts` when `--name` is not given.
 pub const SHORTS_DEFAULT: &str = "{rank:02}-{name}.mp4";

@@ -230,7 +230,12 @@ impl Bytes {
     }
 
     pub fn skipped(&self, path: &Path) {
-        self.end(&format!("kept {} (--skip-existing)", path.display()));
+        self.kept(path, "--skip-existing");
+    }
+
+    /// The file is there already, for the reason given.
+    pub fn kept(&self, path: &Path, why: &str) {
+        self.end(&format!("kept {} ({why})", path.display()));
     }
 
     /// The download ended in an error (reported on its own by the caller).

@@ -7,10 +7,11 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use crate::api::{Api, AttemptError, backoff, not_in_list};
-use crate::download::{Batch, Dest, Job, Saved};
+use crate::download::{Batch, Dest, Job, Names, Saved};
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
-use crate::model::{ExportRef, State, parse_current, parse_list, pick};
+use crate::model::{Export, ExportRef, State, parse_current, parse_list, pick};
+use crate::names::{Template, Values};
 use crate::output::Report;
 use crate::progress::{Line, Progress};
 use crate::say;
@@ -25,6 +26,8 @@ pub struct Plan {
     pub timeout: Duration,
     pub fail_fast: bool,
     pub download: Option<Dest>,
+    /// `--name`: the file name of each download inside the directory.
+    pub name: Option<Template>,
 }
 
 struct Tracked {
@@ -89,6 +92,7 @@ pub fn run(
         })
         .collect();
     let ids: Vec<&str> = refs.iter().map(|r| r.export.as_str()).collect();
+    let names = plan.name.clone().map(Names::new);
     let batch = plan
         .download
         .as_ref()
@@ -104,9 +108,10 @@ pub fn run(
                     return Ok(());
                 }
                 t.queued = true;
-                // A bad src_url fails this export's download, not the whole batch.
+                // A bad src_url (or a name another export has) fails this export's
+                // download, not the whole batch.
                 let url = match parse_current(t.body.as_deref().unwrap_or_default())
-                    .and_then(|e| e.file_url())
+                    .and_then(|e| Ok((e.file_url()?, file_name(names.as_ref(), &e, t, index)?)))
                 {
                     Ok(url) => url,
                     Err(e) => {
@@ -114,9 +119,11 @@ pub fn run(
                         return Ok(());
                     }
                 };
+                let (url, name) = url;
                 let job = Job {
                     index,
                     url,
+                    name,
                     id: t.asked.export.clone(),
                     ui: t.line.bytes(),
                 };
@@ -133,6 +140,29 @@ pub fn run(
     polled?;
     let saved = batch.map_or_else(|| (0..refs.len()).map(|_| None).collect(), Batch::results);
     finish(ui, &tracked, plan, saved, tally)
+}
+
+/// The file name `--name` gives a ready export (rank: its place among the refs given).
+fn file_name(
+    names: Option<&Names>,
+    e: &Export,
+    t: &Tracked,
+    index: usize,
+) -> anyhow::Result<Option<String>> {
+    let Some(names) = names else {
+        return Ok(None);
+    };
+    let r = e.reference();
+    let project = r.as_ref().and_then(|r| r.project.clone());
+    let values = Values {
+        id: &t.asked.export,
+        project: project.as_ref().map(|p| p.project.as_str()),
+        folder: project.as_ref().and_then(|p| p.folder.as_deref()),
+        name: e.fields.name.as_deref(),
+        rank: index + 1,
+        score: None,
+    };
+    names.take(&values).map(Some)
 }
 
 /// Polls until every export is ready or failed (or gone), the deadline passes, or, with

@@ -18,7 +18,7 @@ use crate::watch;
 
 pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let projects = super::refs(&a.projects, ProjectRef::parse)?;
-    let plan = super::wait::plan(&a.wait_args)?;
+    let plan = super::wait::plan(&a.wait_args, ctx)?;
     if let Some(dest) = &plan.download {
         dest.check(None, projects.len() > 1, false, ctx.ui.stdout_tty)?;
     }
@@ -47,6 +47,10 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
             match lists.get(&scope(p)) {
                 Some(Ok(list)) => {
                     if let Some((text, r, status)) = newest_alive(list, p)? {
+                        if a.dry_run {
+                            say!("klap-export: would reuse {r} ({})", sanitize(&status));
+                            continue;
+                        }
                         say!("klap-export: reusing {r} ({})", sanitize(&status));
                         bodies.push(text);
                         refs.push(r);
@@ -60,6 +64,11 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 }
                 None => {}
             }
+        }
+        // Each export costs money: this is how a batch is checked before paying for it.
+        if a.dry_run {
+            say!("klap-export: would create {p}");
+            continue;
         }
         interrupt::set_note(Some(format!(
             "the export of {p} may have been created; check with: {}",
@@ -90,6 +99,9 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
             }
             Err(e) => tally.error(&e),
         }
+    }
+    if a.dry_run {
+        return tally.finish();
     }
     if denied || !(a.wait || plan.download.is_some()) {
         let exports = bodies

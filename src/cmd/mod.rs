@@ -10,7 +10,9 @@ pub mod list;
 pub mod manpage;
 pub mod projects;
 pub mod sandbox;
+pub mod shorts;
 pub mod status;
+pub mod task;
 pub mod wait;
 
 use std::io::Read;

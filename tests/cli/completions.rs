@@ -321,6 +321,9 @@ fn completion_at_a_terminal_offers_what_each_value_can_be() {
             "klap-export download -o clipf",
             "klap-export --api-key-file ex",
             "klap-export list --status proc",
+            "klap-export shorts --download cl",
+            "klap-export task status ex",
+            "klap-export task create --clips ",
         ];
         let got = at_a_terminal(shell, &lines);
         let want = [
@@ -333,6 +336,9 @@ fn completion_at_a_terminal_offers_what_each_value_can_be() {
             "<download><-o><clipfile><X>",
             "<--api-key-file><exp_file><X>",
             "<list><--status><processing><X>",
+            "<shorts><--download><clips/X>",
+            "<task><status><exX>",
+            "<task><create><--clips><X>",
         ];
         assert_eq!(got, want, "{shell}");
     }

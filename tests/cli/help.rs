@@ -17,7 +17,10 @@ fn help(path: &[String], flag: &str, columns: usize) -> String {
 /// The sections clap fills with arguments and commands; it wraps their descriptions into
 /// their own column, so a wrapped line there still reads as part of its item.
 fn is_clap_section(heading: &str) -> bool {
-    ["Commands:", "Arguments:", "Options:", "Global options:"].contains(&heading)
+    // `Options:`, `Global options:`, `Task options:` (next_help_heading)...
+    ["Commands:", "Arguments:"].contains(&heading)
+        || heading.ends_with(" options:")
+        || heading == "Options:"
 }
 
 fn indent(line: &str) -> usize {
