@@ -104,14 +104,21 @@ fn commands(cmd: &clap::Command, parent: &str, page: &mut Vec<u8>) -> std::io::R
 /// paragraphs, which roff wraps; other lists (exit codes, examples) stay as written,
 /// one level less indented; a paragraph is filled.
 fn extra(text: &str, top: bool, page: &mut Vec<u8>) -> std::io::Result<()> {
+    let mut in_notes = false;
     for block in text.split("\n\n") {
         let mut lines = block.lines().peekable();
         let Some(heading) = lines.next_if(|l| !l.starts_with(' ') && l.ends_with(':')) else {
-            // A paragraph after the lists: under a heading of its own, not theirs.
-            let title = if top { ".SH NOTES" } else { ".SS NOTES" };
+            // Paragraphs after a list go under a heading of their own, not the list's.
+            let title = match (in_notes, top) {
+                (true, _) => ".PP",
+                (false, true) => ".SH NOTES",
+                (false, false) => ".SS NOTES",
+            };
             writeln!(page, "{title}\n{}", roff(&block.replace('\n', " ")))?;
+            in_notes = true;
             continue;
         };
+        in_notes = false;
         let heading = heading.trim_end_matches(':');
         let title = match heading {
             "Exit codes" if top => "EXIT STATUS".to_string(),
