@@ -260,6 +260,10 @@ fn the_man_page_is_one_page_that_reads_at_80_columns() {
                 "{how}: {whole:?} is not whole:\n{text}"
             );
         }
+        for section in text.split("\nCOMMAND: ") {
+            let notes = section.matches("\n   NOTES\n").count();
+            assert!(notes <= 1, "{how}: {notes} NOTES headings in {section}");
+        }
         for line in text.lines() {
             assert!(
                 line.chars().count() <= 80,
