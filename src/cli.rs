@@ -7,7 +7,7 @@ use std::time::Duration;
 use std::ffi::OsString;
 
 use clap::parser::ValueSource;
-use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueHint};
 
 use crate::model::{ExportRef, ProjectRef, State};
 use crate::names::Template;
@@ -17,17 +17,19 @@ use crate::values::{
 
 const AFTER_HELP: &str = "\
 Environment:
-  KLAP_API_KEY       the API key (never passed as a flag)
-  KLAP_API_KEY_FILE  file holding the API key (after --api-key-file and KLAP_API_KEY)
-  KLAP_BASE_URL      API root (default https://api.klap.app/v2)
-  KLAP_FORMAT        output format: table, json, ndjson, tsv
-  KLAP_HTTP_TIMEOUT  per-request timeout (default 30s)
-  KLAP_RETRIES       retries of a failed safe request (default 3)
-  KLAP_PROFILE       profile of the config file (default: default); unlike the
-                     --profile flag, the KLAP_* variables still come before it
-  KLAP_CONFIG        config file (default: klap-export/config.toml in $XDG_CONFIG_HOME or ~/.config)
+  KLAP_API_KEY           the API key (no flag takes the key itself)
+  KLAP_API_KEY_FILE      file holding the key (--api-key-file, KLAP_API_KEY win)
+  KLAP_BASE_URL          API root (default https://api.klap.app/v2)
+  KLAP_FORMAT            output format: table, json, ndjson, tsv
+  KLAP_HTTP_TIMEOUT      per-request timeout (default 30s)
+  KLAP_RETRIES           retries of a failed safe request (default 3)
+  KLAP_PROFILE           profile of the config file (default: default); unlike
+                         the --profile flag, the KLAP_* variables come first
+  KLAP_CONFIG            config file (default: klap-export/config.toml
+                         in $XDG_CONFIG_HOME, else in ~/.config)
   KLAP_CREDENTIALS_FILE  where auth login stores keys (default: see auth --help)
-  NO_COLOR, CLICOLOR_FORCE  turn colour off / force it on
+  NO_COLOR               turn colour off
+  CLICOLOR_FORCE         turn colour on, also when not a terminal
 
 Exit codes:
   0 success          1 error (network, server, response, I/O)
@@ -37,16 +39,18 @@ Exit codes:
   Several refs: the first that applies of 4, 3, 1, 5, 6, 0
 
 Examples:
-  # try it offline: a video to its 3 best shorts as MP4s, against an in-process sandbox
-  klap-export --sandbox shorts https://example.com/talk.mp4 --top 3 --download clips/
+  # offline, in-process sandbox: a video to the MP4s of its 3 best shorts
+  klap-export --sandbox shorts https://example.com/talk.mp4 --top 3 \\
+    --download clips/
   # try it offline: create, wait and download against an in-process sandbox
   klap-export --sandbox create demo/clip --download .
   # export the five most viral shorts of a folder into the directory clips/
-  klap-export projects FOLDER_ID -q --top 5 | klap-export create - --reuse --download clips/
+  klap-export projects FOLDER_ID -q --top 5 \\
+    | klap-export create - --reuse --download clips/
   # wait for everything still processing
   klap-export list --status processing -q | klap-export wait -
   # the video URL of one export
-  klap-export status FOLDER_ID/PROJECT_ID/EXPORT_ID --json | jq -r .src_url";
+  klap-export status EXPORT_REF --json | jq -r .src_url";
 
 /// The one line that stands for the global options in a subcommand's help.
 const SEE_GLOBAL: &str =
@@ -234,11 +238,11 @@ fn wait_options_need_wait(cli: &Cli, matches: &clap::ArgMatches) -> Option<Strin
 )]
 pub struct Global {
     /// API root [env: KLAP_BASE_URL] [default: https://api.klap.app/v2]
-    #[arg(long, global = true, value_name = "URL")]
+    #[arg(value_hint = ValueHint::Other, long, global = true, value_name = "URL")]
     pub base_url: Option<String>,
 
     /// File holding the API key ('-' reads it from stdin) [env: KLAP_API_KEY_FILE]
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(value_hint = ValueHint::FilePath, long, global = true, value_name = "PATH")]
     pub api_key_file: Option<PathBuf>,
 
     /// Output format [env: KLAP_FORMAT] [default: table]
@@ -266,12 +270,12 @@ pub struct Global {
     pub verbose: bool,
 
     /// Timeout of each HTTP request (90, 500ms, 30s, 5m, 1h30m) [env: KLAP_HTTP_TIMEOUT] [default: 30s]
-    #[arg(long, global = true, value_name = "DURATION", allow_hyphen_values = true,
+    #[arg(value_hint = ValueHint::Other, long, global = true, value_name = "DURATION", allow_hyphen_values = true,
           value_parser = parse_positive_duration)]
     pub http_timeout: Option<Duration>,
 
     /// Retries of a failed safe request, 0 disables [env: KLAP_RETRIES] [default: 3]
-    #[arg(long, global = true, value_name = "N", allow_negative_numbers = true,
+    #[arg(value_hint = ValueHint::Other, long, global = true, value_name = "N", allow_negative_numbers = true,
           value_parser = parse_count::<u32>)]
     pub retries: Option<u32>,
 
@@ -280,7 +284,7 @@ pub struct Global {
     pub sandbox: bool,
 
     /// Profile of the config file to use [env: KLAP_PROFILE] [default: default]
-    #[arg(long, global = true, value_name = "NAME", value_parser = crate::model::parse_id)]
+    #[arg(value_hint = ValueHint::Other, long, global = true, value_name = "NAME", value_parser = crate::model::parse_id)]
     pub profile: Option<String>,
 
     /// Filter the JSON output with a jq expression (jaq): a result a line, strings raw
@@ -291,7 +295,7 @@ pub struct Global {
     /// backreferences, `getpath`/`setpath` paths of any depth, some rarer errors in
     /// jaq's words, and a value nested deeper than 10,000 levels is an error rather
     /// than printed. Recursion without end is an error (exit 1), never a crash.
-    #[arg(long, global = true, value_name = "EXPR")]
+    #[arg(value_hint = ValueHint::Other, long, global = true, value_name = "EXPR")]
     pub jq: Option<String>,
 }
 
@@ -309,7 +313,8 @@ pub enum Command {
 Examples:
   klap-export create FOLDER_ID/PROJECT_ID
   klap-export wait $(klap-export create FOLDER_ID/PROJECT_ID -q)
-  klap-export create PROJECT_ID --watermark https://example.com/logo.png --download .")]
+  klap-export create PROJECT_ID --download . \\
+    --watermark https://example.com/logo.png")]
     Create(CreateArgs),
 
     /// Show the current state of exports
@@ -320,23 +325,24 @@ Examples:
 Examples:
   klap-export list --folder FOLDER_ID --status ready
   klap-export list --project PROJECT_ID --limit 5
-  klap-export list --json | jq -r '.[] | select(.status == \"ready\") | .src_url'
+  klap-export list --status ready --json | jq -r '.[].src_url'
 
-On a terminal the table fits its width: URL (keeping its end), then NAME, are cut with …; then the least
-useful columns are left out (ID and STATUS always show; the others are kept in this
-order while they fit: CREATED, NAME, URL, PROJECT, FINISHED, FOLDER). Piped, every
-value is printed in full.")]
+On a terminal the table fits its width: URL (keeping its end), then NAME, are cut \
+with …; then the least useful columns are left out (ID and STATUS always show; the \
+others are kept in this order while they fit: CREATED, NAME, URL, PROJECT, FINISHED, \
+FOLDER). Piped, every value is printed in full.")]
     List(ListArgs),
 
     /// Wait until exports are ready (spinner on a terminal)
     #[command(after_help = "\
 Examples:
   klap-export wait FOLDER_ID/PROJECT_ID/EXPORT_ID --timeout 10m
-  klap-export wait $(klap-export create FOLDER_ID/PROJECT_ID -q) --download .
+  klap-export wait $(klap-export create FOLDER_ID/PROJECT_ID -q) \\
+    --download .
   klap-export wait EXPORT_ID --json | jq -r .src_url")]
     Wait(WaitCmdArgs),
 
-    /// Download the MP4 of a ready export
+    /// Download the MP4s of ready exports
     #[command(after_help = "\
 Examples:
   klap-export download FOLDER_ID/PROJECT_ID/EXPORT_ID
@@ -348,19 +354,36 @@ Examples:
     #[command(after_help = "\
 Examples:
   klap-export projects FOLDER_ID --top 5
-  klap-export projects FOLDER_ID -q --top 5 | klap-export create - --reuse --download clips/")]
+  klap-export projects FOLDER_ID -q --top 5 \\
+    | klap-export create - --reuse --download clips/")]
     Projects(ProjectsArgs),
 
     /// Serve a local emulation of the exports API (offline use, CI)
     Sandbox(SandboxArgs),
 
     /// Print a shell completion script
+    #[command(after_help = "\
+Examples:
+  # bash (needs the bash-completion package); the folders may not exist yet
+  mkdir -p ~/.local/share/bash-completion/completions ~/.zfunc
+  klap-export completions bash \\
+    > ~/.local/share/bash-completion/completions/klap-export
+  # zsh: with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc
+  klap-export completions zsh > ~/.zfunc/_klap-export
+  klap-export completions fish \\
+    > ~/.config/fish/completions/klap-export.fish")]
     Completions {
         /// The shell to write the script for
         shell: clap_complete::Shell,
     },
 
-    /// Print the man page (roff): klap-export manpage > ~/.local/share/man/man1/klap-export.1
+    /// Print the man page (roff)
+    #[command(after_help = "\
+Examples:
+  # man reads ~/.local/share/man when ~/.local/bin is on PATH (manpath(1));
+  # else add it: export MANPATH=\"$HOME/.local/share/man:\"
+  mkdir -p ~/.local/share/man/man1
+  klap-export manpage > ~/.local/share/man/man1/klap-export.1")]
     Manpage,
 
     /// Store, check and remove the API key of a profile
@@ -370,11 +393,11 @@ Examples:
   klap-export auth status --profile staging
   klap-export auth logout --profile staging
 
-The key is stored in $KLAP_CREDENTIALS_FILE, else klap-export/credentials.toml in
-$XDG_CONFIG_HOME or ~/.config (mode 0600), never beside KLAP_CONFIG. Any profile name
-can log in: its stored key makes the profile exist. The stored key is the last source
-of the key: --api-key-file, KLAP_API_KEY, KLAP_API_KEY_FILE and the profile's
-api_key_command and api_key_file come before it (with an explicit --profile, the
+The key is stored in $KLAP_CREDENTIALS_FILE, else klap-export/credentials.toml in \
+$XDG_CONFIG_HOME or ~/.config (mode 0600), never beside KLAP_CONFIG. Any profile name \
+can log in: its stored key makes the profile exist. The stored key is the last source \
+of the key: --api-key-file, KLAP_API_KEY, KLAP_API_KEY_FILE and the profile's \
+api_key_command and api_key_file come before it (with an explicit --profile, the \
 profile's sources come before the variables).")]
     Auth(AuthArgs),
 }
@@ -465,13 +488,13 @@ const EXPORT_REF_HELP: &str =
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    #[arg(required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
+    #[arg(value_hint = ValueHint::Other, required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
     pub refs: Vec<RefArg<ExportRef>>,
 }
 
 #[derive(Debug, Args)]
 pub struct WaitCmdArgs {
-    #[arg(required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
+    #[arg(value_hint = ValueHint::Other, required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
     pub refs: Vec<RefArg<ExportRef>>,
     #[command(flatten)]
     pub wait: WaitArgs,
@@ -479,11 +502,11 @@ pub struct WaitCmdArgs {
 
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
-    #[arg(required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
+    #[arg(value_hint = ValueHint::Other, required = true, value_name = "EXPORT_REF", value_parser = export_ref_arg, help = EXPORT_REF_HELP)]
     pub refs: Vec<RefArg<ExportRef>>,
     /// File or directory to write ('-' for stdout; an existing directory for several refs)
     /// [default: ./EXPORT_ID.mp4]
-    #[arg(short, long, value_name = "PATH")]
+    #[arg(value_hint = ValueHint::FilePath, short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     #[command(flatten)]
     pub files: FileArgs,
@@ -499,32 +522,32 @@ pub struct FileArgs {
     #[arg(long)]
     pub skip_existing: bool,
     /// Downloads at once, 1-16 [default: 4]
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_jobs)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// File name inside the directory: {id} {project} {folder} {name} {rank} {rank:02}
     /// {score}; .mp4 is added when it has no extension [default: {id}.mp4]
-    #[arg(long, value_name = "TEMPLATE", value_parser = parse_template)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "TEMPLATE", value_parser = parse_template)]
     pub name: Option<Template>,
 }
 
 #[derive(Debug, Args)]
 pub struct CreateArgs {
     /// PROJECT_ID or FOLDER_ID/PROJECT_ID; '-' reads them from stdin
-    #[arg(required = true, value_name = "PROJECT_REF", value_parser = project_ref_arg)]
+    #[arg(value_hint = ValueHint::Other, required = true, value_name = "PROJECT_REF", value_parser = project_ref_arg)]
     pub projects: Vec<RefArg<ProjectRef>>,
     /// Absolute http(s) URL of a watermark image
-    #[arg(long, value_name = "URL", value_parser = parse_watermark_url)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "URL", value_parser = parse_watermark_url)]
     pub watermark: Option<String>,
     /// Watermark horizontal position, 0..1
-    #[arg(long, value_name = "X", requires = "watermark", allow_negative_numbers = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "X", requires = "watermark", allow_negative_numbers = true,
           value_parser = parse_unit)]
     pub watermark_x: Option<f64>,
     /// Watermark vertical position, 0..1
-    #[arg(long, value_name = "Y", requires = "watermark", allow_negative_numbers = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "Y", requires = "watermark", allow_negative_numbers = true,
           value_parser = parse_unit)]
     pub watermark_y: Option<f64>,
     /// Watermark scale, > 0
-    #[arg(long, value_name = "S", requires = "watermark", allow_negative_numbers = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "S", requires = "watermark", allow_negative_numbers = true,
           value_parser = parse_scale)]
     pub watermark_scale: Option<f64>,
     /// Take the project's newest export that has not failed instead of creating one
@@ -545,18 +568,18 @@ pub struct CreateArgs {
 #[derive(Debug, Args)]
 pub struct WaitArgs {
     /// Time between polls, at least 100ms [default: 5s; 250ms with --sandbox]
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", allow_hyphen_values = true,
           value_parser = parse_interval)]
     pub interval: Option<Duration>,
     /// Give up waiting after this long, 0 for no deadline (each request: --http-timeout)
-    #[arg(long, value_name = "DURATION", default_value = "30m", allow_hyphen_values = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", default_value = "30m", allow_hyphen_values = true,
           value_parser = parse_duration)]
     pub timeout: Duration,
     /// Stop at the first failed export (exit 5); the others go on on the server
     #[arg(long)]
     pub fail_fast: bool,
     /// Download each export as soon as it is ready, to PATH (a directory when there are several)
-    #[arg(long, value_name = "PATH")]
+    #[arg(value_hint = ValueHint::DirPath, long, value_name = "PATH")]
     pub download: Option<PathBuf>,
     #[command(flatten)]
     pub files: FileArgs,
@@ -565,29 +588,29 @@ pub struct WaitArgs {
 #[derive(Debug, Args)]
 pub struct ProjectsArgs {
     /// The folders (the output of video-to-shorts tasks); '-' reads them from stdin
-    #[arg(required = true, value_name = "FOLDER_ID", value_parser = folder_arg)]
+    #[arg(value_hint = ValueHint::Other, required = true, value_name = "FOLDER_ID", value_parser = folder_arg)]
     pub folders: Vec<RefArg<String>>,
     /// Keep the N best
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
     pub top: Option<usize>,
     /// Keep projects whose virality_score is at least X
-    #[arg(long, value_name = "X", allow_negative_numbers = true, value_parser = parse_number)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "X", allow_negative_numbers = true, value_parser = parse_number)]
     pub min_virality: Option<f64>,
 }
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only exports of this folder
-    #[arg(long, value_name = "ID", value_parser = crate::model::parse_id)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "ID", value_parser = crate::model::parse_id)]
     pub folder: Option<String>,
     /// Only exports of this project
-    #[arg(long, value_name = "ID", value_parser = crate::model::parse_id)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "ID", value_parser = crate::model::parse_id)]
     pub project: Option<String>,
     /// Only exports in this state (repeatable): processing, ready, error, or the other spellings
     #[arg(long, value_name = "STATE", ignore_case = true, value_parser = states())]
     pub status: Vec<State>,
     /// Keep the first N exports (newest first)
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
     pub limit: Option<usize>,
 }
 
@@ -596,14 +619,14 @@ pub struct ListArgs {
 #[command(after_help = crate::sandbox::HELP)]
 pub struct SandboxArgs {
     /// Address to listen on (port 0 picks a free one)
-    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787", value_parser = parse_listen)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "ADDR", default_value = "127.0.0.1:8787", value_parser = parse_listen)]
     pub listen: SocketAddr,
     /// Time an export stays processing
-    #[arg(long, value_name = "DURATION", default_value = "5s", allow_hyphen_values = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", default_value = "5s", allow_hyphen_values = true,
           value_parser = parse_duration)]
     pub ready_after: Duration,
     /// Pre-create N exports in mixed states
-    #[arg(long, value_name = "N", default_value_t = 0, allow_negative_numbers = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", default_value_t = 0, allow_negative_numbers = true,
           value_parser = parse_seed)]
     pub seed: usize,
 }
@@ -620,19 +643,21 @@ fn parse_template(s: &str) -> Result<Template, String> {
 }
 
 const SHORTS_HELP: &str = "\
-Steps: create the shorts task (or take the one in DIR/klap-export.json), wait for it,
-list its folder's projects (asked again while the listing is still empty), take the
-best --top, create their exports (reusing any that have not failed), wait, and save
-each MP4 into DIR as soon as it is ready. DIR/klap-export.json records the job after
-every step: the same command run again picks up where it stands (no second task,
+Steps: create the shorts task (or take the one in DIR/klap-export.json), wait for it, \
+list its folder's projects (asked again while the listing is still empty), take the \
+best --top, create their exports (reusing any that have not failed), wait, and save \
+each MP4 into DIR as soon as it is ready. DIR/klap-export.json records the job after \
+every step: the same command run again picks up where it stands (no second task, \
 exports reused, saved files kept). --timeout bounds the whole job.
 
-On the real service each step costs money (late 2026: about $0.44 a video, $0.32 a
+On the real service each step costs money (late 2026: about $0.44 a video, $0.32 a \
 short, $0.48 an export): --dry-run says what would be sent.
 
 Examples:
-  klap-export --sandbox shorts https://example.com/talk.mp4 --top 3 --download clips/
-  klap-export shorts https://youtu.be/VIDEO --top 5 --language en --download talk/
+  klap-export --sandbox shorts https://example.com/talk.mp4 --top 3 \\
+    --download clips/
+  klap-export shorts https://youtu.be/VIDEO --top 5 --language en \\
+    --download talk/
   klap-export shorts URL --download talk/ --name '{rank:02}-{score}-{name}'";
 
 #[derive(Debug, Args)]
@@ -645,22 +670,24 @@ pub struct TaskArgs {
 pub enum TaskAction {
     /// Start a task that makes shorts of a video (or, --video-to-video, one captioned video)
     #[command(after_help = "\
-A task costs money on the real service (about $0.44 a video, late 2026) and a POST is
+A task costs money on the real service (about $0.44 a video, late 2026) and a POST is \
 never retried: there is no route that lists tasks, so keep the ID it prints.
 
 Examples:
-  klap-export task create https://example.com/talk.mp4 --clips 5 --language en
-  klap-export task create URL --wait -q | klap-export projects - -q --top 5 \\
+  klap-export task create https://example.com/talk.mp4 --clips 5 \\
+    --language en
+  klap-export task create URL --wait -q \\
+    | klap-export projects - -q --top 5 \\
     | klap-export create - --reuse --download clips/")]
     Create(TaskCreateArgs),
     /// Show the current state of tasks
     Status {
-        #[arg(required = true, value_name = "TASK_ID", value_parser = crate::model::parse_id)]
+        #[arg(value_hint = ValueHint::Other, required = true, value_name = "TASK_ID", value_parser = crate::model::parse_id)]
         ids: Vec<String>,
     },
     /// Wait until tasks are ready (spinner on a terminal); -q prints their outputs
     Wait {
-        #[arg(required = true, value_name = "TASK_ID", value_parser = crate::model::parse_id)]
+        #[arg(value_hint = ValueHint::Other, required = true, value_name = "TASK_ID", value_parser = crate::model::parse_id)]
         ids: Vec<String>,
         #[command(flatten)]
         wait: TaskWaitArgs,
@@ -673,7 +700,7 @@ Examples:
 #[derive(Debug, Args)]
 pub struct TaskCreateArgs {
     /// The video: an absolute http(s) URL (YouTube, S3/GCS, any public video)
-    #[arg(value_name = "VIDEO_URL", value_parser = parse_video_url)]
+    #[arg(value_hint = ValueHint::Other, value_name = "VIDEO_URL", value_parser = parse_video_url)]
     pub url: String,
     /// POST /tasks/video-to-video: one video with captions/reframing, no shorts
     #[arg(long)]
@@ -693,10 +720,10 @@ pub struct TaskCreateArgs {
 #[derive(Debug, Args)]
 pub struct TaskWaitArgs {
     /// Time between polls, at least 100ms [default: 15s; 250ms with --sandbox]
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_interval)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_interval)]
     pub interval: Option<Duration>,
     /// Give up waiting after this long, 0 for no deadline
-    #[arg(long, value_name = "DURATION", default_value = "1h", allow_hyphen_values = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", default_value = "1h", allow_hyphen_values = true,
           value_parser = parse_duration)]
     pub timeout: Duration,
 }
@@ -710,28 +737,28 @@ pub struct TaskWaitArgs {
 )]
 pub struct TaskOptionArgs {
     /// Language of the video (language), e.g. en [default: detected]
-    #[arg(long, value_name = "CODE")]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "CODE")]
     pub language: Option<String>,
     /// Translate the shorts to this language (translate_to)
-    #[arg(long, value_name = "CODE")]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "CODE")]
     pub translate_to: Option<String>,
     /// Name of the task's folder (name)
-    #[arg(long, value_name = "TEXT")]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "TEXT")]
     pub title: Option<String>,
     /// How many shorts to aim for (target_clip_count) [server default: 10]
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_clips)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_clips)]
     pub clips: Option<u32>,
     /// At most this many shorts (max_clip_count) [server default: 10]
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_clips)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_clips)]
     pub max_clips: Option<u32>,
     /// Shortest short, 1-120 whole seconds (min_duration)
-    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = seconds::<120>)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "S", allow_negative_numbers = true, value_parser = seconds::<120>)]
     pub min_duration: Option<u32>,
     /// Longest short, 1-180 whole seconds (max_duration)
-    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = seconds::<180>)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "S", allow_negative_numbers = true, value_parser = seconds::<180>)]
     pub max_duration: Option<u32>,
     /// Length to aim for, 1-120 whole seconds (target_duration)
-    #[arg(long, value_name = "S", allow_negative_numbers = true, value_parser = seconds::<120>)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "S", allow_negative_numbers = true, value_parser = seconds::<120>)]
     pub target_duration: Option<u32>,
     /// No captions (editing_options.captions: false)
     #[arg(long)]
@@ -749,40 +776,40 @@ pub struct TaskOptionArgs {
     #[arg(long)]
     pub remove_silences: bool,
     /// Output size WxH, 1-4096 each (dimensions), e.g. 1080x1920
-    #[arg(long, value_name = "WxH", value_parser = parse_size)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "WxH", value_parser = parse_size)]
     pub size: Option<(u32, u32)>,
     /// Style preset (style_preset_id)
-    #[arg(long, value_name = "ID")]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "ID")]
     pub style_preset: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct ShortsArgs {
     /// The video: an absolute http(s) URL
-    #[arg(value_name = "VIDEO_URL", value_parser = parse_video_url)]
+    #[arg(value_hint = ValueHint::Other, value_name = "VIDEO_URL", value_parser = parse_video_url)]
     pub url: String,
     /// The job's directory: the MP4s and klap-export.json (created when missing)
-    #[arg(long, required = true, value_name = "DIR")]
+    #[arg(value_hint = ValueHint::DirPath, long, required = true, value_name = "DIR")]
     pub download: PathBuf,
     /// Keep the N best shorts
-    #[arg(long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
           value_parser = parse_count::<usize>)]
     pub top: usize,
     /// Keep shorts whose virality_score is at least X
-    #[arg(long, value_name = "X", allow_negative_numbers = true, value_parser = parse_number)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "X", allow_negative_numbers = true, value_parser = parse_number)]
     pub min_virality: Option<f64>,
     /// File name inside DIR (placeholders as for download --name) [default: {rank:02}-{name}.mp4]
-    #[arg(long, value_name = "TEMPLATE", value_parser = parse_template)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "TEMPLATE", value_parser = parse_template)]
     pub name: Option<Template>,
     /// Time between polls, at least 100ms [default: 15s; 250ms with --sandbox]
-    #[arg(long, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_interval)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", allow_hyphen_values = true, value_parser = parse_interval)]
     pub interval: Option<Duration>,
     /// Give up after this long, for the whole job; 0 for no deadline
-    #[arg(long, value_name = "DURATION", default_value = "2h", allow_hyphen_values = true,
+    #[arg(value_hint = ValueHint::Other, long, value_name = "DURATION", default_value = "2h", allow_hyphen_values = true,
           value_parser = parse_duration)]
     pub timeout: Duration,
     /// Downloads at once, 1-16 [default: 4]
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = parse_jobs)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_jobs)]
     pub jobs: Option<usize>,
     /// Stop at the first failed export (exit 5)
     #[arg(long)]

@@ -161,7 +161,7 @@ fn top_level_help_has_examples_with_the_pipeline() {
     let examples = r.stdout.split("\nExamples:\n").nth(1).expect("Examples");
     for line in [
         "  klap-export --sandbox create demo/clip --download .\n",
-        "  klap-export projects FOLDER_ID -q --top 5 | klap-export create - --reuse --download clips/\n",
+        "  klap-export projects FOLDER_ID -q --top 5 \\\n    | klap-export create - --reuse --download clips/\n",
         "  klap-export list --status processing -q | klap-export wait -\n",
     ] {
         assert!(examples.contains(line), "{line}: {examples}");
