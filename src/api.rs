@@ -75,6 +75,9 @@ pub struct AttemptError {
     pub retry_after: Option<Duration>,
     /// The server may have acted on the request: for a POST, it may have created.
     pub ambiguous: bool,
+    /// The API answered with a status line (a 503 is an answer; a refused connection, DNS,
+    /// TLS or a timeout is none): what a wait must have had before it goes on.
+    pub answered: bool,
 }
 
 impl From<AttemptError> for anyhow::Error {
@@ -90,6 +93,7 @@ impl AttemptError {
             transient: false,
             retry_after: None,
             ambiguous: false,
+            answered: true,
         }
     }
 }
@@ -297,6 +301,7 @@ impl Api {
                 transient: true,
                 retry_after: None,
                 ambiguous: false,
+                answered: false,
             });
         }
         let req = self.client(url, true)?.get(url.clone()).timeout(limit);
@@ -414,6 +419,7 @@ impl Api {
                 transient: false,
                 retry_after: None,
                 ambiguous: true,
+                answered: true,
             });
         }
         // A file request (the one without the key) may be told its range is past the end:
@@ -448,6 +454,7 @@ impl Api {
             transient: is_transient(status),
             retry_after,
             ambiguous: status.is_server_error(),
+            answered: true,
         })
     }
 
@@ -469,6 +476,7 @@ impl Api {
                 error: e.context(format!("{method} {}", shown(url))),
                 retry_after: None,
                 ambiguous: true,
+                answered: false,
             })?;
         String::from_utf8(body).map_err(|_| {
             AttemptError::fatal(fail(
@@ -564,6 +572,7 @@ impl Api {
             retry_after: None,
             // A failed connect sent nothing; anything later may have reached the server.
             ambiguous: !e.is_connect(),
+            answered: false,
         }
     }
 }

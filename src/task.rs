@@ -355,6 +355,7 @@ pub fn wait(
                     t.task = Some(task);
                 }
                 Err(e) if e.transient => {
+                    heard |= e.answered;
                     retry_after = retry_after.max(e.retry_after);
                     let status = t.task.as_ref().map(|k| k.status.as_str());
                     t.line.retrying(status, &e.error);

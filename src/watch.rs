@@ -352,8 +352,7 @@ fn note_failure(
     round: &mut Round,
     tally: &mut Tally,
 ) -> anyhow::Result<()> {
-    // A status line is an answer; a refused connection, DNS or a timeout is none.
-    if format!("{:#}", e.error).contains(": HTTP ") || code_of(&e.error) == Code::NotFound {
+    if e.answered {
         round.answered = true;
     }
     if e.transient {
