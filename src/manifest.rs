@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::exit::{Code, fail};
 use crate::interrupt;
-use crate::model::server_id;
+use crate::model::parse_id;
 use crate::names;
 use crate::text::sanitize;
 
@@ -110,7 +110,7 @@ impl Manifest {
     /// What came from a file must be as safe as what came from the server.
     fn check(&self) -> Result<(), String> {
         let id = |what: &str, v: &Option<String>| match v {
-            Some(v) => server_id(v).map(drop).map_err(|e| format!("{what}: {e}")),
+            Some(v) => parse_id(v).map(drop).map_err(|e| format!("{what}: {e}")),
             None => Ok(()),
         };
         if let Some(t) = &self.task {

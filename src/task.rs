@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 
 use crate::api::{Api, backoff};
 use crate::exit::{Code, Fail, Tally, code_of, fail};
-use crate::model::{State, server_id};
+use crate::model::{State, parse_id};
 use crate::output::{self, Rows, Shape, Text};
 use crate::progress::{Line, Progress};
 use crate::say;
@@ -214,7 +214,7 @@ impl Task {
 
     /// The task's ID, checked as every ID the server sends.
     pub fn checked_id(&self) -> anyhow::Result<String> {
-        server_id(self.id.as_deref().unwrap_or_default()).map_err(|e| {
+        parse_id(self.id.as_deref().unwrap_or_default()).map_err(|e| {
             fail(
                 Code::Error,
                 format!("unexpected response: the task's id: {e}"),
@@ -227,7 +227,7 @@ impl Task {
         self.output_id
             .as_deref()
             .map(|id| {
-                server_id(id).map_err(|e| {
+                parse_id(id).map_err(|e| {
                     fail(
                         Code::Error,
                         format!("unexpected response: the task's output_id: {e}"),

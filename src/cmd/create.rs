@@ -9,8 +9,7 @@ use crate::download::Exists;
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
 use crate::model::{
-    CreateBody, Export, ExportRef, ProjectRef, State, Watermark, parse_export, parse_list,
-    server_id,
+    CreateBody, Export, ExportRef, ProjectRef, State, Watermark, parse_export, parse_id, parse_list,
 };
 use crate::output::Report;
 use crate::say;
@@ -143,7 +142,7 @@ fn body(a: &CreateArgs) -> CreateBody {
 fn created_ref(text: &str, p: &ProjectRef) -> anyhow::Result<ExportRef> {
     let export = parse_export(text).map_err(|e| may_have_created(p, &e))?;
     let id = export.fields.id.as_deref().unwrap_or_default();
-    let id = server_id(id).map_err(|e| {
+    let id = parse_id(id).map_err(|e| {
         let error = fail(
             Code::Error,
             format!("unexpected response: the created export's id: {e}"),

@@ -10,7 +10,7 @@ use crate::cli::ProjectsArgs;
 use crate::config::Ctx;
 use crate::exit::{Code, Tally, code_of, fail};
 use crate::json;
-use crate::model::{MAX_EXPORTS, parse_id, server_id, text};
+use crate::model::{MAX_EXPORTS, parse_id, text};
 use crate::output::{self, Rows, Text};
 use crate::say;
 use crate::table::{Cell, Color, PROJECT_COLUMNS};
@@ -130,7 +130,7 @@ fn best<'a>(
 fn reference(p: &Project, tally: &mut Tally) -> Option<String> {
     let folder = p.folder;
     let id = p.fields.id.as_deref().unwrap_or_default();
-    match server_id(id) {
+    match parse_id(id) {
         Ok(id) => Some(format!("{folder}/{id}")),
         Err(e) => {
             tally.error(&fail(

@@ -20,7 +20,7 @@ use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
 use crate::json;
 use crate::manifest::{Clip, ClipStatus, FILE, Manifest, SENT, TaskRecord};
-use crate::model::{MAX_EXPORTS, ProjectRef, State, parse_current, parse_list, server_id};
+use crate::model::{MAX_EXPORTS, ProjectRef, State, parse_current, parse_id, parse_list};
 use crate::names::{self, Template, Values};
 use crate::output::{self, Rows, Text};
 use crate::progress::{Bytes, Line, Progress};
@@ -415,7 +415,7 @@ impl Run<'_> {
         let mut clips = Vec::new();
         for (i, (_, p)) in projects.into_iter().enumerate() {
             let id = p.get("id").and_then(Value::as_str).unwrap_or_default();
-            let id = server_id(id).map_err(|e| {
+            let id = parse_id(id).map_err(|e| {
                 fail(
                     Code::Error,
                     format!("unexpected response: a project of {folder} has no usable id ({e})"),
@@ -497,7 +497,7 @@ impl Run<'_> {
                         && e.fields
                             .id
                             .as_deref()
-                            .is_some_and(|id| server_id(id).is_ok())
+                            .is_some_and(|id| parse_id(id).is_ok())
                 })
                 .collect();
             let recorded = mine
@@ -540,7 +540,7 @@ impl Run<'_> {
                 })
                 .and_then(|text| {
                     let e = crate::model::parse_export(&text)?;
-                    server_id(e.fields.id.as_deref().unwrap_or_default()).map_err(|why| {
+                    parse_id(e.fields.id.as_deref().unwrap_or_default()).map_err(|why| {
                         fail(
                             Code::Error,
                             format!("unexpected response: the created export's id: {why}"),
