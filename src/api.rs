@@ -75,6 +75,9 @@ pub struct AttemptError {
     pub retry_after: Option<Duration>,
     /// The server may have acted on the request: for a POST, it may have created.
     pub ambiguous: bool,
+    /// The API answered with a status line (a 503 is an answer; a refused connection, DNS,
+    /// TLS or a timeout is none): what a wait must have had before it goes on.
+    pub answered: bool,
 }
 
 impl From<AttemptError> for anyhow::Error {
@@ -90,6 +93,7 @@ impl AttemptError {
             transient: false,
             retry_after: None,
             ambiguous: false,
+            answered: true,
         }
     }
 }
@@ -198,6 +202,22 @@ impl Api {
     pub fn create(&self, project: &ProjectRef, body: &CreateBody) -> Result<String, AttemptError> {
         let url = self.project_url(project);
         let body = serde_json::to_string(body).map_err(|e| AttemptError::fatal(e.into()))?;
+        self.post(&url, body)
+    }
+
+    /// `POST /tasks/{route}` (`video-to-shorts`, `video-to-video`): never retried, as a create.
+    pub fn create_task(&self, route: &str, body: String) -> Result<String, AttemptError> {
+        self.post(&self.url(&["tasks", route]), body)
+    }
+
+    /// `GET /tasks/{task_id}`.
+    pub fn task_url(&self, id: &str) -> Url {
+        self.url(&["tasks", id])
+    }
+
+    /// One POST of a JSON body, never retried (`ambiguous` says whether it may have arrived).
+    fn post(&self, url: &Url, body: String) -> Result<String, AttemptError> {
+        let url = url.clone();
         let req = self
             .client(&url, false)?
             .post(url.clone())
@@ -281,6 +301,7 @@ impl Api {
                 transient: true,
                 retry_after: None,
                 ambiguous: false,
+                answered: false,
             });
         }
         let req = self.client(url, true)?.get(url.clone()).timeout(limit);
@@ -398,6 +419,7 @@ impl Api {
                 transient: false,
                 retry_after: None,
                 ambiguous: true,
+                answered: true,
             });
         }
         // A file request (the one without the key) may be told its range is past the end:
@@ -425,13 +447,14 @@ impl Api {
             && with_key
             && !self.base.path().trim_end_matches('/').ends_with("/v2")
         {
-            error = error.hint("the base URL probably lacks /v2");
+            error = error.hint(base_path_hint(self.base.path()));
         }
         Err(AttemptError {
             error: error.into(),
             transient: is_transient(status),
             retry_after,
             ambiguous: status.is_server_error(),
+            answered: true,
         })
     }
 
@@ -453,6 +476,7 @@ impl Api {
                 error: e.context(format!("{method} {}", shown(url))),
                 retry_after: None,
                 ambiguous: true,
+                answered: false,
             })?;
         String::from_utf8(body).map_err(|_| {
             AttemptError::fatal(fail(
@@ -548,6 +572,7 @@ impl Api {
             retry_after: None,
             // A failed connect sent nothing; anything later may have reached the server.
             ambiguous: !e.is_connect(),
+            answered: false,
         }
     }
 }
@@ -819,6 +844,22 @@ pub fn backoff(retry: u32, retry_after: Option<Duration>) -> Duration {
         .min(BACKOFF_CAP);
     let jitter = step.mul_f64(fastrand::f64());
     retry_after.unwrap_or(jitter).max(BACKOFF_FLOOR)
+}
+
+/// What is wrong with a base URL whose path does not end in `/v2`, said of its path.
+fn base_path_hint(path: &str) -> String {
+    let path = path.trim_end_matches('/');
+    let last = path.rsplit('/').next().unwrap_or_default();
+    if let Some((before, after)) = path.split_once("/v2/") {
+        format!("the base URL goes past /v2 (/{after}): end it at {before}/v2")
+    } else if last.len() > 1
+        && last.starts_with('v')
+        && last[1..].bytes().all(|b| b.is_ascii_digit())
+    {
+        format!("the base URL asks for API version {last}: this tool speaks v2 (end it at /v2)")
+    } else {
+        "the base URL probably lacks /v2".to_string()
+    }
 }
 
 /// `Retry-After` as delay-seconds or an HTTP date, capped.

@@ -16,6 +16,7 @@ use crate::jq;
 use crate::profile::{self, Profile};
 use crate::sandbox::{self, Sandbox};
 use crate::say;
+use crate::text::without_userinfo;
 use crate::values::{ColorChoice, Format, Mode, Ui, parse_format, parse_positive_duration};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.klap.app/v2";
@@ -27,7 +28,7 @@ pub struct Ctx {
     pub api: Api,
     pub ui: Ui,
     /// The in-process sandbox the API points at (`--sandbox`); serves until dropped.
-    _sandbox: Option<Mutex<Sandbox>>,
+    sandbox: Option<Mutex<Sandbox>>,
 }
 
 /// The global options as given on the command line (`None`: not given), for
@@ -77,6 +78,21 @@ pub struct Key {
 }
 
 impl Ctx {
+    /// The poll interval when none is given: `normal`, or 250 ms against the in-process
+    /// sandbox (whose exports and tasks are ready after a second).
+    pub fn interval(&self, given: Option<Duration>, normal: Duration) -> Duration {
+        given.unwrap_or(if self.sandbox.is_some() {
+            Duration::from_millis(250)
+        } else {
+            normal
+        })
+    }
+
+    /// Whether the API is the in-process sandbox (gone when this run ends).
+    pub fn is_sandbox(&self) -> bool {
+        self.sandbox.is_some()
+    }
+
     pub fn resolve(g: &Flags) -> anyhow::Result<Ctx> {
         let s = Settings::load(g)?;
         let ui = s.ui()?;
@@ -87,7 +103,7 @@ impl Ctx {
             return Ok(Ctx {
                 api,
                 ui,
-                _sandbox: Some(Mutex::new(started)),
+                sandbox: Some(Mutex::new(started)),
             });
         }
         let base_url = s.base_url()?;
@@ -108,7 +124,7 @@ impl Ctx {
         Ok(Ctx {
             api: s.api(base_url, key.secret)?,
             ui,
-            _sandbox: None,
+            sandbox: None,
         })
     }
 }
@@ -235,7 +251,7 @@ impl<'g> Settings<'g> {
         let stderr_tty = io::stderr().is_terminal();
         let progress = if g.quiet || g.no_progress {
             Mode::Off
-        } else if stderr_tty && var("CI").is_none() {
+        } else if stderr_tty && var("CI").is_none() && !crate::text::dumb_terminal() {
             Mode::Terminal
         } else {
             Mode::Plain
@@ -574,18 +590,6 @@ fn parse_base_url(s: &str) -> anyhow::Result<Url> {
                 without_userinfo(s)
             ),
         )),
-    }
-}
-
-/// The URL text with any `user:password@` in its authority replaced by `***@`.
-fn without_userinfo(s: &str) -> String {
-    let start = s.find("://").map_or(0, |i| i + 3);
-    let end = s[start..]
-        .find(['/', '?', '#'])
-        .map_or(s.len(), |i| start + i);
-    match s[start..end].rfind('@') {
-        Some(at) => format!("{}***{}", &s[..start], &s[start + at..]),
-        None => s.to_string(),
     }
 }
 

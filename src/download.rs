@@ -18,6 +18,7 @@ use tempfile::NamedTempFile;
 use crate::api::{Api, MAX_FILE, backoff, read_error};
 use crate::exit::{Code, Fail, fail};
 use crate::interrupt;
+use crate::names::{Template, Values};
 use crate::progress::Bytes;
 
 /// What to do about a file already at the target.
@@ -41,6 +42,45 @@ pub struct Dest {
     pub jobs: usize,
 }
 
+/// `--name`: the file name of each export inside the directory, rendered from `template`.
+/// Names already given out in this batch, compared as `names::clash` does (without case).
+pub struct Names {
+    pub template: Template,
+    taken: Mutex<HashMap<String, String>>,
+}
+
+impl Names {
+    pub fn new(template: Template) -> Names {
+        Names {
+            template,
+            taken: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The file name for export `id`, or a usage error (exit 2) when another export of
+    /// the batch already has it.
+    pub fn take(&self, v: &Values) -> anyhow::Result<String> {
+        let name = self.template.render(v);
+        let mut taken = self
+            .taken
+            .lock()
+            .map_err(|_| fail(Code::Error, "names poisoned"))?;
+        match taken.get(&name.to_lowercase()) {
+            Some(other) if other != v.id => Err(fail(
+                Code::Usage,
+                format!(
+                    "exports {other} and {} would both be saved as {name}: give --name a placeholder that tells them apart, such as {{id}} or {{rank}}",
+                    v.id
+                ),
+            )),
+            _ => {
+                taken.insert(name.to_lowercase(), v.id.to_string());
+                Ok(name)
+            }
+        }
+    }
+}
+
 pub enum Target {
     Stdout,
     File(PathBuf),
@@ -54,6 +94,14 @@ pub enum Saved {
 }
 
 impl Saved {
+    /// The file written or kept.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Saved::Written { path, .. } | Saved::Skipped(path) => Some(path),
+            Saved::Stdout(_) => None,
+        }
+    }
+
     pub fn bytes(&self) -> u64 {
         match self {
             Saved::Written { bytes, .. } | Saved::Stdout(bytes) => *bytes,
@@ -61,6 +109,8 @@ impl Saved {
         }
     }
 }
+
+const DEV_NULL: &str = "/dev/null";
 
 fn usage(message: String) -> anyhow::Error {
     fail(Code::Usage, message)
@@ -71,9 +121,20 @@ impl Dest {
         self.path.as_deref() == Some(Path::new("-"))
     }
 
+    /// `-o /dev/null`: the file is fetched and thrown away (a check that it downloads).
+    /// No other device is ever written.
+    pub fn is_discard(&self) -> bool {
+        self.path.as_deref() == Some(Path::new(DEV_NULL))
+    }
+
     /// `-` is stdout; an existing directory gets `<dir>/<EXPORT_ID>.mp4`.
     pub fn target(&self, id: &str) -> Target {
-        let name = format!("{id}.mp4");
+        self.target_named(id, None)
+    }
+
+    /// As `target`, with the file name inside a directory given (`--name`).
+    pub fn target_named(&self, id: &str, name: Option<&str>) -> Target {
+        let name = name.map_or_else(|| format!("{id}.mp4"), str::to_string);
         match &self.path {
             Some(p) if p == Path::new("-") => Target::Stdout,
             Some(p) if p.is_dir() => Target::File(p.join(name)),
@@ -92,6 +153,9 @@ impl Dest {
         stdout_free: bool,
         stdout_tty: bool,
     ) -> anyhow::Result<()> {
+        if self.is_discard() {
+            return Ok(());
+        }
         if self.is_stdout() {
             if !stdout_free {
                 return Err(usage(
@@ -167,6 +231,9 @@ impl Dest {
     }
 }
 
+/// What hears of each download as it ends: its index and result.
+pub type OnDone<'a> = &'a (dyn Fn(usize, &anyhow::Result<Saved>) + Sync);
+
 /// One export's download, sent to the workers of a [`Batch`].
 pub struct Job {
     /// The place of its ref among those given: where its result goes.
@@ -174,6 +241,8 @@ pub struct Job {
     pub url: reqwest::Url,
     /// The export's validated ID: it names the file.
     pub id: String,
+    /// The file name inside the directory (`--name`), else `<id>.mp4`.
+    pub name: Option<String>,
     pub ui: Bytes,
 }
 
@@ -185,6 +254,8 @@ pub struct Batch<'a> {
     dest: &'a Dest,
     repeats: Vec<bool>,
     results: Mutex<Vec<Option<anyhow::Result<Saved>>>>,
+    /// Told of each download as it ends (the `shorts` manifest).
+    on_done: Option<OnDone<'a>>,
 }
 
 impl<'a> Batch<'a> {
@@ -201,7 +272,15 @@ impl<'a> Batch<'a> {
             dest,
             repeats,
             results: Mutex::new((0..ids.len()).map(|_| None).collect()),
+            on_done: None,
         }
+    }
+
+    /// `f` hears of each download as it ends, on the worker that ran it.
+    #[must_use]
+    pub fn on_done(mut self, f: OnDone<'a>) -> Self {
+        self.on_done = Some(f);
+        self
     }
 
     /// Whether the ref at `index` names the export of an earlier ref: not downloaded again.
@@ -232,12 +311,16 @@ impl<'a> Batch<'a> {
                             self.api,
                             &job.url,
                             &job.id,
+                            job.name.as_deref(),
                             self.dest,
                             self.api.retries(),
                             &job.ui,
                         );
                         if result.is_err() {
                             job.ui.clear();
+                        }
+                        if let Some(f) = self.on_done {
+                            f(job.index, &result);
                         }
                         self.keep(job.index, result);
                     }
@@ -260,12 +343,13 @@ fn save(
     api: &Api,
     url: &reqwest::Url,
     id: &str,
+    name: Option<&str>,
     dest: &Dest,
     retries: u32,
     ui: &Bytes,
 ) -> anyhow::Result<Saved> {
     let started = Instant::now();
-    let path = match dest.target(id) {
+    let path = match dest.target_named(id, name) {
         Target::Stdout => {
             let mut out = io::stdout().lock();
             let bytes = fetch(api, url, &mut Sink::Stream(&mut out), 0, ui);
@@ -273,14 +357,23 @@ fn save(
             out.flush()?;
             return Ok(Saved::Stdout(bytes?));
         }
+        Target::File(path) if dest.is_discard() => {
+            let bytes = fetch(api, url, &mut Sink::Stream(&mut io::sink()), 0, ui);
+            ui.clear();
+            return Ok(Saved::Written {
+                path,
+                bytes: bytes?,
+            });
+        }
         Target::File(path) => path,
     };
     if dest.exists == Exists::Skip && fs::symlink_metadata(&path).is_ok() {
-        dest.check_existing(&path, Code::Error)?;
+        dest.check_existing(&path, Code::Usage)?;
         ui.skipped(&path);
         return Ok(Saved::Skipped(path));
     }
-    dest.check_existing(&path, Code::Error)?;
+    // A clash found only now (after a lookup) is a usage error, as one found before.
+    dest.check_existing(&path, Code::Usage)?;
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -161,7 +161,12 @@ pub fn print(err: &anyhow::Error) {
         .find_map(|e| e.downcast_ref::<Fail>())
         .and_then(|f| f.hint.as_deref())
     {
-        crate::say!("hint: {}", sanitize(hint));
+        // A hint may be a command to paste over several lines (refs on stdin).
+        let mut lines = hint.lines();
+        crate::say!("hint: {}", sanitize(lines.next().unwrap_or_default()));
+        for line in lines {
+            crate::say!("{}", sanitize(line));
+        }
     }
 }
 

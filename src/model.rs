@@ -12,10 +12,17 @@ use crate::exit::{Code, fail};
 use crate::json;
 use crate::text::{sanitize, snippet};
 
-/// Checks one ID: 1-128 characters of `A-Z a-z 0-9 . _ ~ -`, not `.` or `..`.
+/// Checks one ID, the user's or the server's: 1-128 characters of `A-Z a-z 0-9 . _ ~ -`,
+/// not `.` or `..`, and no leading `-`, which would read as an option in `wait $(create -q)`.
 pub fn parse_id(s: &str) -> Result<String, String> {
     if s.is_empty() {
         return Err("an ID cannot be empty".into());
+    }
+    if s.starts_with('-') {
+        return Err(format!(
+            "'{}' starts with '-' (an ID may not: it would read as an option)",
+            crate::text::sanitize(s)
+        ));
     }
     if s.len() > 128 {
         return Err(format!(
@@ -35,15 +42,6 @@ pub fn parse_id(s: &str) -> Result<String, String> {
         ));
     }
     Ok(s.to_string())
-}
-
-/// An ID the server sent, before it goes into a ref, a path or a file name: the user's
-/// rule, and no leading `-`, which would read as an option in `wait $(create -q)`.
-pub fn server_id(s: &str) -> Result<String, String> {
-    if s.starts_with('-') {
-        return Err(format!("'{}' starts with '-'", crate::text::sanitize(s)));
-    }
-    parse_id(s)
 }
 
 fn split_ids(s: &str, max: usize, forms: &str) -> Result<Vec<String>, String> {
@@ -263,7 +261,7 @@ impl<'a> Export<'a> {
     /// an export without a valid ID has no reference, a bad folder or project ID is left out.
     pub fn reference(&self) -> Option<ExportRef> {
         let f = &self.fields;
-        let valid = |id: &Option<Cow<str>>| id.as_deref().and_then(|id| server_id(id).ok());
+        let valid = |id: &Option<Cow<str>>| id.as_deref().and_then(|id| parse_id(id).ok());
         let project = valid(&f.project_id).map(|project| ProjectRef {
             folder: valid(&f.folder_id),
             project,

@@ -4,7 +4,11 @@ use std::fmt::Write as _;
 
 use crate::text::is_unsafe;
 
-/// The template when `--name` is not given.
+/// The template when `--name` is not given (the engine's own `<id>.mp4`).
+#[allow(
+    dead_code,
+    reason = "documents the default; the engine names files so without --name"
+)]
 pub const DEFAULT: &str = "{id}.mp4";
 /// The template of `shorts` when `--name` is not given.
 pub const SHORTS_DEFAULT: &str = "{rank:02}-{name}.mp4";
@@ -29,6 +33,8 @@ pub struct Template {
     parts: Vec<Part>,
     /// The extension the template itself ends with (`.mp4`), else `.mp4` is added.
     ext: String,
+    /// As the user wrote it (for a pick-up command to paste).
+    pub source: String,
 }
 
 /// What one export puts into a template. Missing values render empty.
@@ -87,7 +93,11 @@ impl Template {
         if !text.is_empty() {
             parts.push(Part::Text(text));
         }
-        Ok(Template { parts, ext })
+        Ok(Template {
+            parts,
+            ext,
+            source: s.to_string(),
+        })
     }
 
     /// The file name for one export: values made safe, leading `.`/`-` and trailing dots

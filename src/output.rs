@@ -252,6 +252,9 @@ pub struct Report<'a, 'b> {
     exports: &'b [Export<'a>],
     asked: Option<&'b [ExportRef]>,
     single: bool,
+    /// One export to a terminal: a card (set by `print`), its status coloured or not.
+    card: bool,
+    color: bool,
 }
 
 impl<'a, 'b> Report<'a, 'b> {
@@ -261,6 +264,8 @@ impl<'a, 'b> Report<'a, 'b> {
             exports: std::slice::from_ref(export),
             asked: asked.map(std::slice::from_ref),
             single: true,
+            card: false,
+            color: false,
         }
     }
 
@@ -270,20 +275,68 @@ impl<'a, 'b> Report<'a, 'b> {
             exports,
             asked,
             single: false,
+            card: false,
+            color: false,
         }
     }
 
-    /// What a command given `given` refs prints of the `exports` it got (`asked` pairs
-    /// with them): one ref gives an object in JSON, several an array.
-    pub fn of_refs(exports: &'b [Export<'a>], asked: &'b [ExportRef], given: usize) -> Self {
+    /// What a command asked for `one` ref (not several, not refs from stdin) prints of the
+    /// `exports` it got (`asked` pairs with them): one ref gives an object in JSON, else
+    /// an array.
+    pub fn of_refs(exports: &'b [Export<'a>], asked: &'b [ExportRef], one: bool) -> Self {
         match exports {
-            [one] if given == 1 => Report::one(one, asked.first()),
+            [one_export] if one => Report::one(one_export, asked.first()),
             all => Report::many(all, Some(asked)),
         }
     }
 
     pub fn print(mut self, ui: Ui) -> anyhow::Result<()> {
+        // On a terminal one export is a card, every value whole (as `gh ... view`); piped,
+        // the one-row table a script can rely on.
+        self.card = self.single && ui.stdout_tty;
+        self.color = ui.color;
         print(ui, &mut self)
+    }
+
+    /// One `FIELD value` line each, in the table's columns and order; nothing is cut.
+    fn card(&self) -> Text {
+        let f = &self.exports[0].fields;
+        let values = [
+            &f.id,
+            &f.status,
+            &f.name,
+            &f.project_id,
+            &f.folder_id,
+            &f.created_at,
+            &f.finished_at,
+            &f.src_url,
+        ];
+        let width = EXPORT_COLUMNS
+            .iter()
+            .map(|c| c.header.len())
+            .max()
+            .unwrap_or(0);
+        let lines = EXPORT_COLUMNS
+            .iter()
+            .zip(values)
+            .map(|(c, v)| {
+                let v = sanitize(v.as_deref().unwrap_or("-")).into_owned();
+                let v = match self.exports[0].state() {
+                    Some(state) if self.color && c.header == "STATUS" => {
+                        let color = match state {
+                            State::Ready => anstyle::AnsiColor::Green,
+                            State::Failed => anstyle::AnsiColor::Red,
+                            State::Processing => anstyle::AnsiColor::Yellow,
+                        };
+                        let style = anstyle::Style::new().fg_color(Some(color.into()));
+                        format!("{style}{v}{style:#}")
+                    }
+                    _ => v,
+                };
+                format!("{:width$}  {v}", c.header)
+            })
+            .collect();
+        Text::Lines(lines)
     }
 
     fn reference(&self, i: usize) -> String {
@@ -305,6 +358,9 @@ impl Rows for Report<'_, '_> {
     }
 
     fn table(&mut self) -> Text {
+        if self.card {
+            return self.card();
+        }
         let text = |v: &Option<Cow<str>>| v.as_deref().unwrap_or("-").to_string();
         let rows = self
             .exports

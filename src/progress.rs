@@ -3,6 +3,8 @@
 //! happened to each export; this decides how it looks.
 
 use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use indicatif::{HumanBytes, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -37,6 +39,8 @@ pub struct Progress {
     multi: Option<MultiProgress>,
     start: Instant,
     every: Duration,
+    /// Say `saved PATH` lines with progress off (`--no-progress`): they are results.
+    results: bool,
 }
 
 impl Progress {
@@ -57,6 +61,24 @@ impl Progress {
             multi,
             start: Instant::now(),
             every: still_waiting_every(),
+            results: false,
+        }
+    }
+
+    /// With progress off, still say where each file went (not under `-q`).
+    #[must_use]
+    pub fn results(mut self, on: bool) -> Progress {
+        self.results = on;
+        self
+    }
+
+    fn bytes_line(&self, bar: Option<ProgressBar>, label: &str) -> Bytes {
+        Bytes {
+            bar,
+            plain: self.mode == Mode::Plain,
+            results: self.results,
+            label: label.to_string(),
+            eta: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -89,11 +111,7 @@ impl Progress {
             self.lines.set(self.lines.get() + 1);
         }
         Line {
-            bytes: Bytes {
-                bar,
-                plain: self.mode == Mode::Plain,
-                label: label.to_string(),
-            },
+            bytes: self.bytes_line(bar, label),
             start: self.start,
             said_at: Instant::now(),
             every: self.every,
@@ -103,11 +121,7 @@ impl Progress {
 
     /// A line for one download on its own (not waited for): a byte bar from the start.
     pub fn download(&self, label: &str) -> Bytes {
-        Bytes {
-            bar: self.bar(label, BYTES),
-            plain: self.mode == Mode::Plain,
-            label: label.to_string(),
-        }
+        self.bytes_line(self.bar(label, BYTES), label)
     }
 }
 
@@ -198,7 +212,11 @@ impl Line {
 pub struct Bytes {
     bar: Option<ProgressBar>,
     plain: bool,
+    results: bool,
     label: String,
+    /// The ETA is shown: only once the rate has been measured for a while (a guess from
+    /// the first second says `ETA 2m` for a file done in one).
+    eta: Arc<AtomicBool>,
 }
 
 impl Bytes {
@@ -209,12 +227,21 @@ impl Bytes {
             bar.set_style(style(BYTES));
             bar.set_length(total.unwrap_or(0));
             bar.set_position(0);
+            // The ETA's clock starts with the bytes, not with the wait before them.
+            bar.reset_elapsed();
+            self.eta.store(false, Ordering::Relaxed);
         }
     }
 
     pub fn set(&self, done: u64) {
         if let Some(bar) = &self.bar {
             bar.set_position(done);
+            if bar.length().is_some_and(|n| n > 0)
+                && bar.elapsed() >= ETA_AFTER
+                && !self.eta.swap(true, Ordering::Relaxed)
+            {
+                bar.set_style(style(BYTES_ETA));
+            }
         }
     }
 
@@ -230,7 +257,12 @@ impl Bytes {
     }
 
     pub fn skipped(&self, path: &Path) {
-        self.end(&format!("kept {} (--skip-existing)", path.display()));
+        self.kept(path, "--skip-existing");
+    }
+
+    /// The file is there already, for the reason given.
+    pub fn kept(&self, path: &Path, why: &str) {
+        self.end(&format!("kept {} ({why})", path.display()));
     }
 
     /// The download ended in an error (reported on its own by the caller).
@@ -241,7 +273,7 @@ impl Bytes {
     }
 
     fn end(&self, text: &str) {
-        if self.plain {
+        if self.plain || (self.results && self.bar.is_none()) {
             say!("klap-export: {}: {text}", self.label);
         }
         if let Some(bar) = &self.bar {
@@ -251,7 +283,11 @@ impl Bytes {
     }
 }
 
-const BYTES: &str = "{prefix} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {wide_bar}";
+const BYTES: &str = "{prefix} {bytes}/{total_bytes} {bytes_per_sec} {wide_bar}";
+const BYTES_ETA: &str = "{prefix} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {wide_bar}";
+
+/// How long a download runs before its bar shows an ETA.
+const ETA_AFTER: Duration = Duration::from_secs(3);
 
 fn style(template: &str) -> ProgressStyle {
     ProgressStyle::with_template(template).unwrap_or_else(|_| ProgressStyle::default_spinner())

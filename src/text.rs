@@ -138,14 +138,24 @@ pub fn color_arg(args: impl IntoIterator<Item = OsString>) -> Option<String> {
 }
 
 /// Whether a stream gets colour: `always` and `never` decide; otherwise NO_COLOR turns
-/// it off, CLICOLOR_FORCE (not `0`) turns it on, and else a terminal gets colour.
+/// it off, CLICOLOR_FORCE (not `0`) turns it on, and else a terminal gets colour (not
+/// `TERM=dumb`).
 pub fn color_wanted(choice: Option<&str>, tty: bool) -> bool {
     let set = |name| std::env::var_os(name).filter(|v| !v.is_empty());
     match choice {
         Some("always") => true,
         Some("never") => false,
-        _ => set("NO_COLOR").is_none() && (tty || set("CLICOLOR_FORCE").is_some_and(|v| v != "0")),
+        _ => {
+            set("NO_COLOR").is_none()
+                && ((tty && !dumb_terminal()) || set("CLICOLOR_FORCE").is_some_and(|v| v != "0"))
+        }
     }
+}
+
+/// `TERM=dumb`: a terminal without colour or cursor movement (Emacs shells, some IDE
+/// consoles). It gets plain progress lines, as CI does.
+pub fn dumb_terminal() -> bool {
+    std::env::var_os("TERM").is_some_and(|t| t == "dumb")
 }
 
 #[cfg(test)]

@@ -7,15 +7,16 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use crate::api::{Api, AttemptError, backoff, not_in_list};
-use crate::download::{Batch, Dest, Job, Saved};
+use crate::download::{Batch, Dest, Job, Names, Saved};
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
-use crate::model::{ExportRef, State, parse_current, parse_list, pick};
+use crate::model::{Export, ExportRef, State, parse_current, parse_list, pick};
+use crate::names::{Template, Values};
 use crate::output::Report;
 use crate::progress::{Line, Progress};
 use crate::say;
 use crate::text::sanitize;
-use crate::values::Ui;
+use crate::values::{Mode, Ui};
 
 /// How to wait, and what to do with ready exports.
 #[derive(Debug, Clone)]
@@ -25,7 +26,26 @@ pub struct Plan {
     pub timeout: Duration,
     pub fail_fast: bool,
     pub download: Option<Dest>,
+    /// `--name`: the file name of each download inside the directory.
+    pub name: Option<Template>,
+    /// The refs came from stdin: JSON is an array even of one.
+    pub array: bool,
+    /// How a pasted command picks the wait up again; `None`: nothing can (`--sandbox`).
+    pub again: Option<Again>,
 }
+
+/// The parts of a pick-up command besides its refs, ready to paste (shell-quoted).
+#[derive(Debug, Clone, Default)]
+pub struct Again {
+    /// Before `wait`: the options that chose the server and key.
+    pub globals: String,
+    /// After the refs: the wait options given.
+    pub options: String,
+}
+
+/// Error and deadline lines name at most this many refs; a pick-up command with more
+/// takes them on stdin.
+const REFS_SHOWN: usize = 5;
 
 struct Tracked {
     asked: ExportRef,
@@ -72,7 +92,7 @@ pub fn run(
     let deadline = (!plan.timeout.is_zero())
         .then(|| start.checked_add(plan.timeout))
         .flatten();
-    let progress = Progress::new(ui.progress, ui.color_stderr);
+    let progress = Progress::new(ui.progress, ui.color_stderr).results(!ui.quiet());
     let all: Vec<String> = refs.iter().map(ToString::to_string).collect();
     interrupt::set_note(Some(pick_up(&all, plan)));
     let mut tracked: Vec<Tracked> = refs
@@ -89,12 +109,13 @@ pub fn run(
         })
         .collect();
     let ids: Vec<&str> = refs.iter().map(|r| r.export.as_str()).collect();
+    let names = plan.name.clone().map(Names::new);
     let batch = plan
         .download
         .as_ref()
         .map(|dest| Batch::new(api, dest, &ids));
     let mut poll = |queue: &mut dyn FnMut(&mut Tracked, usize) -> anyhow::Result<()>| {
-        poll_until_done(api, &mut tracked, plan, deadline, &mut tally, queue)
+        poll_until_done(api, ui, &mut tracked, plan, deadline, &mut tally, queue)
     };
     let polled = match &batch {
         None => poll(&mut |_, _| Ok(())),
@@ -104,9 +125,10 @@ pub fn run(
                     return Ok(());
                 }
                 t.queued = true;
-                // A bad src_url fails this export's download, not the whole batch.
+                // A bad src_url (or a name another export has) fails this export's
+                // download, not the whole batch.
                 let url = match parse_current(t.body.as_deref().unwrap_or_default())
-                    .and_then(|e| e.file_url())
+                    .and_then(|e| Ok((e.file_url()?, file_name(names.as_ref(), &e, t, index)?)))
                 {
                     Ok(url) => url,
                     Err(e) => {
@@ -114,9 +136,11 @@ pub fn run(
                         return Ok(());
                     }
                 };
+                let (url, name) = url;
                 let job = Job {
                     index,
                     url,
+                    name,
                     id: t.asked.export.clone(),
                     ui: t.line.bytes(),
                 };
@@ -130,33 +154,84 @@ pub fn run(
         t.line.done();
     }
     drop(progress);
-    polled?;
+    let last_error = polled?;
     let saved = batch.map_or_else(|| (0..refs.len()).map(|_| None).collect(), Batch::results);
-    finish(ui, &tracked, plan, saved, tally)
+    finish(ui, &tracked, plan, saved, tally, last_error.as_deref())
+}
+
+/// The file name `--name` gives a ready export (rank: its place among the refs given).
+fn file_name(
+    names: Option<&Names>,
+    e: &Export,
+    t: &Tracked,
+    index: usize,
+) -> anyhow::Result<Option<String>> {
+    let Some(names) = names else {
+        return Ok(None);
+    };
+    let r = e.reference();
+    let project = r.as_ref().and_then(|r| r.project.clone());
+    let values = Values {
+        id: &t.asked.export,
+        project: project.as_ref().map(|p| p.project.as_str()),
+        folder: project.as_ref().and_then(|p| p.folder.as_deref()),
+        name: e.fields.name.as_deref(),
+        rank: index + 1,
+        score: None,
+    };
+    names.take(&values).map(Some)
 }
 
 /// Polls until every export is ready or failed (or gone), the deadline passes, or, with
-/// `--fail-fast`, one fails. Transient failures back off; 401/403 end the wait.
+/// `--fail-fast`, one fails. Transient failures back off; 401/403 end the wait. Returns
+/// the error of the latest round when it failed (the deadline then names it).
+///
+/// A wait must have heard from the API: while no round was answered at all (refused,
+/// DNS, timeouts), `--retries` rounds in a row end the wait with that error, so a
+/// wrong port does not hang CI until the deadline.
 fn poll_until_done(
     api: &Api,
+    ui: Ui,
     tracked: &mut [Tracked],
     plan: &Plan,
     deadline: Option<Instant>,
     tally: &mut Tally,
     queue: &mut dyn FnMut(&mut Tracked, usize) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Option<String>> {
     let mut failures = 0;
+    let mut heard = false;
+    let mut said = String::new();
+    // The error of the latest round that failed on its own, not cut short by the deadline.
+    let mut latest: Option<String> = None;
     loop {
         let outcome = poll_round(api, tracked, deadline, tally)?;
+        heard |= outcome.answered;
+        if deadline.is_none_or(|d| Instant::now() < d) || !heard {
+            latest.clone_from(&outcome.error);
+        }
+        if let Some(error) = &outcome.error {
+            if !heard && failures >= api.retries() {
+                return Err(fail(Code::Error, error.clone()).context("no answer from the API"));
+            }
+            // Errors are not progress: said with -q and --no-progress too, once each
+            // (plain progress says them on each export's line already).
+            if heard && *error != said && ui.progress != Mode::Plain {
+                say!("klap-export: polling failed: {error}; retrying");
+            }
+            said.clone_from(error);
+        }
         for (i, t) in tracked.iter_mut().enumerate() {
             queue(t, i)?;
         }
         let failed = tracked.iter().any(|t| t.state == State::Failed);
         if !tracked.iter().any(Tracked::polling) || (plan.fail_fast && failed) {
-            return Ok(());
+            return Ok(latest);
         }
         failures = if outcome.transient { failures + 1 } else { 0 };
-        let pause = if outcome.transient {
+        let pause = if outcome.transient && !heard {
+            // Retries of the first round, as any request's: not a poll interval apart.
+            backoff(failures - 1, outcome.retry_after)
+        } else if outcome.transient {
             plan.interval
                 .max(backoff(failures - 1, outcome.retry_after))
         } else {
@@ -168,7 +243,7 @@ fn poll_until_done(
         let last = deadline.map(|d| d.checked_sub(margin).unwrap_or(d));
         let now = Instant::now();
         if last.is_some_and(|l| now >= l) {
-            return Ok(());
+            return Ok(latest);
         }
         std::thread::sleep(last.map_or(pause, |l| pause.min(l - now)));
         for t in tracked.iter_mut().filter(|t| t.polling()) {
@@ -181,6 +256,10 @@ fn poll_until_done(
 struct Round {
     transient: bool,
     retry_after: Option<Duration>,
+    /// Some request got an answer from the server (an HTTP status counts, even 503).
+    answered: bool,
+    /// The last transient error of the round, if any.
+    error: Option<String>,
 }
 
 /// One round: at most one request per folder, per direct project, and for all bare IDs;
@@ -212,7 +291,10 @@ fn poll_round(
         };
         let listed = match list_url {
             Some(url) => match api.get_once_until(&url, deadline) {
-                Ok(body) => Some(body),
+                Ok(body) => {
+                    round.answered = true;
+                    Some(body)
+                }
                 Err(e) => {
                     for &i in &members {
                         note_failure(&mut tracked[i], &e, &mut round, tally)?;
@@ -244,6 +326,9 @@ fn poll_round(
                 (None, Some(p)) => api.get_once_until(&api.export_url(p, &t.poll.export), deadline),
                 (None, None) => Err(AttemptError::fatal(not_in_list(&t.poll.export))),
             };
+            if answer.is_ok() {
+                round.answered = true;
+            }
             match answer.map(|body| update(t, body)) {
                 Ok(Ok(())) => {}
                 // A body that is no export fails this export, not the whole wait.
@@ -267,9 +352,13 @@ fn note_failure(
     round: &mut Round,
     tally: &mut Tally,
 ) -> anyhow::Result<()> {
+    if e.answered {
+        round.answered = true;
+    }
     if e.transient {
         round.transient = true;
         round.retry_after = round.retry_after.max(e.retry_after);
+        round.error = Some(format!("{:#}", e.error));
         t.line.retrying(t.status.as_deref(), &e.error);
         return Ok(());
     }
@@ -314,14 +403,25 @@ fn finish(
     plan: &Plan,
     saved: Vec<Option<anyhow::Result<Saved>>>,
     mut tally: Tally,
+    last_error: Option<&str>,
 ) -> anyhow::Result<()> {
     let seen: Vec<&Tracked> = tracked.iter().filter(|t| t.body.is_some()).collect();
     let exports = seen
         .iter()
         .map(|t| parse_current(t.body.as_deref().unwrap_or_default()))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let asked: Vec<ExportRef> = seen.iter().map(|t| t.asked.clone()).collect();
-    Report::of_refs(&exports, &asked, tracked.len()).print(ui)?;
+    // -q prints what a next step can use: the exports that ended ready.
+    let printed: Vec<&Tracked> = seen
+        .iter()
+        .copied()
+        .filter(|t| !ui.quiet() || t.state == State::Ready)
+        .collect();
+    let printed_exports = printed
+        .iter()
+        .map(|t| parse_current(t.body.as_deref().unwrap_or_default()))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let asked: Vec<ExportRef> = printed.iter().map(|t| t.asked.clone()).collect();
+    Report::of_refs(&printed_exports, &asked, tracked.len() == 1 && !plan.array).print(ui)?;
 
     let (mut files, mut bytes, mut kept) = (0, 0, 0);
     for (t, result) in tracked.iter().zip(saved) {
@@ -370,24 +470,32 @@ fn finish(
             .filter(|t| t.polling())
             .map(|t| t.poll.to_string())
             .collect();
-        let why = if plan.fail_fast && failed > 0 {
+        let stopped = plan.fail_fast && failed > 0;
+        let why = if stopped {
             "stopped at the first failed export (--fail-fast)".to_string()
         } else {
             format!("gave up after {}", humantime::format_duration(plan.timeout))
         };
-        let code = if failed > 0 {
-            Code::ExportFailed
-        } else {
-            Code::Deadline
+        // "Still in progress" is said only of what the API said: when the latest round
+        // failed, the deadline names that error (exit 1), not 6.
+        let (code, message) = match &last_error {
+            Some(error) if !stopped => (
+                Code::Error,
+                format!(
+                    "{why}: the latest poll failed: {error}; not known to be done: {}",
+                    shown(&refs)
+                ),
+            ),
+            _ if failed > 0 => (
+                Code::ExportFailed,
+                format!("{why}: still in progress: {}", shown(&refs)),
+            ),
+            _ => (
+                Code::Deadline,
+                format!("{why}: still in progress: {}", shown(&refs)),
+            ),
         };
-        tally.error(
-            &Fail::new(
-                code,
-                format!("{why}: still in progress: {}", refs.join(", ")),
-            )
-            .hint(pick_up(&refs, plan))
-            .into(),
-        );
+        tally.error(&Fail::new(code, message).hint(pick_up(&refs, plan)).into());
     }
     // Last, after every error, so it is the one line to look at.
     // Not progress but the batch's outcome: only -q leaves it out.
@@ -427,19 +535,42 @@ fn summary(
     say!("{line}");
 }
 
-/// How to go on waiting for `refs` later, downloads included (keeping what is done).
+/// At most `REFS_SHOWN` refs, then how many more.
+fn shown(refs: &[String]) -> String {
+    match refs.len().checked_sub(REFS_SHOWN) {
+        Some(more) if more > 0 => format!("{} and {more} more", refs[..REFS_SHOWN].join(", ")),
+        _ => refs.join(", "),
+    }
+}
+
+/// How to go on waiting for `refs` later, downloads included (keeping what is done): a
+/// command that works pasted (the same server, key and options); more than a few refs
+/// go on its stdin.
 fn pick_up(refs: &[String], plan: &Plan) -> String {
+    let Some(again) = &plan.again else {
+        return "the sandbox ended with this command: there is nothing to pick up".to_string();
+    };
     let them = if refs.len() == 1 {
         "the export goes on"
     } else {
         "the exports go on"
     };
-    let download = match plan.download.as_ref().and_then(|d| d.path.as_deref()) {
-        Some(path) => format!(" --download {} --skip-existing", path.display()),
-        None => String::new(),
+    let words = |refs: &str| {
+        ["klap-export", &again.globals, "wait", refs, &again.options]
+            .into_iter()
+            .filter(|w| !w.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
     };
+    if refs.len() <= REFS_SHOWN {
+        return format!(
+            "{them} on the server; pick up again with: {}",
+            words(&refs.join(" "))
+        );
+    }
     format!(
-        "{them} on the server; pick up again with: klap-export wait {}{download}",
-        refs.join(" ")
+        "{them} on the server; pick up again with:\n{} <<'EOF'\n{}\nEOF",
+        words("-"),
+        refs.join("\n")
     )
 }

@@ -3,24 +3,31 @@
 
 use std::collections::BTreeMap;
 
-use crate::cli::CreateArgs;
+use crate::cli::{CreateArgs, Global};
 use crate::config::Ctx;
+use crate::download::Exists;
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
 use crate::model::{
-    CreateBody, Export, ExportRef, ProjectRef, State, Watermark, parse_export, parse_list,
-    server_id,
+    CreateBody, Export, ExportRef, ProjectRef, State, Watermark, parse_export, parse_id, parse_list,
 };
 use crate::output::Report;
 use crate::say;
 use crate::text::sanitize;
 use crate::watch;
 
-pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
+pub fn run(a: &CreateArgs, ctx: &Ctx, g: &Global) -> anyhow::Result<()> {
+    let mut plan = super::wait::plan(&a.wait_args, ctx, g)?;
     let projects = super::refs(&a.projects, ProjectRef::parse)?;
-    let plan = super::wait::plan(&a.wait_args)?;
-    if let Some(dest) = &plan.download {
+    plan.array = super::from_stdin(&a.projects);
+    if let Some(dest) = plan.download.as_mut() {
+        // Run again, a reused export's file is already there: keep it (unless --force),
+        // so the pipeline re-runs with nothing created and nothing fetched.
+        if a.reuse && dest.exists == Exists::Refuse {
+            dest.exists = Exists::Skip;
+        }
         dest.check(None, projects.len() > 1, false, ctx.ui.stdout_tty)?;
+        super::wait::check_writable(dest)?;
     }
     let mut tally = Tally::default();
     let lists = if a.reuse {
@@ -47,6 +54,10 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
             match lists.get(&scope(p)) {
                 Some(Ok(list)) => {
                     if let Some((text, r, status)) = newest_alive(list, p)? {
+                        if a.dry_run {
+                            say!("klap-export: would reuse {r} ({})", sanitize(&status));
+                            continue;
+                        }
                         say!("klap-export: reusing {r} ({})", sanitize(&status));
                         bodies.push(text);
                         refs.push(r);
@@ -60,6 +71,11 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 }
                 None => {}
             }
+        }
+        // Each export costs money: this is how a batch is checked before paying for it.
+        if a.dry_run {
+            say!("klap-export: would create {p}");
+            continue;
         }
         interrupt::set_note(Some(format!(
             "the export of {p} may have been created; check with: {}",
@@ -91,12 +107,16 @@ pub fn run(a: &CreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
             Err(e) => tally.error(&e),
         }
     }
+    if a.dry_run {
+        return tally.finish();
+    }
     if denied || !(a.wait || plan.download.is_some()) {
         let exports = bodies
             .iter()
             .map(|b| parse_export(b))
             .collect::<anyhow::Result<Vec<_>>>()?;
-        Report::of_refs(&exports, &refs, projects.len()).print(ctx.ui)?;
+        let one = projects.len() == 1 && !super::from_stdin(&a.projects);
+        Report::of_refs(&exports, &refs, one).print(ctx.ui)?;
         return tally.finish();
     }
     if refs.is_empty() {
@@ -122,7 +142,7 @@ fn body(a: &CreateArgs) -> CreateBody {
 fn created_ref(text: &str, p: &ProjectRef) -> anyhow::Result<ExportRef> {
     let export = parse_export(text).map_err(|e| may_have_created(p, &e))?;
     let id = export.fields.id.as_deref().unwrap_or_default();
-    let id = server_id(id).map_err(|e| {
+    let id = parse_id(id).map_err(|e| {
         let error = fail(
             Code::Error,
             format!("unexpected response: the created export's id: {e}"),

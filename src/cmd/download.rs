@@ -7,9 +7,10 @@ use serde::Serialize;
 
 use crate::cli::{DownloadArgs, FileArgs};
 use crate::config::Ctx;
-use crate::download::{Batch, Dest, Exists, Job, Saved, Target};
+use crate::download::{Batch, Dest, Exists, Job, Names, Saved, Target};
 use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::model::{ExportRef, State, parse_current};
+use crate::names::Values;
 use crate::output::{self, Plain, Shape};
 use crate::progress::Progress;
 
@@ -19,10 +20,16 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let ids: Vec<&str> = refs.iter().map(|r| r.export.as_str()).collect();
     dest.check(Some(&ids), refs.len() > 1, true, ctx.ui.stdout_tty)?;
     let mut tally = Tally::default();
-    let progress = Progress::new(ctx.ui.progress, ctx.ui.color_stderr);
     let batch = Batch::new(&ctx.api, &dest, &ids);
+    let mut list = None;
+    // With --name, every export is looked up first: its name may hold the export's own
+    // fields, and two exports on one path are a usage error before anything is fetched.
+    let mut named = match &a.files.name {
+        Some(template) => Some(names(ctx, &refs, template, &mut list, a)?),
+        None => None,
+    };
+    let progress = Progress::new(ctx.ui.progress, ctx.ui.color_stderr).results(!ctx.ui.quiet());
     batch.run(|tx| {
-        let mut list = None;
         // Export IDs whose file is asked for already (or kept): one file each. Refs that
         // share an ID through other folders or projects are still each checked, and the
         // first that is ready fetches it, whatever the order.
@@ -36,11 +43,21 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
             }
             let repeat = fetched.contains(id);
             let ui = progress.download(&r.to_string());
-            // A file that is there already needs no request at all (looked for only
-            // before its first download: after, it may be ours).
+            let ready = named.as_mut().map(|named| {
+                named[index]
+                    .take()
+                    .unwrap_or_else(|| Err(fail(Code::Error, "no file to fetch")))
+            });
+            let name = match &ready {
+                Some(Ok((_, name))) => name.clone(),
+                _ => None,
+            };
+            // A file that is there already needs no request (without --name, none at
+            // all; looked for only before its first download: after, it may be ours).
             if !repeat
                 && dest.exists == Exists::Skip
-                && let Target::File(path) = dest.target(id)
+                && matches!(ready, None | Some(Ok(_)))
+                && let Target::File(path) = dest.target_named(id, name.as_deref())
                 && path.exists()
             {
                 ui.skipped(&path);
@@ -48,14 +65,18 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 kept.insert(id);
                 continue;
             }
-            match ready_url(ctx, r, &mut list, a.output.as_deref()) {
+            let ready = ready.unwrap_or_else(|| {
+                ready_url(ctx, r, &mut list, a.output.as_deref()).map(|(url, _)| (url, None))
+            });
+            match ready {
                 Ok(_) if repeat => ui.clear(),
-                Ok(url) => {
+                Ok((url, name)) => {
                     fetched.insert(id);
                     let job = Job {
                         index,
                         url,
                         id: r.export.clone(),
+                        name,
                         ui,
                     };
                     if tx.send(job).is_err() {
@@ -85,7 +106,12 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
             None => None,
         });
     }
-    print(ctx, &refs, &saved)?;
+    print(
+        ctx,
+        &refs,
+        &saved,
+        refs.len() == 1 && !super::from_stdin(&a.refs),
+    )?;
     tally.finish()
 }
 
@@ -105,17 +131,61 @@ pub fn dest(a: &FileArgs, path: Option<PathBuf>) -> Dest {
     }
 }
 
-/// The file URL of a ready export; failed is exit 5, still processing exit 1 with a hint.
+type Ready = anyhow::Result<(reqwest::Url, Option<String>)>;
+
+/// Each ref's file URL and `--name` file name, looked up before any download. Two exports with one name are a usage error (exit 2); 401/403 stop.
+fn names(
+    ctx: &Ctx,
+    refs: &[ExportRef],
+    template: &crate::names::Template,
+    list: &mut crate::api::ListIndex,
+    a: &DownloadArgs,
+) -> anyhow::Result<Vec<Option<Ready>>> {
+    let names = Names::new(template.clone());
+    let mut out = Vec::with_capacity(refs.len());
+    for (index, r) in refs.iter().enumerate() {
+        let ready = ready_url(ctx, r, list, a.output.as_deref());
+        if let Err(e) = &ready
+            && code_of(e) == Code::Auth
+        {
+            return Err(ready.unwrap_err());
+        }
+        let ready = match ready {
+            Ok((url, body)) => {
+                let export = parse_current(&body)?;
+                let project = export
+                    .reference()
+                    .and_then(|x| x.project)
+                    .or(r.project.clone());
+                let values = Values {
+                    id: &r.export,
+                    project: project.as_ref().map(|p| p.project.as_str()),
+                    folder: project.as_ref().and_then(|p| p.folder.as_deref()),
+                    name: export.fields.name.as_deref(),
+                    rank: index + 1,
+                    score: None,
+                };
+                Ok((url, Some(names.take(&values)?)))
+            }
+            Err(e) => Err(e),
+        };
+        out.push(Some(ready));
+    }
+    Ok(out)
+}
+
+/// The file URL of a ready export (and its JSON); failed is exit 5, still processing exit 1
+/// with a hint.
 fn ready_url(
     ctx: &Ctx,
     r: &ExportRef,
     list: &mut crate::api::ListIndex,
     output: Option<&std::path::Path>,
-) -> anyhow::Result<reqwest::Url> {
+) -> anyhow::Result<(reqwest::Url, String)> {
     let body = ctx.api.export(r, list)?;
     let export = parse_current(&body)?;
     match export.state() {
-        Some(State::Ready) => export.file_url(),
+        Some(State::Ready) => Ok((export.file_url()?, body.clone())),
         Some(State::Failed) => Err(fail(
             Code::ExportFailed,
             format!(
@@ -145,7 +215,7 @@ struct Written<'a> {
 }
 
 /// The written paths in the order given; with `--json`/`--ndjson`, an object per file.
-fn print(ctx: &Ctx, refs: &[ExportRef], saved: &[Option<Saved>]) -> anyhow::Result<()> {
+fn print(ctx: &Ctx, refs: &[ExportRef], saved: &[Option<Saved>], one: bool) -> anyhow::Result<()> {
     let files: Vec<Written> = refs
         .iter()
         .zip(saved)
@@ -159,18 +229,15 @@ fn print(ctx: &Ctx, refs: &[ExportRef], saved: &[Option<Saved>]) -> anyhow::Resu
             Saved::Skipped(path) => Some(Written {
                 reference: r.to_string(),
                 path,
-                bytes: 0,
+                // The kept file's real size: it is what the user has.
+                bytes: std::fs::metadata(path).map_or(0, |m| m.len()),
                 skipped: true,
             }),
             Saved::Stdout(_) => None,
         })
         .collect();
     // One ref gives an object in JSON; stdout (`-o -`) prints no file.
-    let shape = if refs.len() == 1 {
-        Shape::Object
-    } else {
-        Shape::Array
-    };
+    let shape = if one { Shape::Object } else { Shape::Array };
     let json = files
         .iter()
         .map(serde_json::to_string)

@@ -10,7 +10,9 @@ pub mod list;
 pub mod manpage;
 pub mod projects;
 pub mod sandbox;
+pub mod shorts;
 pub mod status;
+pub mod task;
 pub mod wait;
 
 use std::io::Read;
@@ -87,9 +89,18 @@ pub fn refs<T: Clone>(
         })?);
     }
     if out.is_empty() {
-        return Err(fail(Code::Usage, "no refs on stdin"));
+        // Nothing to do, as `xargs -r`: `list --status processing -q | wait -` passes in CI
+        // when nothing is processing. An error of code 0 ends the command before any request.
+        crate::say!("klap-export: no refs on stdin: nothing to do");
+        return Err(fail(Code::Success, ""));
     }
     Ok(out)
+}
+
+/// Whether the refs come from stdin: then JSON is an array even of one, since its shape
+/// follows what the command was asked, not how many lines came.
+pub fn from_stdin<T>(args: &[RefArg<T>]) -> bool {
+    matches!(args, [RefArg::Stdin])
 }
 
 /// Refs from stdin are read up to this many bytes (about a million refs).

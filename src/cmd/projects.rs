@@ -8,12 +8,14 @@ use serde_json::value::RawValue;
 
 use crate::cli::ProjectsArgs;
 use crate::config::Ctx;
-use crate::exit::{Code, Tally, fail};
+use crate::exit::{Code, Tally, code_of, fail};
 use crate::json;
-use crate::model::{MAX_EXPORTS, server_id, text};
+use crate::model::{MAX_EXPORTS, parse_id, text};
 use crate::output::{self, Rows, Text};
+use crate::say;
 use crate::table::{Cell, Color, PROJECT_COLUMNS};
 use crate::text::snippet;
+use crate::values::Mode;
 
 /// Read leniently, as exports are: an odd field in one project fails nothing.
 #[derive(Deserialize)]
@@ -29,24 +31,64 @@ struct Fields<'a> {
 }
 
 struct Project<'a> {
+    folder: &'a str,
     raw: &'a str,
     fields: Fields<'a>,
     score: Option<f64>,
 }
 
 pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
-    let api = &ctx.api;
-    let body = api.get(&api.folder_url(&a.folder))?;
+    let folders = super::refs(&a.folders, parse_id)?;
+    let mut tally = Tally::default();
+    let mut bodies = Vec::with_capacity(folders.len());
+    for folder in &folders {
+        match ctx.api.get(&ctx.api.folder_url(folder)) {
+            Ok(body) => bodies.push((folder.as_str(), body)),
+            Err(e) if code_of(&e) == Code::Auth => return Err(e),
+            Err(e) => tally.error(&e),
+        }
+    }
+    let mut all = Vec::new();
+    for (folder, body) in &bodies {
+        // --top and --min-virality apply to each folder.
+        match best(folder, body, a.top, a.min_virality) {
+            Ok(projects) => {
+                if projects.is_empty() && ctx.ui.progress == Mode::Terminal {
+                    say!("klap-export: no projects in folder {folder}");
+                }
+                all.extend(projects);
+            }
+            Err(e) => tally.error(&e),
+        }
+    }
+    output::print(
+        ctx.ui,
+        &mut ProjectRows {
+            projects: &all,
+            tally: &mut tally,
+        },
+    )?;
+    tally.finish()
+}
+
+/// A folder's projects best first: `virality_score` descending, unknown scores last,
+/// otherwise the API's order; then `min` and `top` applied.
+fn best<'a>(
+    folder: &'a str,
+    body: &'a str,
+    top: Option<usize>,
+    min: Option<f64>,
+) -> anyhow::Result<Vec<Project<'a>>> {
     let unexpected = |why: String| {
         fail(
             Code::Error,
             format!(
                 "unexpected response: expected a JSON array of projects ({why}); got: {}",
-                snippet(&body)
+                snippet(body)
             ),
         )
     };
-    // Split by the scanner with the list's element cap: memory stays bounded.
+    // Split with the list's element cap: memory stays bounded.
     let raws =
         json::array_items(body.trim(), MAX_EXPORTS).map_err(|e| unexpected(e.to_string()))?;
     let mut projects = raws
@@ -59,39 +101,36 @@ pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
                 .virality_score
                 .and_then(|v| v.get().parse::<f64>().ok())
                 .filter(|v| v.is_finite());
-            Ok(Project { raw, fields, score })
+            Ok(Project {
+                folder,
+                raw,
+                fields,
+                score,
+            })
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    // Best first; unknown scores last; otherwise the API's order (the sort is stable).
+    // The sort is stable: equal scores keep the API's order.
     projects.sort_by(|x, y| match (x.score, y.score) {
         (Some(a), Some(b)) => b.partial_cmp(&a).unwrap_or(Ordering::Equal),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
     });
-    if let Some(min) = a.min_virality {
+    if let Some(min) = min {
         projects.retain(|p| p.score.is_some_and(|s| s >= min));
     }
-    if let Some(top) = a.top {
+    if let Some(top) = top {
         projects.truncate(top);
     }
-    let mut tally = Tally::default();
-    output::print(
-        ctx.ui,
-        &mut ProjectRows {
-            folder: &a.folder,
-            projects: &projects,
-            tally: &mut tally,
-        },
-    )?;
-    tally.finish()
+    Ok(projects)
 }
 
 /// `FOLDER_ID/PROJECT_ID`, when the server's ID passes the rule for IDs: it goes on to
 /// `create -`, which would refuse it (or worse, take it apart) otherwise.
-fn reference(folder: &str, p: &Project, tally: &mut Tally) -> Option<String> {
+fn reference(p: &Project, tally: &mut Tally) -> Option<String> {
+    let folder = p.folder;
     let id = p.fields.id.as_deref().unwrap_or_default();
-    match server_id(id) {
+    match parse_id(id) {
         Ok(id) => Some(format!("{folder}/{id}")),
         Err(e) => {
             tally.error(&fail(
@@ -108,7 +147,6 @@ fn reference(folder: &str, p: &Project, tally: &mut Tally) -> Option<String> {
 
 /// The projects as `output` prints them.
 struct ProjectRows<'p, 'a> {
-    folder: &'p str,
     projects: &'p [Project<'a>],
     /// A project without a usable ID is an error where its ref is printed (tsv, `-q`).
     tally: &'p mut Tally,
@@ -159,7 +197,7 @@ impl Rows for ProjectRows<'_, '_> {
             .iter()
             .map(|p| {
                 vec![
-                    reference(self.folder, p, self.tally).unwrap_or_default(),
+                    reference(p, self.tally).unwrap_or_default(),
                     or_empty(p.fields.name.as_deref()),
                     score(p),
                     or_empty(p.fields.created_at.as_deref()),
@@ -173,7 +211,7 @@ impl Rows for ProjectRows<'_, '_> {
         let rows = self
             .projects
             .iter()
-            .filter_map(|p| reference(self.folder, p, self.tally))
+            .filter_map(|p| reference(p, self.tally))
             .map(|r| vec![r])
             .collect();
         Text::Fields(rows)

@@ -35,16 +35,22 @@ pub fn run(a: &StatusArgs, ctx: &Ctx) -> anyhow::Result<()> {
         .map(|b| parse_current(b))
         .collect::<anyhow::Result<Vec<_>>>()?;
     // One ref not found prints nothing (not an empty array).
-    if !(exports.is_empty() && refs.len() == 1) {
-        Report::of_refs(&exports, &found, refs.len()).print(ctx.ui)?;
+    let one = refs.len() == 1 && !super::from_stdin(&a.refs);
+    if !(exports.is_empty() && one) {
+        Report::of_refs(&exports, &found, one).print(ctx.ui)?;
     }
     tally.finish()
 }
 
 /// `PROJECT/EXPORT` is 404 when the project lives in a folder: look the export up in the
-/// project's list and, when it is there, say its full ref.
+/// project's list and, when it is there, say its full ref; else say what two parts mean.
 fn with_hint(ctx: &Ctx, r: &ExportRef, err: anyhow::Error) -> anyhow::Error {
-    let Some(p) = r.project.as_ref().filter(|p| p.folder.is_none()) else {
+    // A hint about the base URL says more: the ref is not the trouble.
+    let hinted = err
+        .chain()
+        .find_map(|e| e.downcast_ref::<Fail>())
+        .is_some_and(|f| f.hint.is_some());
+    let Some(p) = r.project.as_ref().filter(|p| p.folder.is_none() && !hinted) else {
         return err;
     };
     let full = ctx
@@ -59,12 +65,17 @@ fn with_hint(ctx: &Ctx, r: &ExportRef, err: anyhow::Error) -> anyhow::Error {
                 .and_then(super::super::model::Export::reference)
         })
         .filter(|full| full.project.as_ref().is_some_and(|fp| fp.folder.is_some()));
-    match full {
-        Some(full) => Fail::new(Code::NotFound, format!("{err:#}"))
-            .hint(format!(
-                "the export is in a folder: use its full ref {full}"
-            ))
-            .into(),
-        None => err,
-    }
+    let hint = match full {
+        Some(full) => format!("the export is in a folder: use its full ref {full}"),
+        // `demo/one` meant as FOLDER/PROJECT (a project ref) reads as PROJECT/EXPORT.
+        None => format!(
+            "two parts mean PROJECT/EXPORT; a project's exports are listed with: \
+             klap-export list --project {b} (or --folder {a} --project {b})",
+            a = p.project,
+            b = r.export,
+        ),
+    };
+    Fail::new(Code::NotFound, format!("{err:#}"))
+        .hint(hint)
+        .into()
 }

@@ -26,32 +26,36 @@ pub const MP4: &[u8] = include_bytes!("sample.mp4");
 /// What `sandbox --help` can say about the sandbox's behaviour (for `after_help`).
 pub const HELP: &str = "\
 Behaviour:
-  --listen takes IP:PORT or localhost:PORT; an address other than loopback serves
-  anyone who can reach it (a warning says so). --seed at most 500000.
-  Any non-empty Bearer key is accepted. State lives in memory; export IDs differ
-  between runs (exp_<run>_<n>), so files from an earlier run never collide.
+  --listen takes IP:PORT or localhost:PORT; an address other than
+  loopback serves anyone who can reach it (a warning says so). --seed at
+  most 500000.
+  Any non-empty Bearer key is accepted. State lives in memory; export IDs
+  differ between runs (exp_<run>_<n>), so files from an earlier run never
+  collide.
   A request head must be complete within 5 s. A run holds at most 600000
   exports and 100000 tasks (then creates are answered 429).
-  Exports are processing for --ready-after, then ready with a small MP4 at
-  /files/<EXPORT_ID>.mp4 (Range requests honoured).
+  Exports are processing for --ready-after, then ready with a small MP4
+  at /files/<EXPORT_ID>.mp4 (Range requests honoured).
   Project ID prefixes choose what happens:
     fail...  the export ends in error
     slow...  the file is served slowly (about 1 s, in pieces)
-    cut...   the first download of the file stops half way (resume with Range)
-  GET /projects/FOLDER_ID lists 6 made-up projects with virality scores (one
-  null, one missing); their IDs are FOLDER_ID_p1..p6, so a folder named slow...,
-  cut... or fail... gives projects that behave so. A folder whose ID starts with
-  empty has no projects.
-  Tasks: POST /tasks/video-to-shorts is ready after --ready-after with a new
-  folder of max_clip_count (else target_clip_count, else 10; at most 20)
-  projects, some with null scores, some with publication_captions; the folder
-  lists no projects for one more second, as the real service's. POST
-  /tasks/video-to-video gives one project with no folder. A source_video_url
-  containing fail ends the task in error. GET /tasks/TASK_ID shows a task.
+    cut...   the first download of the file stops half way (resumed)
+  GET /projects/FOLDER_ID lists 6 made-up projects with virality scores
+  (one null, one missing); their IDs are FOLDER_ID_p1..p6, so a folder
+  named slow..., cut... or fail... gives projects that behave so. A
+  folder whose ID starts with empty has no projects.
+  Tasks: POST /tasks/video-to-shorts is ready after --ready-after with a
+  new folder of max_clip_count (else target_clip_count, else 10; at most
+  20) projects, some with null scores, some with publication_captions;
+  the folder lists no projects for one more second, as the real
+  service's. POST /tasks/video-to-video gives one project with no folder.
+  A source_video_url containing fail ends the task in error. GET
+  /tasks/TASK_ID shows a task.
 
 Examples:
   klap-export sandbox --listen 127.0.0.1:0 --ready-after 1s
-  klap-export --sandbox projects demo -q --top 3 | klap-export --sandbox create - --download .";
+  klap-export --sandbox projects demo -q --top 3 \\
+    | klap-export --sandbox create - --download .";
 
 /// How long a `slow...` project's file takes to serve.
 const SLOW: Duration = Duration::from_secs(1);

@@ -491,7 +491,7 @@ fn refs_from_stdin_skip_comments_blanks_and_spaces() {
 }
 
 #[test]
-fn a_bad_stdin_line_empty_stdin_or_a_dash_among_refs_is_exit_2_with_nothing_sent() {
+fn a_bad_stdin_line_or_a_dash_among_refs_is_exit_2_and_empty_stdin_is_nothing_to_do() {
     let router = serve(vec![ex("F/p1/e1", 0, "ready")], Files::Fast);
     for (args, good, bad) in [
         (&["status", "-"][..], "F/p1/e1", "F/p 2/e2"),
@@ -502,11 +502,13 @@ fn a_bad_stdin_line_empty_stdin_or_a_dash_among_refs_is_exit_2_with_nothing_sent
         let r = with_stdin(&router, args, &format!("# header\n{good}\n\n{bad}\n"));
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
         r.stderr_has(&[&format!("stdin line 4: '{bad}'")]);
-        let r = with_stdin(&router, args, "# nothing here\n\n  \n");
-        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
-        r.stderr_has(&["no refs on stdin"]);
-        let r = with_stdin(&router, args, "");
-        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        // Nothing to do, as `xargs -r`: exit 0, one line, nothing on stdout.
+        for input in ["# nothing here\n\n  \n", ""] {
+            let r = with_stdin(&router, args, input);
+            assert_eq!(r.code, 0, "{args:?}: {}", r.stderr);
+            assert_eq!(r.stderr, "klap-export: no refs on stdin: nothing to do\n");
+            assert_eq!(r.stdout, "");
+        }
         let mut mixed = args.to_vec();
         mixed.push(good);
         let r = with_stdin(&router, &mixed, &format!("{good}\n"));
@@ -530,9 +532,9 @@ fn fail_fast_stops_polling_at_the_first_failed_export() {
     r.stderr_has(&[
         "klap-export: error: export F/p1/e1 failed (error): render crashed\n",
         "klap-export: error: stopped at the first failed export (--fail-fast): still in progress: F/p2/e2\n",
-        "hint: the export goes on on the server; pick up again with: klap-export wait F/p2/e2\n",
+        "hint: the export goes on on the server; pick up again with: klap-export wait F/p2/e2 --interval 100ms --timeout 10s --fail-fast\n",
     ]);
-    assert_eq!(r.stdout, "F/p1/e1\nF/p2/e2\n");
+    assert_eq!(r.stdout, "", "-q prints the ready ones only");
     std::thread::sleep(Duration::from_millis(300));
     assert_eq!(router.lines().len(), 2, "nothing after the end");
 

@@ -87,7 +87,9 @@ fn have(shell: &str) -> bool {
         "{shell} is not installed, and CI is set: the completion test cannot be skipped"
     );
     if !found {
-        eprintln!("skipped: {shell} is not installed");
+        crate::say_skipped(&format!(
+            "{shell} is not installed, its completions are not tried"
+        ));
     }
     found
 }
@@ -192,6 +194,26 @@ fn fish_completes_subcommands_their_flags_and_values() {
         fish_complete("klap-export completions "),
         ["bash", "elvish", "fish", "powershell", "zsh"]
     );
+    // Values that are no path: nothing, not the file names of the current directory.
+    for line in [
+        "klap-export --retries ",
+        "klap-export --profile ",
+        "klap-export list --jq ",
+        "klap-export status ",
+        "klap-export wait --interval ",
+    ] {
+        assert_eq!(fish_complete(line), [""; 0], "{line}");
+    }
+    // A directory for --download, files too for --api-key-file.
+    let here = env!("CARGO_MANIFEST_DIR");
+    assert_eq!(
+        fish_complete(&format!("klap-export wait --download {here}/complet")),
+        [format!("{here}/completions/")]
+    );
+    assert_eq!(
+        fish_complete(&format!("klap-export --api-key-file {here}/Cargo.l")),
+        [format!("{here}/Cargo.lock")]
+    );
 }
 
 /// zsh's completion system needs an interactive shell to drive it, so this
@@ -215,4 +237,109 @@ fn zsh_script_parses() {
         String::from_utf8_lossy(&out.stdout),
         "_klap-export: function\n"
     );
+}
+
+/// What a shell at a terminal makes of each of `lines` once TAB is pressed at its end:
+/// the words the command line then runs with, as `<word>`s. `klap-export` is a shell
+/// function that prints its words, and `X` is typed after the completion, so
+/// `<clips/X>` means `clips/` was completed with no space after it. The shell runs in
+/// a directory holding `clips/`, `clipfile` and `exp_file`.
+fn at_a_terminal(shell: &str, lines: &[&str]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("clips")).unwrap();
+    std::fs::write(dir.path().join("clipfile"), "").unwrap();
+    std::fs::write(dir.path().join("exp_file"), "").unwrap();
+    let show = "klap-export() { printf '=>'; printf '<%s>' \"$@\"; echo; }\nPS1='> '\n";
+    let (command, rc, tab) = match shell {
+        "bash" => (
+            "bash --rcfile rc --noprofile -i".to_owned(),
+            format!("source {}\n{show}", script("klap-export.bash").display()),
+            "\tX\n",
+        ),
+        // zsh drops completion while keys are pending, so TAB, X and Enter are one
+        // key: a widget that completes, types X and runs the line.
+        _ => {
+            let fpath = dir.path().join("fpath");
+            std::fs::create_dir(&fpath).unwrap();
+            std::fs::copy(script("_klap-export"), fpath.join("_klap-export")).unwrap();
+            let rc = format!(
+                "fpath=({} $fpath)\nautoload -U compinit && compinit -u -D\n{show}\
+                 tab-x-run() {{ zle complete-word; LBUFFER+=X; zle accept-line }}\n\
+                 zle -N tab-x-run\nbindkey '^T' tab-x-run\n",
+                fpath.display()
+            );
+            std::fs::write(dir.path().join(".zshrc"), &rc).unwrap();
+            ("zsh -i".to_owned(), rc, "\x14")
+        }
+    };
+    std::fs::write(dir.path().join("rc"), rc).unwrap();
+    let mut input: String = lines.iter().map(|l| format!("{l}{tab}")).collect();
+    input.push_str("exit\n");
+    let mut child = std::process::Command::new("script")
+        .args(["-qec", &command, "/dev/null"])
+        .current_dir(dir.path())
+        .env("ZDOTDIR", dir.path())
+        .env("HOME", dir.path())
+        .env("TERM", "xterm")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("script(1) from util-linux");
+    use std::io::Write as _;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    let words: Vec<String> = screen
+        .split(['\r', '\n'])
+        .filter_map(|l| l.strip_prefix("=>"))
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(words.len(), lines.len(), "{screen}");
+    words
+}
+
+/// Issue 18.19: at a terminal, value flags complete nothing or their values, paths
+/// complete directories (and files where a file is meant), refs complete no files.
+#[test]
+fn completion_at_a_terminal_offers_what_each_value_can_be() {
+    for shell in ["bash", "zsh"] {
+        if !have(shell) {
+            continue;
+        }
+        let lines = [
+            "klap-export wait --download cl",
+            "klap-export --retries ",
+            "klap-export --profile ",
+            "klap-export list --jq ",
+            "klap-export --base-url ",
+            "klap-export status ex",
+            "klap-export download -o clipf",
+            "klap-export --api-key-file ex",
+            "klap-export list --status proc",
+            "klap-export shorts --download cl",
+            "klap-export task status ex",
+            "klap-export task create --clips ",
+        ];
+        let got = at_a_terminal(shell, &lines);
+        let want = [
+            "<wait><--download><clips/X>",
+            "<--retries><X>",
+            "<--profile><X>",
+            "<list><--jq><X>",
+            "<--base-url><X>",
+            "<status><exX>",
+            "<download><-o><clipfile><X>",
+            "<--api-key-file><exp_file><X>",
+            "<list><--status><processing><X>",
+            "<shorts><--download><clips/X>",
+            "<task><status><exX>",
+            "<task><create><--clips><X>",
+        ];
+        assert_eq!(got, want, "{shell}");
+    }
 }

@@ -148,6 +148,13 @@ fn bad_input_is_a_usage_error_before_any_request() {
         vec!["list", "--http-timeout", "0"],
         vec!["list", "--retries", "many"],
         vec!["--format", "xml", "list"],
+        // r3: no ID starts with '-' (it would read as an option in `$(... -q)`).
+        vec!["status", "demo/-x"],
+        vec!["create", "f/-p"],
+        vec!["download", "--", "-e"],
+        vec!["list", "--folder=-f"],
+        vec!["task", "status", "--", "-t"],
+        vec!["projects", "--", "-f"],
     ];
     for args in cases {
         let r = run(api(&server.base_url()).args(&args));

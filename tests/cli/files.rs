@@ -86,7 +86,8 @@ fn force_never_replaces_a_fifo_or_a_device() {
         &["download", "F/p/e", "-o", f],
         &["wait", "F/p/e", "--download", f, "--force"],
         &["create", "F/p", "--download", f, "--force"],
-        &["download", "F/p/e", "-o", "/dev/null", "--force"],
+        // /dev/null discards (r3); every other device is refused.
+        &["download", "F/p/e", "-o", "/dev/zero", "--force"],
     ] {
         let r = run(api(&router.base).args(args));
         assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);

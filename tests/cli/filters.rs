@@ -127,7 +127,7 @@ fn the_man_page_covers_every_command_option_variable_and_exit_code() {
         "KLAP_API_KEY",
         "KLAP_CONFIG",
         "KLAP_PROFILE",
-        "Exit codes",
+        "EXIT STATUS",
         "deadline",
     ] {
         assert!(page.contains(text), "{text}");

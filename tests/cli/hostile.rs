@@ -157,9 +157,11 @@ fn a_404_from_a_base_url_without_v2_hints_at_it() {
     assert_eq!(r.code, 3, "{}", r.stderr);
     r.stderr_has(&["HTTP 404", "\nhint: the base URL probably lacks /v2\n"]);
 
+    // With /v2 the base URL is fine: the hint is about the two-part ref (r3).
     let r = run(api(&server.base_url()).args(["status", "p/e"]));
     assert_eq!(r.code, 3, "{}", r.stderr);
-    assert!(!r.stderr.contains("hint"), "{}", r.stderr);
+    assert!(!r.stderr.contains("base URL"), "{}", r.stderr);
+    r.stderr_has(&["hint: two parts mean PROJECT/EXPORT"]);
 }
 
 #[test]

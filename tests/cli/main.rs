@@ -7,13 +7,18 @@ mod download;
 mod faults;
 mod files;
 mod filters;
+mod help;
 mod hostile;
+mod klap;
 mod profiles;
+mod rerun;
 mod sandbox;
 mod sandbox_http;
 mod script;
+mod shorts;
 mod surrogate;
 mod table;
+mod task;
 mod trust;
 mod ux;
 mod wait;
@@ -128,6 +133,13 @@ pub fn dir_names(dir: &std::path::Path) -> Vec<String> {
         .collect();
     names.sort();
     names
+}
+
+/// Says on the terminal that a test skipped a check, and why. Written to stderr
+/// itself: the test harness captures `eprintln!` of a passing test, which would hide it.
+pub fn say_skipped(why: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr(), "skipped: {why}");
 }
 
 /// Whether the binary reads the `KLAP_TEST_*` hooks: debug builds only (the tests and

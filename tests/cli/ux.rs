@@ -161,7 +161,7 @@ fn top_level_help_has_examples_with_the_pipeline() {
     let examples = r.stdout.split("\nExamples:\n").nth(1).expect("Examples");
     for line in [
         "  klap-export --sandbox create demo/clip --download .\n",
-        "  klap-export projects FOLDER_ID -q --top 5 | klap-export create - --reuse --download clips/\n",
+        "  klap-export projects FOLDER_ID -q --top 5 \\\n    | klap-export create - --reuse --download clips/\n",
         "  klap-export list --status processing -q | klap-export wait -\n",
     ] {
         assert!(examples.contains(line), "{line}: {examples}");
@@ -402,4 +402,171 @@ fn usage_errors_never_echo_control_or_bidi_characters_to_the_terminal() {
             && !screen.contains("\u{1b}]0"),
         "{screen:?}"
     );
+}
+
+// ---- issue 18: the terminal (r3) ----
+
+/// A fixed exports API: the list, and each export's status route.
+fn fixed_exports() -> crate::script::Script {
+    let e = |n: u32, id: &str, status: &str, name: &str, created: &str| {
+        let ready = status == "ready";
+        serde_json::json!({
+            "id": id,
+            "status": status,
+            "name": name,
+            "project_id": format!("demo_p{n}"),
+            "folder_id": "demo",
+            "created_at": created,
+            "finished_at": if ready { Some("2026-11-29T03:24:51Z") } else { None },
+            "src_url": if ready {
+                Some(format!("https://storage.klap.app/exports/demo/demo_p{n}/{id}.mp4"))
+            } else { None },
+            "author_id": "user_123",
+        })
+    };
+    let all = serde_json::json!([
+        e(
+            1,
+            "exp_7Qx2_1",
+            "ready",
+            "The best forty seconds of the keynote",
+            "2026-11-29T03:22:07Z"
+        ),
+        e(
+            2,
+            "exp_7Qx2_2",
+            "processing",
+            "Q&A: what ships next",
+            "2026-11-29T03:21:07Z"
+        ),
+        e(
+            3,
+            "exp_7Qx2_3",
+            "ready",
+            "Live demo",
+            "2026-11-29T03:20:07Z"
+        ),
+        e(4, "exp_7Qx2_4", "error", "Opening", "2026-11-29T03:19:07Z"),
+        e(
+            5,
+            "exp_7Qx2_5",
+            "ready",
+            "Closing words",
+            "2026-11-29T03:18:07Z"
+        ),
+    ]);
+    crate::script::Script::route(move |req, _| {
+        let list = all.as_array().unwrap();
+        match req.path.rsplit_once("/exports/") {
+            Some((_, id)) => match list.iter().find(|e| e["id"] == id) {
+                Some(one) => crate::script::json(200, one),
+                None => crate::script::json(404, &serde_json::json!({"message": "not found"})),
+            },
+            None => crate::script::json(200, &all),
+        }
+    })
+}
+
+/// The README's terminal samples: fenced blocks whose first line is `$ klap-export ARGS`,
+/// then what the tool prints for ARGS at 80 columns.
+fn readme_samples() -> Vec<(String, String)> {
+    let readme = include_str!("../../README.md");
+    let mut samples = Vec::new();
+    let mut rest = readme;
+    while let Some(start) = rest.find("```\n$ klap-export ") {
+        let block = &rest[start + 4..];
+        let end = block.find("\n```").unwrap();
+        let (command, output) = block[..end].split_once('\n').unwrap();
+        let args = command.strip_prefix("$ klap-export ").unwrap().to_string();
+        samples.push((args, format!("{output}\n")));
+        rest = &block[end..];
+    }
+    samples
+}
+
+#[test]
+fn the_readme_80_column_samples_are_what_the_tool_prints() {
+    let server = fixed_exports();
+    let env = [
+        ("KLAP_BASE_URL", format!("{}/v2", server.base)),
+        ("KLAP_API_KEY", KEY.to_string()),
+        ("NO_COLOR", "1".to_string()),
+    ];
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let samples = readme_samples();
+    assert!(samples.len() >= 2, "a list and a card: {samples:?}");
+    for (args, want) in samples {
+        let (code, screen) = terminal(&args, &env);
+        assert_eq!(code, 0, "{args}: {screen}");
+        assert_eq!(screen, want, "README sample of `{args}`");
+        assert!(screen.lines().all(|l| l.chars().count() <= 80), "{screen}");
+    }
+}
+
+#[test]
+fn one_export_on_a_terminal_is_a_card_with_every_value_whole() {
+    let server = fixed_exports();
+    let base = format!("{}/v2", server.base);
+    let env = [("KLAP_BASE_URL", base.as_str()), ("KLAP_API_KEY", KEY)];
+    let (code, screen) = terminal("status demo/demo_p1/exp_7Qx2_1 --color never", &env);
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("URL       https://storage.klap.app/exports/demo/demo_p1/exp_7Qx2_1.mp4\n"),
+        "the URL whole at 80 columns: {screen}"
+    );
+    assert!(
+        screen.contains("NAME      The best forty seconds of the keynote\n"),
+        "{screen}"
+    );
+    // Two refs: the table, fitted.
+    let (_, screen) = terminal(
+        "status demo/demo_p1/exp_7Qx2_1 demo/demo_p3/exp_7Qx2_3 --color never",
+        &env,
+    );
+    assert!(screen.starts_with("ID "), "{screen}");
+    assert!(screen.lines().all(|l| l.chars().count() <= 80), "{screen}");
+}
+
+#[test]
+fn term_dumb_gets_plain_progress_lines_without_escape_codes() {
+    let server = crate::script::Script::route(|_, nth| {
+        let status = if nth < 2 { "processing" } else { "ready" };
+        crate::script::json(
+            200,
+            &crate::export("e", status, Some("f"), "p", "2023-10-02T09:00:00Z"),
+        )
+    });
+    let base = format!("{}/v2", server.base);
+    let env = [
+        ("KLAP_BASE_URL", base.as_str()),
+        ("KLAP_API_KEY", KEY),
+        ("TERM", "dumb"),
+    ];
+    let (code, screen) = terminal("wait f/p/e --interval 0.1", &env);
+    assert_eq!(code, 0, "{screen}");
+    assert!(
+        screen.contains("klap-export: f/p/e: processing (0s elapsed)\n"),
+        "{screen:?}"
+    );
+    assert!(screen.contains("klap-export: f/p/e: ready ("), "{screen:?}");
+    assert!(
+        !screen.contains(ESC) && !screen.contains('\r'),
+        "{screen:?}"
+    );
+}
+
+#[test]
+fn an_empty_folder_on_a_terminal_says_so() {
+    let server =
+        crate::script::Script::route(|_, _| crate::script::json(200, &serde_json::json!([])));
+    let base = format!("{}/v2", server.base);
+    let env = [("KLAP_BASE_URL", base.as_str()), ("KLAP_API_KEY", KEY)];
+    let (code, screen) = terminal("projects empty1", &env);
+    assert_eq!(
+        (code, screen.as_str()),
+        (0, "klap-export: no projects in folder empty1\n")
+    );
+    // Piped: nothing (as list).
+    let r = run(api(&server.base).args(["projects", "empty1"]));
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
 }

@@ -205,7 +205,10 @@ fn several_exports_print_in_the_order_given_and_failure_beats_deadline() {
         "0.2",
     ]));
     assert_eq!(r.code, 5, "{}", r.stderr);
-    assert_eq!(r.stdout, "p/e3\np/e1\np/e2\n");
+    assert_eq!(
+        r.stdout, "p/e1\n",
+        "-q: the ready ones only (a next step uses them)"
+    );
     r.stderr_has(&["export p/e2 failed (failed): d"]);
 
     let r = run(api(&server.base_url()).args([
@@ -323,7 +326,7 @@ fn a_terminal_gets_a_spinner() {
 fn a_terminal_gets_a_coloured_table_that_is_never_crushed() {
     // Under `script` with no terminal around it the width is unknown: nothing may be cut.
     let server = Script::serve(vec![state("ready")]);
-    let screen = crate::in_terminal(&server.base, "status f/p/e");
+    let screen = crate::in_terminal(&server.base, "status f/p/e f/p/e");
     let row = screen
         .lines()
         .find(|l| l.contains("ready"))
@@ -332,6 +335,25 @@ fn a_terminal_gets_a_coloured_table_that_is_never_crushed() {
         row.contains("\x1b[") && row.contains("https://cdn.example/e.mp4"),
         "{screen:?}"
     );
+}
+
+#[test]
+fn one_export_on_a_terminal_is_a_card_and_piped_a_one_row_table() {
+    let server = Script::serve(vec![state("ready")]);
+    let screen = crate::in_terminal(&server.base, "status f/p/e").replace("\r\n", "\n");
+    for line in [
+        "ID        e\n",
+        "STATUS    \x1b[32mready\x1b[0m\n",
+        "NAME      Clip e\n",
+        "PROJECT   p\n",
+        "FOLDER    f\n",
+        "URL       https://cdn.example/e.mp4\n",
+    ] {
+        assert!(screen.contains(line), "{line:?} in {screen:?}");
+    }
+    let r = run(api(&server.base).args(["status", "f/p/e"]));
+    assert!(r.stdout.starts_with("ID  STATUS  NAME"), "{}", r.stdout);
+    assert_eq!(r.stdout.lines().count(), 2, "{}", r.stdout);
 }
 
 #[test]
@@ -374,7 +396,7 @@ fn the_deadline_hint_picks_up_the_downloads_too() {
     ]));
     assert_eq!(r.code, 6, "{}", r.stderr);
     r.stderr_has(&[&format!(
-        "hint: the export goes on on the server; pick up again with: klap-export wait f/p/e --download {} --skip-existing",
+        "hint: the export goes on on the server; pick up again with: klap-export wait f/p/e --interval 100ms --timeout 300ms --download {} --skip-existing",
         dir.path().display()
     )]);
 }
