@@ -648,7 +648,9 @@ list its folder's projects (asked again while the listing is still empty), take 
 best --top, create their exports (reusing any that have not failed), wait, and save \
 each MP4 into DIR as soon as it is ready. DIR/klap-export.json records the job after \
 every step: the same command run again picks up where it stands (no second task, \
-exports reused, saved files kept). --timeout bounds the whole job.
+exports reused, saved files kept). Anything else at a clip's path (a file this job \
+did not save, a symlink, a directory) is exit 2 before any export, and left alone. \
+--timeout bounds the whole job.
 
 On the real service each step costs money (late 2026: about $0.44 a video, $0.32 a \
 short, $0.48 an export): --dry-run says what would be sent.

@@ -459,21 +459,14 @@ impl Run<'_> {
     /// Step 4: an export for each clip not saved yet: the newest that has not failed
     /// (one `GET /exports?folder_id=` for all), else a new one.
     fn exports(&self, folder: &str, tally: &mut Tally) -> anyhow::Result<()> {
-        // A file already in DIR (renamed into place only when whole) is kept.
-        self.update(|m| {
-            for c in &mut m.clips {
-                if c.status != ClipStatus::Saved
-                    && let Ok(meta) = std::fs::metadata(self.dir.join(&c.file))
-                    && meta.is_file()
-                    && c.export_id.is_some()
-                {
-                    c.status = ClipStatus::Saved;
-                    c.bytes = Some(meta.len());
-                }
-            }
-        })?;
-        let kept = |c: &Clip| c.status == ClipStatus::Saved && self.dir.join(&c.file).is_file();
-        let todo: Vec<Clip> = self.read(|m| m.clips.iter().filter(|c| !kept(c)).cloned().collect());
+        self.check_saved()?;
+        let todo: Vec<Clip> = self.read(|m| {
+            m.clips
+                .iter()
+                .filter(|c| c.status != ClipStatus::Saved)
+                .cloned()
+                .collect()
+        });
         if todo.is_empty() {
             return Ok(());
         }
@@ -562,7 +555,59 @@ impl Run<'_> {
                 c.file = self.file_name(folder, c);
             }
         })?;
-        self.read(|m| check_clash(&m.clips))
+        self.read(|m| {
+            check_clash(&m.clips)?;
+            self.check_files(&m.clips)
+        })
+    }
+
+    /// Before any export is paid for: every clip's path is free or holds its own file. A
+    /// saved clip whose file is gone is made again (its export reused when listed).
+    fn check_saved(&self) -> anyhow::Result<()> {
+        self.read(|m| self.check_files(&m.clips))?;
+        self.update(|m| {
+            for c in &mut m.clips {
+                if c.status == ClipStatus::Saved && on_disk(self.dir, c) == OnDisk::Free {
+                    c.status = ClipStatus::Pending;
+                    c.bytes = None;
+                }
+            }
+        })
+    }
+
+    /// Exit 2 when something is at the path of a clip that is not that clip's file as
+    /// saved (a planted symlink, a user's file, one of another task): never adopted as the
+    /// clip, never replaced.
+    fn check_files(&self, clips: &[Clip]) -> anyhow::Result<()> {
+        let blocked: Vec<String> = clips
+            .iter()
+            .filter_map(|c| match on_disk(self.dir, c) {
+                OnDisk::InTheWay(why) => Some(format!(
+                    "{} (clip {:02}: {why})",
+                    self.dir.join(&c.file).display(),
+                    c.rank
+                )),
+                OnDisk::Free | OnDisk::Saved => None,
+            })
+            .collect();
+        if blocked.is_empty() {
+            return Ok(());
+        }
+        let hint = match blocked.len() {
+            1 => "it is left as it is: move it away",
+            _ => "they are left as they are: move them away",
+        };
+        Err(Fail::new(
+            Code::Usage,
+            format!(
+                "in the way of the clips, and not saved by this job: {}",
+                blocked.join(", ")
+            ),
+        )
+        .hint(format!(
+            "{hint} (or give another --download directory), then run the same command again"
+        ))
+        .into())
     }
 
     fn set_export(&self, rank: usize, id: &str, status: ClipStatus) -> anyhow::Result<()> {
@@ -608,7 +653,8 @@ impl Run<'_> {
         }
         let dest = Dest {
             path: Some(self.dir.to_path_buf()),
-            exists: Exists::Skip,
+            // Checked above; a file that appears meanwhile is refused, never adopted.
+            exists: Exists::Refuse,
             jobs: self.a.jobs.unwrap_or(4),
         };
         let ids: Vec<&str> = clips
@@ -618,12 +664,10 @@ impl Run<'_> {
         let errors: Mutex<Vec<anyhow::Error>> = Mutex::new(Vec::new());
         let on_done = |index: usize, result: &anyhow::Result<Saved>| {
             let rank = clips[index].rank;
+            // Only a file this run wrote counts as saved, with the size it wrote.
             let saved = match result {
-                Ok(s) => s
-                    .path()
-                    .and_then(|p| std::fs::metadata(p).ok())
-                    .map(|m| m.len()),
-                Err(_) => None,
+                Ok(Saved::Written { bytes, .. }) => Some(*bytes),
+                _ => None,
             };
             let written = self.update(|m| {
                 if let Some(c) = m.clips.iter_mut().find(|c| c.rank == rank)
@@ -647,7 +691,13 @@ impl Run<'_> {
                 &mut states,
                 &mut lines,
                 tally,
-                &mut |i: usize, url, ui| {
+                &mut |i: usize, url, ui: Bytes| {
+                    // Something that appeared at the path since the check is left alone.
+                    if let OnDisk::InTheWay(why) = on_disk(self.dir, &clips[i]) {
+                        ui.clear();
+                        batch.keep(i, Err(self.appeared(&clips[i], &why)));
+                        return Ok(());
+                    }
                     let job = download::Job {
                         index: i,
                         url,
@@ -673,6 +723,16 @@ impl Run<'_> {
             tally.error(&e);
         }
         polled
+    }
+
+    fn appeared(&self, c: &Clip, why: &str) -> anyhow::Error {
+        fail(
+            Code::Usage,
+            format!(
+                "{} appeared meanwhile ({why}): it is left as it is",
+                self.dir.join(&c.file).display()
+            ),
+        )
     }
 
     #[allow(clippy::too_many_lines, reason = "one poll loop, read top to bottom")]
@@ -994,12 +1054,23 @@ impl Run<'_> {
             .get(&self.ctx.api.list_url(Some(&folder), None))?;
         let exports = parse_list(&list)?;
         for c in &clips {
-            if c.status == ClipStatus::Saved && self.dir.join(&c.file).is_file() {
-                say!(
-                    "klap-export: would keep {}",
-                    self.dir.join(&c.file).display()
-                );
-                continue;
+            match on_disk(self.dir, c) {
+                OnDisk::Saved => {
+                    say!(
+                        "klap-export: would keep {}",
+                        self.dir.join(&c.file).display()
+                    );
+                    continue;
+                }
+                OnDisk::InTheWay(why) => {
+                    say!(
+                        "klap-export: would stop before any export: {} is in the way of clip {:02} ({why})",
+                        self.dir.join(&c.file).display(),
+                        c.rank
+                    );
+                    continue;
+                }
+                OnDisk::Free => {}
             }
             let alive = exports
                 .iter()
@@ -1110,6 +1181,44 @@ fn clip_status(state: Option<State>) -> ClipStatus {
         Some(State::Failed) => ClipStatus::Failed,
         _ => ClipStatus::Processing,
     }
+}
+
+/// What is at a clip's path, looked at without following a symlink.
+#[derive(Debug, PartialEq, Eq)]
+enum OnDisk {
+    Free,
+    /// The clip's own file: the manifest says it was saved, with this size.
+    Saved,
+    /// Anything else, and why.
+    InTheWay(String),
+}
+
+fn on_disk(dir: &Path, c: &Clip) -> OnDisk {
+    let meta = match std::fs::symlink_metadata(dir.join(&c.file)) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return OnDisk::Free,
+        Err(e) => return OnDisk::InTheWay(e.to_string()),
+    };
+    let kind = meta.file_type();
+    let why = if kind.is_symlink() {
+        "a symbolic link".to_string()
+    } else if kind.is_dir() {
+        "a directory".to_string()
+    } else if !kind.is_file() {
+        "not a regular file".to_string()
+    } else if c.status != ClipStatus::Saved {
+        "a file the manifest does not record as this clip's".to_string()
+    } else if c.bytes != Some(meta.len()) {
+        format!(
+            "{} bytes, not the {} the manifest records",
+            meta.len(),
+            c.bytes
+                .map_or_else(|| "size".to_string(), |b| b.to_string())
+        )
+    } else {
+        return OnDisk::Saved;
+    };
+    OnDisk::InTheWay(why)
 }
 
 fn record(t: &Task, id: &str) -> TaskRecord {

@@ -698,3 +698,127 @@ fn download_name_with_skip_existing_keeps_the_named_file() {
         "kept"
     );
 }
+
+// ---- what is at a clip's path ----
+
+#[cfg(unix)]
+#[test]
+fn a_planted_symlink_at_a_clip_path_is_exit_2_before_any_export_and_on_every_rerun() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let link = tmp.path().join("01-Clip 6.mp4");
+    std::os::unix::fs::symlink("/etc/passwd", &link).unwrap();
+    for _ in 0..2 {
+        let r = shorts(&klap, tmp.path(), &["-q"]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        r.stderr_has(&["01-Clip 6.mp4 (clip 01: a symbolic link)", "move it away"]);
+        assert_eq!(r.stdout, "");
+        assert_eq!(klap.count("POST", "/v2/projects/"), 0, "no export paid for");
+        assert!(klap.count("GET", "/files/") == 0);
+        let m = manifest(tmp.path());
+        assert!(
+            m["clips"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["status"] != "saved")
+        );
+        assert_eq!(
+            std::fs::read_link(&link).unwrap(),
+            std::path::Path::new("/etc/passwd")
+        );
+    }
+    let r = shorts(&klap, tmp.path(), &["--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&[
+        "would stop before any export: ",
+        "01-Clip 6.mp4 is in the way of clip 01 (a symbolic link)",
+    ]);
+    std::fs::remove_file(&link).unwrap();
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(&link).unwrap(), crate::klap::FILE);
+    assert_eq!(klap.count("POST", "/v2/tasks/"), 1);
+}
+
+#[test]
+fn a_file_already_in_a_fresh_dir_is_not_adopted_as_a_clip() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let mine = tmp.path().join("02-Clip 5.mp4");
+    std::fs::write(&mine, "my own video").unwrap();
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&[
+        "02-Clip 5.mp4 (clip 02: a file the manifest does not record as this clip's)",
+        "move it away",
+    ]);
+    assert!(!r.stderr.contains("kept"), "{}", r.stderr);
+    assert_eq!(klap.count("POST", "/v2/projects/"), 0);
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own video");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_saved_clip_counts_only_while_its_file_is_the_one_saved() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bytes = crate::klap::FILE.len();
+    assert_eq!(manifest(tmp.path())["clips"][0]["bytes"], bytes);
+    let first = tmp.path().join("01-Clip 6.mp4");
+    // Emptied: not the file saved.
+    std::fs::write(&first, "").unwrap();
+    let r = shorts(&klap, tmp.path(), &["-q"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&[&format!(
+        "(clip 01: 0 bytes, not the {bytes} the manifest records)"
+    )]);
+    assert_eq!(r.stdout, "");
+    // Swapped for a symlink: never followed, never recorded with the target's size.
+    std::fs::remove_file(&first).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", &first).unwrap();
+    let r = shorts(&klap, tmp.path(), &["-q"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["(clip 01: a symbolic link)"]);
+    assert!(!r.stdout.contains("01-Clip 6.mp4"), "{}", r.stdout);
+    assert_eq!(manifest(tmp.path())["clips"][0]["bytes"], bytes);
+    // Gone: fetched again from the export already made.
+    std::fs::remove_file(&first).unwrap();
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(&first).unwrap(), crate::klap::FILE);
+    assert_eq!(klap.count("POST", "/v2/projects/"), 3);
+    assert_eq!(klap.count("GET", "/files/"), 4);
+}
+
+#[test]
+fn after_new_task_the_old_files_are_not_kept_as_the_new_clips() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = shorts(&klap, tmp.path(), &["--new-task"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&[
+        "move them away",
+        "01-Clip 6.mp4 (clip 01:",
+        "03-Clip 2.mp4 (clip 03:",
+    ]);
+    assert_eq!(klap.count("POST", "/v2/tasks/"), 2);
+    assert_eq!(
+        klap.count("POST", "/v2/projects/"),
+        3,
+        "no export for the new task yet"
+    );
+    let m = manifest(tmp.path());
+    assert_eq!(m["task"]["id"], "task2");
+    assert!(
+        m["clips"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] != "saved")
+    );
+}
