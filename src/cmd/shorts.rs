@@ -39,6 +39,8 @@ struct Run<'a> {
     a: &'a ShortsArgs,
     dir: &'a Path,
     template: Template,
+    /// The task options given now: the body of a task sent by this run.
+    options: serde_json::Map<String, Value>,
     interval: Duration,
     deadline: Option<Instant>,
     /// Written whole after every change; shared with the download workers.
@@ -73,6 +75,7 @@ pub fn run(a: &ShortsArgs, ctx: &Ctx) -> anyhow::Result<()> {
         a,
         dir,
         template,
+        options: options.fields(),
         interval: ctx.interval(a.interval, INTERVAL),
         deadline: task::deadline(Instant::now(), a.timeout),
         manifest: Mutex::new(found.unwrap_or_else(|| Manifest::new(&a.url, options.fields()))),
@@ -189,21 +192,21 @@ impl Run<'_> {
     /// Step 1: the task of the manifest, or a new one. The manifest says `sent` before
     /// the POST goes, so an answer that never came is known to the next run.
     fn task(&self) -> anyhow::Result<String> {
-        let recorded = self.read(|m| m.task.clone());
-        match recorded {
+        match self.read(|m| self.recorded_task(m)) {
             Some(TaskRecord {
                 id: Some(id),
                 status,
                 ..
-            }) if !self.a.new_task => {
+            }) => {
                 self.step(&format!(
                     "task {id} ({}) from {}",
                     sanitize(&status),
                     self.dir.join(FILE).display()
                 ));
+                self.other_options(&id);
                 return Ok(id);
             }
-            Some(TaskRecord { id: None, .. }) if !self.a.new_task => {
+            Some(TaskRecord { id: None, .. }) => {
                 return Err(Fail::new(
                     Code::Error,
                     format!(
@@ -216,9 +219,10 @@ impl Run<'_> {
             }
             _ => {}
         }
-        let fields = self.read(|m| m.task_options.clone());
-        let body = task::body(&self.a.url, &fields);
+        // The options given now: no task was made with those recorded before.
+        let body = task::body(&self.a.url, &self.options);
         self.update(|m| {
+            m.task_options.clone_from(&self.options);
             m.task = Some(TaskRecord {
                 id: None,
                 kind: None,
@@ -245,6 +249,26 @@ impl Run<'_> {
         self.update(|m| m.task = Some(record(&t, &id)))?;
         self.step(&format!("created task {id}"));
         Ok(id)
+    }
+
+    /// The task a run goes on with: none with `--new-task`, nor when the manifest records
+    /// no task POST (one refused, or none sent yet).
+    fn recorded_task(&self, m: &Manifest) -> Option<TaskRecord> {
+        m.task
+            .clone()
+            .filter(|t| !self.a.new_task && (t.id.is_some() || t.status == SENT))
+    }
+
+    /// Task options given now that the recorded task was not made with: said, not sent.
+    fn other_options(&self, id: &str) {
+        let recorded = self.read(|m| m.task_options.clone());
+        if !self.options.is_empty() && self.options != recorded {
+            say!(
+                "klap-export: warning: task {id} of {} goes on with the options it was made with, {}; those given now are not sent (--new-task sends another task, paid again)",
+                self.dir.join(FILE).display(),
+                sanitize(&Value::Object(recorded).to_string())
+            );
+        }
     }
 
     /// Whether the API says there is no such task (asked only when the task still runs).
@@ -1004,7 +1028,7 @@ impl Run<'_> {
     /// `--dry-run`: what would be created and what reused; only GETs, nothing written.
     fn dry_run(&self) -> anyhow::Result<()> {
         let m = self.read(Clone::clone);
-        let task = m.task.clone().filter(|_| !self.a.new_task);
+        let task = self.recorded_task(&m);
         let Some(TaskRecord { id: Some(id), .. }) = task else {
             if let Some(TaskRecord { id: None, .. }) = &task {
                 say!(
@@ -1013,10 +1037,9 @@ impl Run<'_> {
                 );
                 return Ok(());
             }
-            let fields = m.task_options.clone();
             say!(
                 "klap-export: would POST /tasks/video-to-shorts {}",
-                task::body(&self.a.url, &fields)
+                task::body(&self.a.url, &self.options)
             );
             say!(
                 "klap-export: then would export the best {} of its shorts into {}",
@@ -1029,6 +1052,7 @@ impl Run<'_> {
             "klap-export: would reuse task {id} from {}",
             self.dir.join(FILE).display()
         );
+        self.other_options(&id);
         let folder = if let Some(f) = m.folder_id.clone() {
             f
         } else {

@@ -822,3 +822,80 @@ fn after_new_task_the_old_files_are_not_kept_as_the_new_clips() {
             .all(|c| c["status"] != "saved")
     );
 }
+
+// ---- task options ----
+
+/// The bodies of the task POSTs the fake saw.
+fn task_bodies(klap: &Klap) -> Vec<serde_json::Value> {
+    klap.router
+        .hits()
+        .iter()
+        .filter(|h| h.seen.method == "POST" && h.seen.path.starts_with("/v2/tasks/"))
+        .map(|h| serde_json::from_str(&h.seen.body).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_manifest_without_a_task_sends_the_options_given_now() {
+    // What a first run leaves when its task POST is refused (no task), or a record of one
+    // that was never sent (no ID, not "sent"): the options that run was given.
+    let unsent = json!({"id": null, "type": null, "status": "refused", "output_id": null});
+    for task in [serde_json::Value::Null, unsent] {
+        let klap = Klap::start(Config::default());
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("klap-export.json"),
+            json!({"source_video_url": URL, "task_options": {"target_clip_count": 9}, "task": task})
+                .to_string(),
+        )
+        .unwrap();
+        let r = shorts(&klap, tmp.path(), &["--clips", "4", "--dry-run"]);
+        assert_eq!(r.code, 0, "{task}: {}", r.stderr);
+        r.stderr_has(&[&format!(
+            r#"would POST /tasks/video-to-shorts {{"source_video_url":"{URL}","target_clip_count":4}}"#
+        )]);
+        assert!(klap.router.hits().is_empty());
+        let r = shorts(&klap, tmp.path(), &["--clips", "4"]);
+        assert_eq!(r.code, 0, "{task}: {}", r.stderr);
+        assert_eq!(
+            task_bodies(&klap),
+            [json!({"source_video_url": URL, "target_clip_count": 4})]
+        );
+        assert_eq!(
+            manifest(tmp.path())["task_options"],
+            json!({"target_clip_count": 4})
+        );
+    }
+}
+
+#[test]
+fn other_options_on_a_rerun_are_said_not_ignored_silently() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let r = shorts(&klap, tmp.path(), &["--clips", "2"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for (extra, warned) in [
+        (&["--clips", "4"][..], true),
+        (&["--clips", "4", "--dry-run"], true),
+        (&["--clips", "2"], false),
+        (&[], false),
+    ] {
+        let r = shorts(&klap, tmp.path(), extra);
+        assert_eq!(r.code, 0, "{extra:?}: {}", r.stderr);
+        let lines: Vec<&str> = r.stderr.lines().filter(|l| l.contains("warning")).collect();
+        if warned {
+            assert_eq!(lines.len(), 1, "{extra:?}: {}", r.stderr);
+            assert!(
+                lines[0].contains(r#"task task1 of "#)
+                    && lines[0].contains(
+                        r#"goes on with the options it was made with, {"target_clip_count":2}; those given now are not sent"#
+                    ),
+                "{}",
+                lines[0]
+            );
+        } else {
+            assert!(lines.is_empty(), "{extra:?}: {}", r.stderr);
+        }
+    }
+    assert_eq!(task_bodies(&klap).len(), 1);
+}
