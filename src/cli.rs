@@ -591,7 +591,7 @@ pub struct ProjectsArgs {
     #[arg(value_hint = ValueHint::Other, required = true, value_name = "FOLDER_ID", value_parser = folder_arg)]
     pub folders: Vec<RefArg<String>>,
     /// Keep the N best
-    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_top)]
     pub top: Option<usize>,
     /// Keep projects whose virality_score is at least X
     #[arg(value_hint = ValueHint::Other, long, value_name = "X", allow_negative_numbers = true, value_parser = parse_number)]
@@ -795,7 +795,7 @@ pub struct ShortsArgs {
     pub download: PathBuf,
     /// Keep the N best shorts
     #[arg(value_hint = ValueHint::Other, long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
-          value_parser = parse_count::<usize>)]
+          value_parser = parse_top)]
     pub top: usize,
     /// Keep shorts whose virality_score is at least X
     #[arg(value_hint = ValueHint::Other, long, value_name = "X", allow_negative_numbers = true, value_parser = parse_number)]
@@ -871,6 +871,14 @@ fn parse_listen(s: &str) -> Result<SocketAddr, String> {
     }
     s.parse()
         .map_err(|_| "expected IP:PORT or localhost:PORT, such as 127.0.0.1:8787".into())
+}
+
+/// `--top 0` keeps nothing: under `shorts`, a task paid for and no clip.
+fn parse_top(s: &str) -> Result<usize, String> {
+    match parse_count::<usize>(s)? {
+        0 => Err("must be at least 1".into()),
+        n => Ok(n),
+    }
 }
 
 fn parse_jobs(s: &str) -> Result<usize, String> {

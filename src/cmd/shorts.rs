@@ -433,7 +433,13 @@ impl Run<'_> {
             (None, None) => Ordering::Equal,
         });
         if let Some(min) = self.a.min_virality {
+            let listed = projects.len();
             projects.retain(|(s, _)| s.is_some_and(|s| s >= min));
+            if projects.is_empty() && listed > 0 {
+                say!(
+                    "klap-export: warning: no project of folder {folder} has a virality score >= {min}"
+                );
+            }
         }
         projects.truncate(self.a.top);
         let mut clips = Vec::new();

@@ -899,3 +899,40 @@ fn other_options_on_a_rerun_are_said_not_ignored_silently() {
     }
     assert_eq!(task_bodies(&klap).len(), 1);
 }
+
+// ---- what is kept ----
+
+#[test]
+fn top_0_is_exit_2_with_nothing_sent_and_no_dir() {
+    let server = MockServer::start();
+    let any = server.mock(|_, then| {
+        then.status(599);
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new");
+    let r = run(api(&server.base_url())
+        .args(["shorts", URL, "--top", "0", "--download"])
+        .arg(&dir));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["'--top <N>': must be at least 1"]);
+    assert!(!dir.exists());
+    // As projects takes it.
+    let r = run(api(&server.base_url()).args(["projects", "f", "--top", "0"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["'--top <N>': must be at least 1"]);
+    any.assert_calls(0);
+}
+
+#[test]
+fn min_virality_above_every_score_is_said_and_exit_0() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let r = shorts(&klap, tmp.path(), &["--min-virality", "0.99"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&[
+        "klap-export: warning: no project of folder fold1 has a virality score >= 0.99",
+        "0 clips: 0 ready",
+    ]);
+    assert_eq!(klap.count("POST", "/v2/projects/"), 0);
+    assert_eq!(manifest(tmp.path())["clips"], json!([]));
+}
