@@ -489,7 +489,7 @@ impl Run<'_> {
     /// Step 4: an export for each clip not saved yet: the newest that has not failed
     /// (one `GET /exports?folder_id=` for all), else a new one.
     fn exports(&self, folder: &str, tally: &mut Tally) -> anyhow::Result<()> {
-        self.check_saved()?;
+        self.check_files(folder)?;
         let todo: Vec<Clip> = self.read(|m| {
             m.clips
                 .iter()
@@ -579,36 +579,36 @@ impl Run<'_> {
                 Err(e) => tally.error(&e),
             }
         }
-        // `{id}` names a clip by its export: settled now, checked again for clashes.
-        self.update(|m| {
-            for c in m.clips.iter_mut().filter(|c| c.status != ClipStatus::Saved) {
-                c.file = self.file_name(folder, c);
-            }
-        })?;
-        self.read(|m| {
-            check_clash(&m.clips)?;
-            self.check_files(&m.clips)
-        })
+        // `{id}` names a clip by its export: settled now, checked again.
+        self.check_files(folder)
     }
 
-    /// Before any export is paid for: every clip's path is free or holds its own file. A
-    /// saved clip whose file is gone is made again (its export reused when listed).
-    fn check_saved(&self) -> anyhow::Result<()> {
-        self.read(|m| self.check_files(&m.clips))?;
+    /// Before any export is paid for (and again once `{id}` is known): the clips not
+    /// saved yet named by this run's `--name`, no two on one file, and every clip's path
+    /// free or holding its own file. A saved clip whose file is gone is made again (its
+    /// export reused when listed).
+    fn check_files(&self, folder: &str) -> anyhow::Result<()> {
         self.update(|m| {
             for c in &mut m.clips {
                 if c.status == ClipStatus::Saved && on_disk(self.dir, c) == OnDisk::Free {
                     c.status = ClipStatus::Pending;
                     c.bytes = None;
                 }
+                if c.status != ClipStatus::Saved {
+                    c.file = self.file_name(folder, c);
+                }
             }
+        })?;
+        self.read(|m| {
+            check_clash(&m.clips)?;
+            self.check_paths(&m.clips)
         })
     }
 
     /// Exit 2 when something is at the path of a clip that is not that clip's file as
     /// saved (a planted symlink, a user's file, one of another task): never adopted as the
     /// clip, never replaced.
-    fn check_files(&self, clips: &[Clip]) -> anyhow::Result<()> {
+    fn check_paths(&self, clips: &[Clip]) -> anyhow::Result<()> {
         let blocked: Vec<String> = clips
             .iter()
             .filter_map(|c| match on_disk(self.dir, c) {
@@ -1076,8 +1076,18 @@ impl Run<'_> {
             let body = self.ctx.api.get(&self.ctx.api.folder_url(&folder))?;
             self.choose(&folder, &body)?
         } else {
-            m.clips.clone()
+            // Named as the run would name them: by this --name, unless kept.
+            let mut clips = m.clips.clone();
+            for c in &mut clips {
+                if c.status != ClipStatus::Saved || on_disk(self.dir, c) == OnDisk::Free {
+                    c.file = self.file_name(&folder, c);
+                }
+            }
+            clips
         };
+        if let Err(e) = check_clash(&clips) {
+            say!("klap-export: would stop before any export: {e:#}");
+        }
         let list = self
             .ctx
             .api

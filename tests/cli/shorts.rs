@@ -936,3 +936,54 @@ fn min_virality_above_every_score_is_said_and_exit_0() {
     assert_eq!(klap.count("POST", "/v2/projects/"), 0);
     assert_eq!(manifest(tmp.path())["clips"], json!([]));
 }
+
+// ---- checked before any export is paid for ----
+
+#[test]
+fn a_directory_at_a_clip_path_is_found_before_any_export() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("02-Clip 5.mp4")).unwrap();
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["02-Clip 5.mp4 (clip 02: a directory)"]);
+    assert_eq!(klap.count("POST", "/v2/projects/"), 0);
+    assert_eq!(klap.count("GET", "/v2/exports"), 0);
+}
+
+#[test]
+fn a_rerun_whose_name_makes_two_clips_one_file_is_exit_2_before_any_export() {
+    let klap = Klap::start(Config {
+        names: vec![json!("same"); 6],
+        ..Config::default()
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    // Clips chosen, no export yet (as a run stopped after the listing leaves it).
+    let clip = |rank: usize, project: &str| {
+        json!({"rank": rank, "project_id": project, "name": "same", "virality_score": null,
+               "export_id": null, "file": format!("{rank:02}-same.mp4"), "bytes": null,
+               "status": "pending"})
+    };
+    std::fs::write(
+        tmp.path().join("klap-export.json"),
+        json!({"source_video_url": URL, "task_options": {},
+               "task": {"id": "task1", "type": "video-to-shorts", "status": "ready", "output_id": "fold1"},
+               "folder_id": "fold1", "clips": [clip(1, "p01"), clip(2, "p02")]})
+        .to_string(),
+    )
+    .unwrap();
+    let r = shorts(&klap, tmp.path(), &["--name", "{name}", "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&["would stop before any export: clips 1 and 2 would both be saved as same.mp4"]);
+    let r = shorts(&klap, tmp.path(), &["--name", "{name}"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["clips 1 and 2 would both be saved as same.mp4"]);
+    assert_eq!(klap.count("POST", "/v2/projects/"), 0);
+    // With a --name that tells them apart, the job goes on under it.
+    let r = shorts(&klap, tmp.path(), &["--name", "{rank}-{name}"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        dir_names(tmp.path()),
+        ["1-same.mp4", "2-same.mp4", "klap-export.json"]
+    );
+}
