@@ -591,7 +591,7 @@ pub struct ProjectsArgs {
     #[arg(value_hint = ValueHint::Other, required = true, value_name = "FOLDER_ID", value_parser = folder_arg)]
     pub folders: Vec<RefArg<String>>,
     /// Keep the N best
-    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_count::<usize>)]
+    #[arg(value_hint = ValueHint::Other, long, value_name = "N", allow_negative_numbers = true, value_parser = parse_top)]
     pub top: Option<usize>,
     /// Keep projects whose virality_score is at least X
     #[arg(value_hint = ValueHint::Other, long, value_name = "X", allow_negative_numbers = true, value_parser = parse_number)]
@@ -648,7 +648,9 @@ list its folder's projects (asked again while the listing is still empty), take 
 best --top, create their exports (reusing any that have not failed), wait, and save \
 each MP4 into DIR as soon as it is ready. DIR/klap-export.json records the job after \
 every step: the same command run again picks up where it stands (no second task, \
-exports reused, saved files kept). --timeout bounds the whole job.
+exports reused, saved files kept). Anything else at a clip's path (a file this job \
+did not save, a symlink, a directory) is exit 2 before any export, and left alone. \
+--timeout bounds the whole job.
 
 On the real service each step costs money (late 2026: about $0.44 a video, $0.32 a \
 short, $0.48 an export): --dry-run says what would be sent.
@@ -793,7 +795,7 @@ pub struct ShortsArgs {
     pub download: PathBuf,
     /// Keep the N best shorts
     #[arg(value_hint = ValueHint::Other, long, value_name = "N", default_value_t = 5, allow_negative_numbers = true,
-          value_parser = parse_count::<usize>)]
+          value_parser = parse_top)]
     pub top: usize,
     /// Keep shorts whose virality_score is at least X
     #[arg(value_hint = ValueHint::Other, long, value_name = "X", allow_negative_numbers = true, value_parser = parse_number)]
@@ -869,6 +871,14 @@ fn parse_listen(s: &str) -> Result<SocketAddr, String> {
     }
     s.parse()
         .map_err(|_| "expected IP:PORT or localhost:PORT, such as 127.0.0.1:8787".into())
+}
+
+/// `--top 0` keeps nothing: under `shorts`, a task paid for and no clip.
+fn parse_top(s: &str) -> Result<usize, String> {
+    match parse_count::<usize>(s)? {
+        0 => Err("must be at least 1".into()),
+        n => Ok(n),
+    }
 }
 
 fn parse_jobs(s: &str) -> Result<usize, String> {

@@ -94,14 +94,6 @@ pub enum Saved {
 }
 
 impl Saved {
-    /// The file written or kept.
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            Saved::Written { path, .. } | Saved::Skipped(path) => Some(path),
-            Saved::Stdout(_) => None,
-        }
-    }
-
     pub fn bytes(&self) -> u64 {
         match self {
             Saved::Written { bytes, .. } | Saved::Stdout(bytes) => *bytes,

@@ -303,7 +303,8 @@ pub fn deadline(start: Instant, timeout: Duration) -> Option<Instant> {
 
 /// Polls `GET /tasks/{id}` for each task until each is ready or failed, the deadline
 /// passes or (with `fail_fast`) one fails. `seen` hears of every task answer. Returns an
-/// error at once for 401/403, and when the first round heard nothing from the API.
+/// error at once for 401/403, and when the first round, retried `--retries` times, heard
+/// nothing from the API.
 pub fn wait(
     api: &Api,
     progress: &Progress,
@@ -326,9 +327,10 @@ pub fn wait(
     let mut failures = 0;
     let mut said = String::new();
     let result = (|| loop {
-        let mut stale: Option<anyhow::Error> = None;
+        // The failed requests of this round, by task: said once it is known they are retried.
+        let mut failed: Vec<(usize, anyhow::Error)> = Vec::new();
         let mut retry_after = None;
-        for t in tasks.iter_mut().filter(|t| t.polling()) {
+        for (i, t) in tasks.iter_mut().enumerate().filter(|(_, t)| t.polling()) {
             match api.get_once_until(&api.task_url(&t.id), deadline) {
                 Ok(body) => {
                     heard = true;
@@ -357,9 +359,7 @@ pub fn wait(
                 Err(e) if e.transient => {
                     heard |= e.answered;
                     retry_after = retry_after.max(e.retry_after);
-                    let status = t.task.as_ref().map(|k| k.status.as_str());
-                    t.line.retrying(status, &e.error);
-                    stale = Some(e.error);
+                    failed.push((i, e.error));
                 }
                 Err(e) if code_of(&e.error) == Code::NotFound => {
                     heard = true;
@@ -373,25 +373,16 @@ pub fn wait(
                 Err(e) => return Err(e.error),
             }
         }
-        if let Some(e) = &stale {
-            // A wait must have heard from the API: a first round without any answer
-            // is an error now, not a silent wait until the deadline.
-            if !heard {
-                return Err(fail(code_of(e), format!("{e:#}")));
-            }
-            // Errors are not progress: said even with -q, once each.
-            let text = format!("{e:#}");
-            if text != said {
-                say!("klap-export: {}; retrying", sanitize(&text));
-                said = text;
-            }
-        }
+        let stale = failed_round(api, &mut tasks, failed, heard, failures, &mut said)?;
         let failed = tasks.iter().any(|t| t.state() == State::Failed);
         if !tasks.iter().any(Waited::polling) || (plan.fail_fast && failed) {
             return Ok(None);
         }
         failures = if stale.is_some() { failures + 1 } else { 0 };
-        let pause = if stale.is_some() {
+        let pause = if stale.is_some() && !heard {
+            // Retries of the first round, as any request's: not a poll interval apart.
+            backoff(failures - 1, retry_after)
+        } else if stale.is_some() {
             plan.interval.max(backoff(failures - 1, retry_after))
         } else {
             plan.interval
@@ -413,6 +404,44 @@ pub fn wait(
     }
     let stale = result?;
     Ok(Outcome { tasks, stale })
+}
+
+/// The requests of a round that failed, by task: the round's error (the last), said
+/// once it is known they are retried. A wait must have heard from the API: while no
+/// round was answered at all, `--retries` rounds in a row end it with that error (a
+/// wrong port fails fast instead of waiting for the deadline).
+fn failed_round(
+    api: &Api,
+    tasks: &mut [Waited],
+    mut failed: Vec<(usize, anyhow::Error)>,
+    heard: bool,
+    failures: u32,
+    said: &mut String,
+) -> anyhow::Result<Option<anyhow::Error>> {
+    if !heard
+        && failures >= api.retries()
+        && let Some((_, e)) = failed.last()
+    {
+        return Err(fail(Code::Error, format!("{e:#}")).context("no answer from the API"));
+    }
+    for (i, e) in &failed {
+        if let Some(t) = tasks.get_mut(*i) {
+            let status = t.task.as_ref().map(|k| k.status.clone());
+            t.line.retrying(status.as_deref(), e);
+        }
+    }
+    let stale = failed.pop().map(|(_, e)| e);
+    if let Some(e) = &stale
+        && heard
+    {
+        // Errors are not progress: said even with -q, once each.
+        let text = format!("{e:#}");
+        if text != *said {
+            say!("klap-export: {}; retrying", sanitize(&text));
+            *said = text;
+        }
+    }
+    Ok(stale)
 }
 
 /// Reports what did not end ready: failed tasks (exit 5), and those still in progress at

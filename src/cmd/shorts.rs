@@ -39,6 +39,8 @@ struct Run<'a> {
     a: &'a ShortsArgs,
     dir: &'a Path,
     template: Template,
+    /// The task options given now: the body of a task sent by this run.
+    options: serde_json::Map<String, Value>,
     interval: Duration,
     deadline: Option<Instant>,
     /// Written whole after every change; shared with the download workers.
@@ -73,6 +75,7 @@ pub fn run(a: &ShortsArgs, ctx: &Ctx) -> anyhow::Result<()> {
         a,
         dir,
         template,
+        options: options.fields(),
         interval: ctx.interval(a.interval, INTERVAL),
         deadline: task::deadline(Instant::now(), a.timeout),
         manifest: Mutex::new(found.unwrap_or_else(|| Manifest::new(&a.url, options.fields()))),
@@ -189,21 +192,21 @@ impl Run<'_> {
     /// Step 1: the task of the manifest, or a new one. The manifest says `sent` before
     /// the POST goes, so an answer that never came is known to the next run.
     fn task(&self) -> anyhow::Result<String> {
-        let recorded = self.read(|m| m.task.clone());
-        match recorded {
+        match self.read(|m| self.recorded_task(m)) {
             Some(TaskRecord {
                 id: Some(id),
                 status,
                 ..
-            }) if !self.a.new_task => {
+            }) => {
                 self.step(&format!(
                     "task {id} ({}) from {}",
                     sanitize(&status),
                     self.dir.join(FILE).display()
                 ));
+                self.other_options(&id);
                 return Ok(id);
             }
-            Some(TaskRecord { id: None, .. }) if !self.a.new_task => {
+            Some(TaskRecord { id: None, .. }) => {
                 return Err(Fail::new(
                     Code::Error,
                     format!(
@@ -216,9 +219,10 @@ impl Run<'_> {
             }
             _ => {}
         }
-        let fields = self.read(|m| m.task_options.clone());
-        let body = task::body(&self.a.url, &fields);
+        // The options given now: no task was made with those recorded before.
+        let body = task::body(&self.a.url, &self.options);
         self.update(|m| {
+            m.task_options.clone_from(&self.options);
             m.task = Some(TaskRecord {
                 id: None,
                 kind: None,
@@ -245,6 +249,26 @@ impl Run<'_> {
         self.update(|m| m.task = Some(record(&t, &id)))?;
         self.step(&format!("created task {id}"));
         Ok(id)
+    }
+
+    /// The task a run goes on with: none with `--new-task`, nor when the manifest records
+    /// no task POST (one refused, or none sent yet).
+    fn recorded_task(&self, m: &Manifest) -> Option<TaskRecord> {
+        m.task
+            .clone()
+            .filter(|t| !self.a.new_task && (t.id.is_some() || t.status == SENT))
+    }
+
+    /// Task options given now that the recorded task was not made with: said, not sent.
+    fn other_options(&self, id: &str) {
+        let recorded = self.read(|m| m.task_options.clone());
+        if !self.options.is_empty() && self.options != recorded {
+            say!(
+                "klap-export: warning: task {id} of {} goes on with the options it was made with, {}; those given now are not sent (--new-task sends another task, paid again)",
+                self.dir.join(FILE).display(),
+                sanitize(&Value::Object(recorded).to_string())
+            );
+        }
     }
 
     /// Whether the API says there is no such task (asked only when the task still runs).
@@ -409,7 +433,13 @@ impl Run<'_> {
             (None, None) => Ordering::Equal,
         });
         if let Some(min) = self.a.min_virality {
+            let listed = projects.len();
             projects.retain(|(s, _)| s.is_some_and(|s| s >= min));
+            if projects.is_empty() && listed > 0 {
+                say!(
+                    "klap-export: warning: no project of folder {folder} has a virality score >= {min}"
+                );
+            }
         }
         projects.truncate(self.a.top);
         let mut clips = Vec::new();
@@ -459,21 +489,14 @@ impl Run<'_> {
     /// Step 4: an export for each clip not saved yet: the newest that has not failed
     /// (one `GET /exports?folder_id=` for all), else a new one.
     fn exports(&self, folder: &str, tally: &mut Tally) -> anyhow::Result<()> {
-        // A file already in DIR (renamed into place only when whole) is kept.
-        self.update(|m| {
-            for c in &mut m.clips {
-                if c.status != ClipStatus::Saved
-                    && let Ok(meta) = std::fs::metadata(self.dir.join(&c.file))
-                    && meta.is_file()
-                    && c.export_id.is_some()
-                {
-                    c.status = ClipStatus::Saved;
-                    c.bytes = Some(meta.len());
-                }
-            }
-        })?;
-        let kept = |c: &Clip| c.status == ClipStatus::Saved && self.dir.join(&c.file).is_file();
-        let todo: Vec<Clip> = self.read(|m| m.clips.iter().filter(|c| !kept(c)).cloned().collect());
+        self.check_files(folder)?;
+        let todo: Vec<Clip> = self.read(|m| {
+            m.clips
+                .iter()
+                .filter(|c| c.status != ClipStatus::Saved)
+                .cloned()
+                .collect()
+        });
         if todo.is_empty() {
             return Ok(());
         }
@@ -556,13 +579,65 @@ impl Run<'_> {
                 Err(e) => tally.error(&e),
             }
         }
-        // `{id}` names a clip by its export: settled now, checked again for clashes.
+        // `{id}` names a clip by its export: settled now, checked again.
+        self.check_files(folder)
+    }
+
+    /// Before any export is paid for (and again once `{id}` is known): the clips not
+    /// saved yet named by this run's `--name`, no two on one file, and every clip's path
+    /// free or holding its own file. A saved clip whose file is gone is made again (its
+    /// export reused when listed).
+    fn check_files(&self, folder: &str) -> anyhow::Result<()> {
         self.update(|m| {
-            for c in m.clips.iter_mut().filter(|c| c.status != ClipStatus::Saved) {
-                c.file = self.file_name(folder, c);
+            for c in &mut m.clips {
+                if c.status == ClipStatus::Saved && on_disk(self.dir, c) == OnDisk::Free {
+                    c.status = ClipStatus::Pending;
+                    c.bytes = None;
+                }
+                if c.status != ClipStatus::Saved {
+                    c.file = self.file_name(folder, c);
+                }
             }
         })?;
-        self.read(|m| check_clash(&m.clips))
+        self.read(|m| {
+            check_clash(&m.clips)?;
+            self.check_paths(&m.clips)
+        })
+    }
+
+    /// Exit 2 when something is at the path of a clip that is not that clip's file as
+    /// saved (a planted symlink, a user's file, one of another task): never adopted as the
+    /// clip, never replaced.
+    fn check_paths(&self, clips: &[Clip]) -> anyhow::Result<()> {
+        let blocked: Vec<String> = clips
+            .iter()
+            .filter_map(|c| match on_disk(self.dir, c) {
+                OnDisk::InTheWay(why) => Some(format!(
+                    "{} (clip {:02}: {why})",
+                    self.dir.join(&c.file).display(),
+                    c.rank
+                )),
+                OnDisk::Free | OnDisk::Saved => None,
+            })
+            .collect();
+        if blocked.is_empty() {
+            return Ok(());
+        }
+        let hint = match blocked.len() {
+            1 => "it is left as it is: move it away",
+            _ => "they are left as they are: move them away",
+        };
+        Err(Fail::new(
+            Code::Usage,
+            format!(
+                "in the way of the clips, and not saved by this job: {}",
+                blocked.join(", ")
+            ),
+        )
+        .hint(format!(
+            "{hint} (or give another --download directory), then run the same command again"
+        ))
+        .into())
     }
 
     fn set_export(&self, rank: usize, id: &str, status: ClipStatus) -> anyhow::Result<()> {
@@ -608,7 +683,8 @@ impl Run<'_> {
         }
         let dest = Dest {
             path: Some(self.dir.to_path_buf()),
-            exists: Exists::Skip,
+            // Checked above; a file that appears meanwhile is refused, never adopted.
+            exists: Exists::Refuse,
             jobs: self.a.jobs.unwrap_or(4),
         };
         let ids: Vec<&str> = clips
@@ -618,12 +694,10 @@ impl Run<'_> {
         let errors: Mutex<Vec<anyhow::Error>> = Mutex::new(Vec::new());
         let on_done = |index: usize, result: &anyhow::Result<Saved>| {
             let rank = clips[index].rank;
+            // Only a file this run wrote counts as saved, with the size it wrote.
             let saved = match result {
-                Ok(s) => s
-                    .path()
-                    .and_then(|p| std::fs::metadata(p).ok())
-                    .map(|m| m.len()),
-                Err(_) => None,
+                Ok(Saved::Written { bytes, .. }) => Some(*bytes),
+                _ => None,
             };
             let written = self.update(|m| {
                 if let Some(c) = m.clips.iter_mut().find(|c| c.rank == rank)
@@ -647,7 +721,13 @@ impl Run<'_> {
                 &mut states,
                 &mut lines,
                 tally,
-                &mut |i: usize, url, ui| {
+                &mut |i: usize, url, ui: Bytes| {
+                    // Something that appeared at the path since the check is left alone.
+                    if let OnDisk::InTheWay(why) = on_disk(self.dir, &clips[i]) {
+                        ui.clear();
+                        batch.keep(i, Err(self.appeared(&clips[i], &why)));
+                        return Ok(());
+                    }
                     let job = download::Job {
                         index: i,
                         url,
@@ -673,6 +753,16 @@ impl Run<'_> {
             tally.error(&e);
         }
         polled
+    }
+
+    fn appeared(&self, c: &Clip, why: &str) -> anyhow::Error {
+        fail(
+            Code::Usage,
+            format!(
+                "{} appeared meanwhile ({why}): it is left as it is",
+                self.dir.join(&c.file).display()
+            ),
+        )
     }
 
     #[allow(clippy::too_many_lines, reason = "one poll loop, read top to bottom")]
@@ -944,7 +1034,7 @@ impl Run<'_> {
     /// `--dry-run`: what would be created and what reused; only GETs, nothing written.
     fn dry_run(&self) -> anyhow::Result<()> {
         let m = self.read(Clone::clone);
-        let task = m.task.clone().filter(|_| !self.a.new_task);
+        let task = self.recorded_task(&m);
         let Some(TaskRecord { id: Some(id), .. }) = task else {
             if let Some(TaskRecord { id: None, .. }) = &task {
                 say!(
@@ -953,10 +1043,9 @@ impl Run<'_> {
                 );
                 return Ok(());
             }
-            let fields = m.task_options.clone();
             say!(
                 "klap-export: would POST /tasks/video-to-shorts {}",
-                task::body(&self.a.url, &fields)
+                task::body(&self.a.url, &self.options)
             );
             say!(
                 "klap-export: then would export the best {} of its shorts into {}",
@@ -969,6 +1058,7 @@ impl Run<'_> {
             "klap-export: would reuse task {id} from {}",
             self.dir.join(FILE).display()
         );
+        self.other_options(&id);
         let folder = if let Some(f) = m.folder_id.clone() {
             f
         } else {
@@ -986,20 +1076,41 @@ impl Run<'_> {
             let body = self.ctx.api.get(&self.ctx.api.folder_url(&folder))?;
             self.choose(&folder, &body)?
         } else {
-            m.clips.clone()
+            // Named as the run would name them: by this --name, unless kept.
+            let mut clips = m.clips.clone();
+            for c in &mut clips {
+                if c.status != ClipStatus::Saved || on_disk(self.dir, c) == OnDisk::Free {
+                    c.file = self.file_name(&folder, c);
+                }
+            }
+            clips
         };
+        if let Err(e) = check_clash(&clips) {
+            say!("klap-export: would stop before any export: {e:#}");
+        }
         let list = self
             .ctx
             .api
             .get(&self.ctx.api.list_url(Some(&folder), None))?;
         let exports = parse_list(&list)?;
         for c in &clips {
-            if c.status == ClipStatus::Saved && self.dir.join(&c.file).is_file() {
-                say!(
-                    "klap-export: would keep {}",
-                    self.dir.join(&c.file).display()
-                );
-                continue;
+            match on_disk(self.dir, c) {
+                OnDisk::Saved => {
+                    say!(
+                        "klap-export: would keep {}",
+                        self.dir.join(&c.file).display()
+                    );
+                    continue;
+                }
+                OnDisk::InTheWay(why) => {
+                    say!(
+                        "klap-export: would stop before any export: {} is in the way of clip {:02} ({why})",
+                        self.dir.join(&c.file).display(),
+                        c.rank
+                    );
+                    continue;
+                }
+                OnDisk::Free => {}
             }
             let alive = exports
                 .iter()
@@ -1110,6 +1221,44 @@ fn clip_status(state: Option<State>) -> ClipStatus {
         Some(State::Failed) => ClipStatus::Failed,
         _ => ClipStatus::Processing,
     }
+}
+
+/// What is at a clip's path, looked at without following a symlink.
+#[derive(Debug, PartialEq, Eq)]
+enum OnDisk {
+    Free,
+    /// The clip's own file: the manifest says it was saved, with this size.
+    Saved,
+    /// Anything else, and why.
+    InTheWay(String),
+}
+
+fn on_disk(dir: &Path, c: &Clip) -> OnDisk {
+    let meta = match std::fs::symlink_metadata(dir.join(&c.file)) {
+        Ok(meta) => meta,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return OnDisk::Free,
+        Err(e) => return OnDisk::InTheWay(e.to_string()),
+    };
+    let kind = meta.file_type();
+    let why = if kind.is_symlink() {
+        "a symbolic link".to_string()
+    } else if kind.is_dir() {
+        "a directory".to_string()
+    } else if !kind.is_file() {
+        "not a regular file".to_string()
+    } else if c.status != ClipStatus::Saved {
+        "a file the manifest does not record as this clip's".to_string()
+    } else if c.bytes != Some(meta.len()) {
+        format!(
+            "{} bytes, not the {} the manifest records",
+            meta.len(),
+            c.bytes
+                .map_or_else(|| "size".to_string(), |b| b.to_string())
+        )
+    } else {
+        return OnDisk::Saved;
+    };
+    OnDisk::InTheWay(why)
 }
 
 fn record(t: &Task, id: &str) -> TaskRecord {

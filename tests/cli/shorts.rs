@@ -698,3 +698,292 @@ fn download_name_with_skip_existing_keeps_the_named_file() {
         "kept"
     );
 }
+
+// ---- what is at a clip's path ----
+
+#[cfg(unix)]
+#[test]
+fn a_planted_symlink_at_a_clip_path_is_exit_2_before_any_export_and_on_every_rerun() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let link = tmp.path().join("01-Clip 6.mp4");
+    std::os::unix::fs::symlink("/etc/passwd", &link).unwrap();
+    for _ in 0..2 {
+        let r = shorts(&klap, tmp.path(), &["-q"]);
+        assert_eq!(r.code, 2, "{}", r.stderr);
+        r.stderr_has(&["01-Clip 6.mp4 (clip 01: a symbolic link)", "move it away"]);
+        assert_eq!(r.stdout, "");
+        assert_eq!(klap.count("POST", "/v2/projects/"), 0, "no export paid for");
+        assert!(klap.count("GET", "/files/") == 0);
+        let m = manifest(tmp.path());
+        assert!(
+            m["clips"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|c| c["status"] != "saved")
+        );
+        assert_eq!(
+            std::fs::read_link(&link).unwrap(),
+            std::path::Path::new("/etc/passwd")
+        );
+    }
+    let r = shorts(&klap, tmp.path(), &["--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&[
+        "would stop before any export: ",
+        "01-Clip 6.mp4 is in the way of clip 01 (a symbolic link)",
+    ]);
+    std::fs::remove_file(&link).unwrap();
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(&link).unwrap(), crate::klap::FILE);
+    assert_eq!(klap.count("POST", "/v2/tasks/"), 1);
+}
+
+#[test]
+fn a_file_already_in_a_fresh_dir_is_not_adopted_as_a_clip() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let mine = tmp.path().join("02-Clip 5.mp4");
+    std::fs::write(&mine, "my own video").unwrap();
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&[
+        "02-Clip 5.mp4 (clip 02: a file the manifest does not record as this clip's)",
+        "move it away",
+    ]);
+    assert!(!r.stderr.contains("kept"), "{}", r.stderr);
+    assert_eq!(klap.count("POST", "/v2/projects/"), 0);
+    assert_eq!(std::fs::read_to_string(&mine).unwrap(), "my own video");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_saved_clip_counts_only_while_its_file_is_the_one_saved() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bytes = crate::klap::FILE.len();
+    assert_eq!(manifest(tmp.path())["clips"][0]["bytes"], bytes);
+    let first = tmp.path().join("01-Clip 6.mp4");
+    // Emptied: not the file saved.
+    std::fs::write(&first, "").unwrap();
+    let r = shorts(&klap, tmp.path(), &["-q"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&[&format!(
+        "(clip 01: 0 bytes, not the {bytes} the manifest records)"
+    )]);
+    assert_eq!(r.stdout, "");
+    // Swapped for a symlink: never followed, never recorded with the target's size.
+    std::fs::remove_file(&first).unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", &first).unwrap();
+    let r = shorts(&klap, tmp.path(), &["-q"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["(clip 01: a symbolic link)"]);
+    assert!(!r.stdout.contains("01-Clip 6.mp4"), "{}", r.stdout);
+    assert_eq!(manifest(tmp.path())["clips"][0]["bytes"], bytes);
+    // Gone: fetched again from the export already made.
+    std::fs::remove_file(&first).unwrap();
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read(&first).unwrap(), crate::klap::FILE);
+    assert_eq!(klap.count("POST", "/v2/projects/"), 3);
+    assert_eq!(klap.count("GET", "/files/"), 4);
+}
+
+#[test]
+fn after_new_task_the_old_files_are_not_kept_as_the_new_clips() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = shorts(&klap, tmp.path(), &["--new-task"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&[
+        "move them away",
+        "01-Clip 6.mp4 (clip 01:",
+        "03-Clip 2.mp4 (clip 03:",
+    ]);
+    assert_eq!(klap.count("POST", "/v2/tasks/"), 2);
+    assert_eq!(
+        klap.count("POST", "/v2/projects/"),
+        3,
+        "no export for the new task yet"
+    );
+    let m = manifest(tmp.path());
+    assert_eq!(m["task"]["id"], "task2");
+    assert!(
+        m["clips"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["status"] != "saved")
+    );
+}
+
+// ---- task options ----
+
+/// The bodies of the task POSTs the fake saw.
+fn task_bodies(klap: &Klap) -> Vec<serde_json::Value> {
+    klap.router
+        .hits()
+        .iter()
+        .filter(|h| h.seen.method == "POST" && h.seen.path.starts_with("/v2/tasks/"))
+        .map(|h| serde_json::from_str(&h.seen.body).unwrap())
+        .collect()
+}
+
+#[test]
+fn a_manifest_without_a_task_sends_the_options_given_now() {
+    // What a first run leaves when its task POST is refused (no task), or a record of one
+    // that was never sent (no ID, not "sent"): the options that run was given.
+    let unsent = json!({"id": null, "type": null, "status": "refused", "output_id": null});
+    for task in [serde_json::Value::Null, unsent] {
+        let klap = Klap::start(Config::default());
+        let tmp = tempfile::tempdir().unwrap();
+        std::fs::write(
+            tmp.path().join("klap-export.json"),
+            json!({"source_video_url": URL, "task_options": {"target_clip_count": 9}, "task": task})
+                .to_string(),
+        )
+        .unwrap();
+        let r = shorts(&klap, tmp.path(), &["--clips", "4", "--dry-run"]);
+        assert_eq!(r.code, 0, "{task}: {}", r.stderr);
+        r.stderr_has(&[&format!(
+            r#"would POST /tasks/video-to-shorts {{"source_video_url":"{URL}","target_clip_count":4}}"#
+        )]);
+        assert!(klap.router.hits().is_empty());
+        let r = shorts(&klap, tmp.path(), &["--clips", "4"]);
+        assert_eq!(r.code, 0, "{task}: {}", r.stderr);
+        assert_eq!(
+            task_bodies(&klap),
+            [json!({"source_video_url": URL, "target_clip_count": 4})]
+        );
+        assert_eq!(
+            manifest(tmp.path())["task_options"],
+            json!({"target_clip_count": 4})
+        );
+    }
+}
+
+#[test]
+fn other_options_on_a_rerun_are_said_not_ignored_silently() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let r = shorts(&klap, tmp.path(), &["--clips", "2"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for (extra, warned) in [
+        (&["--clips", "4"][..], true),
+        (&["--clips", "4", "--dry-run"], true),
+        (&["--clips", "2"], false),
+        (&[], false),
+    ] {
+        let r = shorts(&klap, tmp.path(), extra);
+        assert_eq!(r.code, 0, "{extra:?}: {}", r.stderr);
+        let lines: Vec<&str> = r.stderr.lines().filter(|l| l.contains("warning")).collect();
+        if warned {
+            assert_eq!(lines.len(), 1, "{extra:?}: {}", r.stderr);
+            assert!(
+                lines[0].contains(r#"task task1 of "#)
+                    && lines[0].contains(
+                        r#"goes on with the options it was made with, {"target_clip_count":2}; those given now are not sent"#
+                    ),
+                "{}",
+                lines[0]
+            );
+        } else {
+            assert!(lines.is_empty(), "{extra:?}: {}", r.stderr);
+        }
+    }
+    assert_eq!(task_bodies(&klap).len(), 1);
+}
+
+// ---- what is kept ----
+
+#[test]
+fn top_0_is_exit_2_with_nothing_sent_and_no_dir() {
+    let server = MockServer::start();
+    let any = server.mock(|_, then| {
+        then.status(599);
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("new");
+    let r = run(api(&server.base_url())
+        .args(["shorts", URL, "--top", "0", "--download"])
+        .arg(&dir));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["'--top <N>': must be at least 1"]);
+    assert!(!dir.exists());
+    // As projects takes it.
+    let r = run(api(&server.base_url()).args(["projects", "f", "--top", "0"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["'--top <N>': must be at least 1"]);
+    any.assert_calls(0);
+}
+
+#[test]
+fn min_virality_above_every_score_is_said_and_exit_0() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    let r = shorts(&klap, tmp.path(), &["--min-virality", "0.99"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&[
+        "klap-export: warning: no project of folder fold1 has a virality score >= 0.99",
+        "0 clips: 0 ready",
+    ]);
+    assert_eq!(klap.count("POST", "/v2/projects/"), 0);
+    assert_eq!(manifest(tmp.path())["clips"], json!([]));
+}
+
+// ---- checked before any export is paid for ----
+
+#[test]
+fn a_directory_at_a_clip_path_is_found_before_any_export() {
+    let klap = Klap::start(Config::default());
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("02-Clip 5.mp4")).unwrap();
+    let r = shorts(&klap, tmp.path(), &[]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["02-Clip 5.mp4 (clip 02: a directory)"]);
+    assert_eq!(klap.count("POST", "/v2/projects/"), 0);
+    assert_eq!(klap.count("GET", "/v2/exports"), 0);
+}
+
+#[test]
+fn a_rerun_whose_name_makes_two_clips_one_file_is_exit_2_before_any_export() {
+    let klap = Klap::start(Config {
+        names: vec![json!("same"); 6],
+        ..Config::default()
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    // Clips chosen, no export yet (as a run stopped after the listing leaves it).
+    let clip = |rank: usize, project: &str| {
+        json!({"rank": rank, "project_id": project, "name": "same", "virality_score": null,
+               "export_id": null, "file": format!("{rank:02}-same.mp4"), "bytes": null,
+               "status": "pending"})
+    };
+    std::fs::write(
+        tmp.path().join("klap-export.json"),
+        json!({"source_video_url": URL, "task_options": {},
+               "task": {"id": "task1", "type": "video-to-shorts", "status": "ready", "output_id": "fold1"},
+               "folder_id": "fold1", "clips": [clip(1, "p01"), clip(2, "p02")]})
+        .to_string(),
+    )
+    .unwrap();
+    let r = shorts(&klap, tmp.path(), &["--name", "{name}", "--dry-run"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&["would stop before any export: clips 1 and 2 would both be saved as same.mp4"]);
+    let r = shorts(&klap, tmp.path(), &["--name", "{name}"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    r.stderr_has(&["clips 1 and 2 would both be saved as same.mp4"]);
+    assert_eq!(klap.count("POST", "/v2/projects/"), 0);
+    // With a --name that tells them apart, the job goes on under it.
+    let r = shorts(&klap, tmp.path(), &["--name", "{rank}-{name}"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        dir_names(tmp.path()),
+        ["1-same.mp4", "2-same.mp4", "klap-export.json"]
+    );
+}

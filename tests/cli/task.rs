@@ -360,3 +360,53 @@ fn projects_reads_folders_from_stdin_and_keeps_the_top_of_each() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     r.stderr_has(&["stdin line 2"]);
 }
+
+/// A port that takes each connection and closes it unanswered; counts the connections.
+fn hangs_up() -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", l.local_addr().unwrap());
+    let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let seen = count.clone();
+    std::thread::spawn(move || {
+        for stream in l.incoming() {
+            seen.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    (base, count)
+}
+
+#[test]
+fn a_first_round_without_answer_is_retried_then_exit_1() {
+    for (retries, tries) in [("0", 1), ("2", 3)] {
+        let (base, count) = hangs_up();
+        let started = std::time::Instant::now();
+        let r = run(api(&base).args([
+            "--retries",
+            retries,
+            "task",
+            "wait",
+            "t1",
+            "--interval",
+            "60",
+            "--timeout",
+            "600",
+        ]));
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        // Backed off as any request's retries, not an --interval apart.
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+        assert_eq!(
+            count.load(std::sync::atomic::Ordering::SeqCst),
+            tries,
+            "{}",
+            r.stderr
+        );
+        r.stderr_has(&["error: no answer from the API: GET http://127.0.0.1:"]);
+        assert_eq!(
+            r.stderr.contains("retrying"),
+            tries > 1,
+            "--retries {retries}: {}",
+            r.stderr
+        );
+    }
+}
