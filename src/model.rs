@@ -229,6 +229,15 @@ impl<'a> Export<'a> {
         self.fields.status.as_deref()
     }
 
+    /// What the server says of a failed export, as `: TEXT` for an error line (or nothing).
+    pub fn why(&self) -> String {
+        self.fields
+            .descriptions
+            .as_deref()
+            .map(|d| format!(": {}", sanitize(d)))
+            .unwrap_or_default()
+    }
+
     /// Ready means a ready status **and** a file to fetch.
     pub fn state(&self) -> Option<State> {
         let state = State::of(self.status()?);

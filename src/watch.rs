@@ -437,12 +437,7 @@ fn finish(
     }
     for (t, export) in seen.iter().zip(&exports) {
         if t.state == State::Failed {
-            let why = export
-                .fields
-                .descriptions
-                .as_deref()
-                .map(|d| format!(": {}", sanitize(d)))
-                .unwrap_or_default();
+            let why = export.why();
             tally.error(&fail(
                 Code::ExportFailed,
                 format!(

@@ -831,12 +831,7 @@ impl Run<'_> {
                         }
                         if state == ClipStatus::Failed {
                             lines[i].done();
-                            let why = e
-                                .fields
-                                .descriptions
-                                .as_deref()
-                                .map(|d| format!(": {}", sanitize(d)))
-                                .unwrap_or_default();
+                            let why = e.why();
                             tally.error(&fail(
                                 Code::ExportFailed,
                                 format!(
