@@ -18,7 +18,10 @@ pub fn run(a: &DownloadArgs, ctx: &Ctx) -> anyhow::Result<()> {
     let refs = super::refs(&a.refs, ExportRef::parse)?;
     let dest = dest(&a.files, a.output.clone());
     let ids: Vec<&str> = refs.iter().map(|r| r.export.as_str()).collect();
-    dest.check(Some(&ids), refs.len() > 1, true, ctx.ui.stdout_tty)?;
+    // With --name the file names come with the exports: `names` checks them, before
+    // anything is fetched.
+    let known = a.files.name.is_none().then_some(&ids[..]);
+    dest.check(known, refs.len() > 1, true, ctx.ui.stdout_tty)?;
     let mut tally = Tally::default();
     let batch = Batch::new(&ctx.api, &dest, &ids);
     let mut list = None;

@@ -16,7 +16,9 @@ pub fn run(a: &WaitCmdArgs, ctx: &Ctx, g: &Global) -> anyhow::Result<()> {
     plan.array = super::from_stdin(&a.refs);
     if let Some(dest) = &plan.download {
         let ids: Vec<&str> = refs.iter().map(|r| r.export.as_str()).collect();
-        dest.check(Some(&ids), refs.len() > 1, false, ctx.ui.stdout_tty)?;
+        // With --name the file names come with the exports: each is checked when known.
+        let ids = plan.name.is_none().then_some(&ids[..]);
+        dest.check(ids, refs.len() > 1, false, ctx.ui.stdout_tty)?;
         check_writable(dest)?;
     }
     watch::run(&ctx.api, ctx.ui, &refs, &plan, Tally::default())

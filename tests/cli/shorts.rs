@@ -53,6 +53,25 @@ fn download_name_renders_each_file_safely() {
 }
 
 #[test]
+fn with_name_a_leftover_id_file_is_not_the_target() {
+    // `e1.mp4` is what the default name would write; under --name nothing writes it.
+    let (server, files) = two_exports("One", "Two");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("e1.mp4"), "leftover").unwrap();
+    let r = run(api(&server.base_url())
+        .args(["download", "f/pe1/e1", "f/pe2/e2", "-o"])
+        .arg(dir.path())
+        .args(["--name", "{rank}-{name}"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    files.assert_calls(2);
+    assert_eq!(dir_names(dir.path()), ["1-One.mp4", "2-Two.mp4", "e1.mp4"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("e1.mp4")).unwrap(),
+        "leftover"
+    );
+}
+
+#[test]
 fn two_exports_on_one_path_are_exit_2_before_any_file() {
     let (server, files) = two_exports("Same", "same");
     let dir = tempfile::tempdir().unwrap();
