@@ -479,7 +479,7 @@ pub fn report(
         (
             Code::Error,
             format!(
-                "gave up after {}: {e:#}",
+                "gave up after {}: the latest poll failed: {e:#}",
                 humantime::format_duration(plan.timeout)
             ),
         )
@@ -497,7 +497,7 @@ pub fn report(
     tally.error(
         &Fail::new(
             code,
-            format!("{why}: still in progress: {}{more}", shown.join(", ")),
+            format!("{why}: {}: {}{more}", unfinished(code), shown.join(", ")),
         )
         .hint(hint(&pending))
         .into(),
@@ -591,6 +591,16 @@ pub fn print(
             quiet,
         },
     )
+}
+
+/// What an unfinished job is called: "still in progress" only when the API said so; after
+/// a failed last round nothing is known.
+pub fn unfinished(code: Code) -> &'static str {
+    if code == Code::Error {
+        "not known to be done"
+    } else {
+        "still in progress"
+    }
 }
 
 #[cfg(test)]

@@ -914,7 +914,7 @@ impl Run<'_> {
                 (Some(e), false) => (
                     Code::Error,
                     format!(
-                        "gave up after {}: {e:#}",
+                        "gave up after {}: the latest poll failed: {e:#}",
                         humantime::format_duration(self.a.timeout)
                     ),
                 ),
@@ -934,7 +934,11 @@ impl Run<'_> {
             tally.error(
                 &Fail::new(
                     code,
-                    format!("{why}: still in progress: {}{more}", shown.join(", ")),
+                    format!(
+                        "{why}: {}: {}{more}",
+                        task::unfinished(code),
+                        shown.join(", ")
+                    ),
                 )
                 .hint(self.pick_up())
                 .into(),

@@ -242,6 +242,29 @@ fn the_deadline_is_exit_6_with_how_to_pick_up() {
 }
 
 #[test]
+fn a_deadline_after_failed_polls_is_exit_1_not_still_in_progress() {
+    // One answer, then only 503s: what the task is now is not known.
+    let server = Script::serve(vec![
+        json(200, &json!({"id": "t1", "status": "processing"})),
+        json(503, &json!({"message": "down"})),
+    ]);
+    let r = run(api(&server.base).args([
+        "task",
+        "wait",
+        "t1",
+        "--interval",
+        "0.1",
+        "--timeout",
+        "0.6",
+        "--retries",
+        "0",
+    ]));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    r.stderr_has(&["the latest poll failed", "not known to be done: t1"]);
+    assert!(!r.stderr.contains("still in progress"), "{}", r.stderr);
+}
+
+#[test]
 fn a_wait_that_never_reaches_the_api_fails_at_once() {
     // A port nobody listens on.
     let dead = {
