@@ -109,7 +109,7 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Wait(a) => cmd::wait::run(a, &ctx()?, &cli.global),
         Command::Download(a) => cmd::download::run(a, &ctx()?),
         Command::Projects(a) => cmd::projects::run(a, &ctx()?),
-        Command::Task(a) => cmd::task::run(a, &ctx()?),
+        Command::Task(a) => cmd::task::run(a, ctx),
         Command::Shorts(a) => cmd::shorts::run(a, &ctx()?),
         Command::Sandbox(a) => cmd::sandbox::run(a, flags.verbose),
         Command::Completions { shell } => cmd::completions::run(*shell),

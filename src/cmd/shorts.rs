@@ -239,10 +239,10 @@ impl Run<'_> {
             Ok(t) => t,
             Err(e) => {
                 // Refused outright (4xx, nothing created): the next run may send again.
-                if !format!("{e:#}").contains("may have been created") {
+                if !e.may_exist {
                     self.update(|m| m.task = None)?;
                 }
-                return Err(e);
+                return Err(e.error);
             }
         };
         let id = t.checked_id()?;

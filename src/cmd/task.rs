@@ -15,15 +15,17 @@ use crate::values::Ui;
 /// Tasks take minutes (2-30): polling more often only costs requests.
 pub const INTERVAL: Duration = Duration::from_secs(15);
 
-pub fn run(a: &TaskArgs, ctx: &Ctx) -> anyhow::Result<()> {
+/// `ctx` is built only when needed: `task create --dry-run` sends nothing and needs no key.
+pub fn run(a: &TaskArgs, ctx: impl FnOnce() -> anyhow::Result<Ctx>) -> anyhow::Result<()> {
     match &a.action {
         TaskAction::Create(c) => create(c, ctx),
-        TaskAction::Status { ids } => status(ids, ctx),
+        TaskAction::Status { ids } => status(ids, &ctx()?),
         TaskAction::Wait {
             ids,
             wait,
             fail_fast,
         } => {
+            let ctx = &ctx()?;
             let plan = plan(wait, *fail_fast, ctx);
             let mut tally = Tally::default();
             let outcome = wait_for(ctx, ids, &plan, &mut tally)?;
@@ -64,7 +66,7 @@ fn plan(a: &TaskWaitArgs, fail_fast: bool, ctx: &Ctx) -> Plan {
     }
 }
 
-fn create(a: &TaskCreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
+fn create(a: &TaskCreateArgs, ctx: impl FnOnce() -> anyhow::Result<Ctx>) -> anyhow::Result<()> {
     let o = options(&a.options)?;
     if a.video_to_video && !o.shorts_only().is_empty() {
         return Err(fail(
@@ -89,6 +91,7 @@ fn create(a: &TaskCreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
         say!("klap-export: would POST /tasks/{route} {body}");
         return Ok(());
     }
+    let ctx = &ctx()?;
     let t = send(ctx, route, body)?;
     let id = t.checked_id()?;
     if !a.wait {
@@ -104,24 +107,43 @@ fn create(a: &TaskCreateArgs, ctx: &Ctx) -> anyhow::Result<()> {
     tally.finish()
 }
 
+/// A task POST that failed, and whether it may have created the task anyway.
+pub struct SendError {
+    pub error: anyhow::Error,
+    pub may_exist: bool,
+}
+
+impl From<SendError> for anyhow::Error {
+    fn from(e: SendError) -> Self {
+        e.error
+    }
+}
+
 /// POSTs a task once. A failure after the request may have arrived says that the task may
 /// exist (and that no route lists tasks).
-pub fn send(ctx: &Ctx, route: &str, body: String) -> anyhow::Result<Task> {
+pub fn send(ctx: &Ctx, route: &str, body: String) -> Result<Task, SendError> {
     interrupt::set_note(Some(
         "the task may have been created (no route lists tasks: it cannot be looked up)".into(),
     ));
     let sent = ctx.api.create_task(route, body);
     interrupt::set_note(None);
+    let exists = |e: &anyhow::Error| SendError {
+        error: may_exist(e),
+        may_exist: true,
+    };
     let text = sent.map_err(|e| {
         let error = e.error.context(format!("create a {route} task"));
         if e.ambiguous {
-            may_exist(&error)
+            exists(&error)
         } else {
-            error
+            SendError {
+                error,
+                may_exist: false,
+            }
         }
     })?;
-    let t = Task::parse(&text).map_err(|e| may_exist(&e))?;
-    t.checked_id().map_err(|e| may_exist(&e))?;
+    let t = Task::parse(&text).map_err(|e| exists(&e))?;
+    t.checked_id().map_err(|e| exists(&e))?;
     Ok(t)
 }
 

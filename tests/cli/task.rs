@@ -160,6 +160,14 @@ fn dry_run_prints_the_body_and_sends_nothing() {
 }
 
 #[test]
+fn dry_run_needs_no_key() {
+    // Nothing is sent, so no key is looked for (no prompt, no api_key_command).
+    let r = run(crate::bin().args(["task", "create", "https://example.com/v.mp4", "--dry-run"]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    r.stderr_has(&["would POST /tasks/video-to-shorts"]);
+}
+
+#[test]
 fn a_post_whose_answer_is_lost_is_not_retried_and_may_exist() {
     let server = Script::serve(vec![Step::Close]);
     let r = run(api(&server.base).args(["task", "create", "https://example.com/v.mp4"]));
