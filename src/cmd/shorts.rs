@@ -808,9 +808,50 @@ impl Run<'_> {
                 Ok(body) => {
                     failures = 0;
                     let exports = parse_list(&body)?;
+                    // An export missing from its folder's list is asked for on its own
+                    // route (a 404 there ends that clip: exit 3), as `wait` does.
+                    let listed: Vec<&str> = exports
+                        .iter()
+                        .filter_map(|e| e.fields.id.as_deref())
+                        .collect();
+                    let mut missing = Vec::new();
+                    for &i in &pending {
+                        let id = clips[i].export_id.as_deref().unwrap_or_default();
+                        if listed.contains(&id) {
+                            continue;
+                        }
+                        let p = ProjectRef {
+                            folder: Some(folder.to_string()),
+                            project: clips[i].project_id.clone(),
+                        };
+                        match api.get_once_until(&api.export_url(&p, id), self.deadline) {
+                            Ok(body) => missing.push(body),
+                            Err(e) if code_of(&e.error) == Code::NotFound => {
+                                lines[i].done();
+                                clip_states[i] = ClipStatus::Failed;
+                                tally.error(&fail(
+                                    Code::NotFound,
+                                    format!("clip {:02}: {:#}", clips[i].rank, e.error),
+                                ));
+                                let rank = clips[i].rank;
+                                self.update(|m| {
+                                    if let Some(c) = m.clips.iter_mut().find(|c| c.rank == rank) {
+                                        c.status = ClipStatus::Failed;
+                                    }
+                                })?;
+                            }
+                            Err(e) if e.transient => {}
+                            Err(e) => return Err(e.error),
+                        }
+                    }
+                    let missing: Vec<_> = missing
+                        .iter()
+                        .map(|b| parse_current(b))
+                        .collect::<Result<_, _>>()?;
                     let by_id: HashMap<&str, &crate::model::Export> = exports
                         .iter()
                         .rev()
+                        .chain(&missing)
                         .filter_map(|e| Some((e.fields.id.as_deref()?, e)))
                         .collect();
                     for &i in &pending {

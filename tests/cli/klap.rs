@@ -47,6 +47,8 @@ pub struct Faults {
     pub unauthorized_after: Option<usize>,
     /// Exports of these projects end in `error`.
     pub failing: Vec<String>,
+    /// Exports of these projects are gone: left out of lists, 404 on their route.
+    pub vanished: Vec<String>,
 }
 
 struct Task {
@@ -202,12 +204,14 @@ fn handle(config: &Config, faults: &Faults, state: &mut State, req: &Seen) -> St
                 .exports
                 .iter()
                 .rev()
+                .filter(|e| !faults.vanished.contains(&e.project))
                 .map(|e| export_json(config, faults, e, now, host))
                 .collect();
             answer_json(200, &Value::Array(list))
         }
         ("GET", ["projects", FOLDER, _, "exports", id]) => {
-            match state.exports.iter().find(|e| e.id == *id) {
+            let shown = |e: &&Export| !faults.vanished.contains(&e.project);
+            match state.exports.iter().find(|e| e.id == *id).filter(shown) {
                 Some(e) => answer_json(200, &export_json(config, faults, e, now, host)),
                 None => answer_json(404, &json!({"message": "export not found"})),
             }

@@ -418,6 +418,19 @@ fn a_failed_export_is_exit_5_and_the_rerun_makes_only_that_one_again() {
 }
 
 #[test]
+fn an_export_gone_from_its_folder_ends_its_clip_not_the_wait() {
+    // Missing from the list and 404 on its route: exit 3 now, not a wait to the deadline.
+    let klap = Klap::start(Config::default());
+    klap.faults(|f| f.vanished = vec!["p05".into()]);
+    let tmp = tempfile::tempdir().unwrap();
+    let r = shorts(&klap, tmp.path(), &["--timeout", "20"]);
+    assert_eq!(r.code, 3, "{}", r.stderr);
+    r.stderr_has(&["clip 02: GET", "HTTP 404"]);
+    assert_eq!(dir_names(tmp.path()).len(), 3, "two clips and the manifest");
+    assert_eq!(manifest(tmp.path())["clips"][1]["status"], "failed");
+}
+
+#[test]
 fn dry_run_writes_nothing_and_sends_only_gets() {
     let klap = Klap::start(Config::default());
     let tmp = tempfile::tempdir().unwrap();
