@@ -801,7 +801,7 @@ pub type ListIndex = Option<HashMap<String, Vec<String>>>;
 fn index(list: &str) -> anyhow::Result<HashMap<String, Vec<String>>> {
     let mut by_id: HashMap<String, Vec<String>> = HashMap::new();
     for e in parse_list(list)? {
-        if let Some(id) = e.fields.id.as_deref() {
+        if let Some(id) = e.id().as_deref() {
             by_id
                 .entry(id.to_string())
                 .or_default()

@@ -5,7 +5,8 @@ use std::cmp::Reverse;
 use std::fmt;
 
 use reqwest::Url;
-use serde::{Deserialize, Serialize};
+use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer as _, Serialize};
 use serde_json::value::RawValue;
 
 use crate::exit::{Code, fail};
@@ -130,10 +131,13 @@ pub enum State {
 impl State {
     /// The state a status text names; unknown text is still in progress.
     pub fn of(status: &str) -> State {
-        match status.to_ascii_lowercase().as_str() {
-            "ready" | "completed" => State::Ready,
-            "error" | "failed" | "cancelled" | "canceled" => State::Failed,
-            _ => State::Processing,
+        let is = |words: &[&str]| words.iter().any(|w| status.eq_ignore_ascii_case(w));
+        if is(&["ready", "completed"]) {
+            State::Ready
+        } else if is(&["error", "failed", "cancelled", "canceled"]) {
+            State::Failed
+        } else {
+            State::Processing
         }
     }
 
@@ -148,31 +152,32 @@ impl State {
     }
 }
 
-/// The fields of an export this tool reads. Everything else stays in `raw`. Each is read
-/// leniently: a value that is not a string (a number, an object) counts as absent, so one
-/// odd field in one export never fails a whole list.
-#[derive(Debug, Default, Deserialize)]
-pub struct Fields<'a> {
-    #[serde(borrow, default, deserialize_with = "text")]
-    pub id: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "status_text")]
-    pub status: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "text")]
-    pub src_url: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "text")]
-    pub project_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "text")]
-    pub folder_id: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "text")]
-    pub created_at: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "text")]
-    pub finished_at: Option<Cow<'a, str>>,
-    #[serde(borrow, default, deserialize_with = "text")]
-    pub name: Option<Cow<'a, str>>,
+/// The fields of an export this tool reads, in the order of [`FIELD_NAMES`].
+#[derive(Debug, Clone, Copy)]
+enum Field {
+    Id,
+    Status,
+    SrcUrl,
+    ProjectId,
+    FolderId,
+    CreatedAt,
+    FinishedAt,
+    Name,
     /// What the server says about the export (why it failed, for one).
-    #[serde(borrow, default, deserialize_with = "text")]
-    pub descriptions: Option<Cow<'a, str>>,
+    Descriptions,
 }
+
+const FIELD_NAMES: [&str; 9] = [
+    "id",
+    "status",
+    "src_url",
+    "project_id",
+    "folder_id",
+    "created_at",
+    "finished_at",
+    "name",
+    "descriptions",
+];
 
 /// A string as text (borrowed when it has no escapes); anything else as `None`. Read
 /// from the raw token, not by serde_json's string decoder, which refuses a lone
@@ -184,64 +189,134 @@ pub fn text<'de: 'a, 'a, D: serde::Deserializer<'de>>(
     Ok(json::str_value(raw.get()))
 }
 
-/// `status` as text, with any character that could hide (a NUL, a control, a bidi mark)
-/// written as a `\u0000` escape: `"ready\u0000"` is not ready, so it must not show as
-/// `ready` (a space for it would look the same). The JSON output keeps the server's text.
-fn status_text<'de: 'a, 'a, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<Cow<'a, str>>, D::Error> {
-    Ok(text(d)?.map(|s| {
-        if s.chars().any(crate::text::is_unsafe) {
-            Cow::Owned(
-                s.chars()
-                    .map(|c| {
-                        if crate::text::is_unsafe(c) {
-                            format!("\\u{:04x}", u32::from(c))
-                        } else {
-                            c.to_string()
-                        }
-                    })
-                    .collect(),
-            )
-        } else {
-            s
-        }
-    }))
-}
-
-/// One export as the server sent it: its exact JSON text and the fields read from it.
-#[derive(Debug)]
+/// One export as the server sent it: its exact JSON text, and where in it the string
+/// values of the fields this tool reads are. Each is read leniently: a value that is not
+/// a string (a number, an object) counts as absent, so one odd field in one export never
+/// fails a whole list. Only positions are kept (8 bytes a field), and a value is decoded
+/// when asked for: a list of 100,000 exports holds little more than its body.
+#[derive(Debug, Clone)]
 pub struct Export<'a> {
     /// The object's exact JSON text.
     pub raw: &'a str,
-    pub fields: Fields<'a>,
+    /// Start and end in `raw` of each field's string token (quotes included); `(0, 0)`
+    /// when absent.
+    at: [(u32, u32); FIELD_NAMES.len()],
+}
+
+/// Reads an object's members, noting where the string values of [`FIELD_NAMES`] are.
+struct Positions<'a>(&'a str);
+
+impl<'de> Visitor<'de> for Positions<'_> {
+    type Value = [(u32, u32); FIELD_NAMES.len()];
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an export object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut at = [(0, 0); FIELD_NAMES.len()];
+        let mut seen = [false; FIELD_NAMES.len()];
+        // Keys and values as raw tokens: serde_json's string decoder refuses a lone
+        // surrogate escape (`"\ud83d"`, what a cut emoji gives), valid JSON shown as U+FFFD.
+        while let Some(key) = map.next_key::<&'de RawValue>()? {
+            let key = json::str_value(key.get()).unwrap_or_default();
+            let Some(i) = FIELD_NAMES.iter().position(|n| *n == key) else {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            };
+            if std::mem::replace(&mut seen[i], true) {
+                return Err(de::Error::duplicate_field(FIELD_NAMES[i]));
+            }
+            let value = map.next_value::<&'de RawValue>()?.get();
+            if value.starts_with('"') {
+                // An object of 4 GiB or more cannot be in a body (its cap is 256 MiB).
+                let start = value.as_ptr() as usize - self.0.as_ptr() as usize;
+                let span = (u32::try_from(start), u32::try_from(start + value.len()));
+                if let (Ok(start), Ok(end)) = span {
+                    at[i] = (start, end);
+                }
+            }
+        }
+        Ok(at)
+    }
 }
 
 impl<'a> Export<'a> {
     pub fn from_raw(raw: &'a str) -> Result<Self, serde_json::Error> {
-        Ok(Export {
-            raw,
-            fields: serde_json::from_str(raw)?,
-        })
+        let mut de = serde_json::Deserializer::from_str(raw);
+        let at = de.deserialize_map(Positions(raw))?;
+        de.end()?;
+        Ok(Export { raw, at })
     }
 
-    pub fn status(&self) -> Option<&str> {
-        self.fields.status.as_deref()
+    /// A field's text, escapes decoded (borrowed when it has none).
+    fn get(&self, field: Field) -> Option<Cow<'a, str>> {
+        let (start, end) = self.at[field as usize];
+        let token = self.raw.get(start as usize..end as usize)?;
+        json::str_value(token)
+    }
+
+    pub fn id(&self) -> Option<Cow<'a, str>> {
+        self.get(Field::Id)
+    }
+
+    pub fn src_url(&self) -> Option<Cow<'a, str>> {
+        self.get(Field::SrcUrl)
+    }
+
+    pub fn project_id(&self) -> Option<Cow<'a, str>> {
+        self.get(Field::ProjectId)
+    }
+
+    pub fn folder_id(&self) -> Option<Cow<'a, str>> {
+        self.get(Field::FolderId)
+    }
+
+    pub fn created_at(&self) -> Option<Cow<'a, str>> {
+        self.get(Field::CreatedAt)
+    }
+
+    pub fn finished_at(&self) -> Option<Cow<'a, str>> {
+        self.get(Field::FinishedAt)
+    }
+
+    pub fn name(&self) -> Option<Cow<'a, str>> {
+        self.get(Field::Name)
+    }
+
+    /// `status` as text, with any character that could hide (a NUL, a control, a bidi
+    /// mark) written as a `\u0000` escape: `"ready\u0000"` is not ready, so it must not
+    /// show as `ready` (a space for it would look the same). The JSON output keeps the
+    /// server's text.
+    pub fn status(&self) -> Option<Cow<'a, str>> {
+        let s = self.get(Field::Status)?;
+        if !s.chars().any(crate::text::is_unsafe) {
+            return Some(s);
+        }
+        Some(Cow::Owned(
+            s.chars()
+                .map(|c| {
+                    if crate::text::is_unsafe(c) {
+                        format!("\\u{:04x}", u32::from(c))
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect(),
+        ))
     }
 
     /// What the server says of a failed export, as `: TEXT` for an error line (or nothing).
     pub fn why(&self) -> String {
-        self.fields
-            .descriptions
-            .as_deref()
-            .map(|d| format!(": {}", sanitize(d)))
+        self.get(Field::Descriptions)
+            .map(|d| format!(": {}", sanitize(&d)))
             .unwrap_or_default()
     }
 
     /// Ready means a ready status **and** a file to fetch.
     pub fn state(&self) -> Option<State> {
-        let state = State::of(self.status()?);
-        if state == State::Ready && self.fields.src_url.is_none() {
+        let state = State::of(&self.status()?);
+        if state == State::Ready && self.src_url().is_none() {
             return Some(State::Processing);
         }
         Some(state)
@@ -250,8 +325,8 @@ impl<'a> Export<'a> {
     /// The file to download: `src_url`, which must be an http(s) URL. The error says why
     /// it is not (an invalid port is not a wrong scheme), without its userinfo.
     pub fn file_url(&self) -> anyhow::Result<Url> {
-        let src = self.fields.src_url.as_deref().unwrap_or_default();
-        let why = match Url::parse(src) {
+        let src = self.src_url().unwrap_or_default();
+        let why = match Url::parse(&src) {
             Ok(url) if matches!(url.scheme(), "http" | "https") => return Ok(url),
             Ok(_) => "is not an http(s) URL".to_string(),
             Err(e) => format!("is not a valid URL ({e})"),
@@ -260,7 +335,7 @@ impl<'a> Export<'a> {
             Code::Error,
             format!(
                 "unexpected response: src_url {why}: {}",
-                sanitize(&crate::text::without_userinfo(src))
+                sanitize(&crate::text::without_userinfo(&src))
             ),
         ))
     }
@@ -269,23 +344,29 @@ impl<'a> Export<'a> {
     /// IDs go into paths, file names and printed refs, so each must pass the user's ID rule:
     /// an export without a valid ID has no reference, a bad folder or project ID is left out.
     pub fn reference(&self) -> Option<ExportRef> {
-        let f = &self.fields;
-        let valid = |id: &Option<Cow<str>>| id.as_deref().and_then(|id| parse_id(id).ok());
-        let project = valid(&f.project_id).map(|project| ProjectRef {
-            folder: valid(&f.folder_id),
-            project,
-        });
+        let valid = |id: Option<Cow<str>>| id.and_then(|id| parse_id(&id).ok());
+        let folder = self.folder_id();
         // A folder ID that fails the rule makes the whole project part unknown.
-        let project = project.filter(|_| f.folder_id.is_none() || valid(&f.folder_id).is_some());
+        let project = match (valid(self.project_id()), folder.is_some()) {
+            (Some(project), false) => Some(ProjectRef {
+                folder: None,
+                project,
+            }),
+            (Some(project), true) => valid(folder).map(|folder| ProjectRef {
+                folder: Some(folder),
+                project,
+            }),
+            (None, _) => None,
+        };
         Some(ExportRef {
             project,
-            export: valid(&f.id)?,
+            export: valid(self.id())?,
         })
     }
 
     /// When it was created, for "newest first".
     pub fn created(&self) -> When {
-        When::of(self.fields.created_at.as_deref())
+        When::of(self.created_at().as_deref())
     }
 
     /// The reference to print: the long form when the server gave its parts,
@@ -500,11 +581,11 @@ mod tests {
         )
         .unwrap();
         let e = Export::from_raw(raw.get()).unwrap();
-        assert_eq!(e.status(), Some("ready\\u0000"));
+        assert_eq!(e.status().as_deref(), Some("ready\\u0000"));
         assert_eq!(e.state(), Some(State::Processing));
         let raw: &RawValue = serde_json::from_str(r#"{"status":"re\u202eady"}"#).unwrap();
         assert_eq!(
-            Export::from_raw(raw.get()).unwrap().status(),
+            Export::from_raw(raw.get()).unwrap().status().as_deref(),
             Some("re\\u202eady")
         );
     }

@@ -24,14 +24,23 @@ pub enum Shape {
 }
 
 /// What a text format prints.
-pub enum Text {
+pub enum Text<'a> {
     /// A table: its columns and a row of cells each, fitted to a terminal; nothing at all
     /// when there is no row.
     Table(&'static [Column], Vec<Vec<Cell>>),
+    /// A table of `n` rows, each made when needed by `row(i)` (twice when piped: to
+    /// measure, then to print), so that a long list is never held as cells.
+    Rows(
+        &'static [Column],
+        usize,
+        Box<dyn Fn(usize) -> Vec<Cell> + 'a>,
+    ),
     /// A line a row, its fields tab-separated; control characters in a field become spaces.
     Fields(Vec<Vec<String>>),
     /// Lines printed as they are.
     Lines(Vec<String>),
+    /// Lines printed as they are, each made when printed.
+    Stream(Box<dyn Iterator<Item = String> + 'a>),
 }
 
 /// What a command prints, in each format.
@@ -43,13 +52,13 @@ pub trait Rows {
     /// numbers and key order stay as sent), or the command's serialised.
     fn json(&self) -> Vec<Cow<'_, str>>;
     /// The table format.
-    fn table(&mut self) -> Text;
+    fn table(&mut self) -> Text<'_>;
     /// tsv: the table's text unless the command says otherwise.
-    fn tsv(&mut self) -> Text {
+    fn tsv(&mut self) -> Text<'_> {
         self.table()
     }
     /// `-q`: the table's text unless the command says otherwise (usually its refs).
-    fn refs(&mut self) -> Text {
+    fn refs(&mut self) -> Text<'_> {
         self.table()
     }
 }
@@ -114,15 +123,11 @@ fn print_to(ui: Ui, rows: &mut impl Rows, to: impl Write) -> anyhow::Result<()> 
 
 fn text(out: &mut Out<impl Write>, ui: Ui, text: Text) -> anyhow::Result<()> {
     match text {
-        Text::Table(_, rows) if rows.is_empty() => {}
         Text::Table(columns, rows) => {
-            // Cut to fit on a terminal only; of unknown width, nothing is cut.
-            let width = ui.stdout_tty.then(table::stdout_width).flatten();
-            for line in table::render(columns, &rows, width, ui.color) {
-                writeln!(out.buf, "{line}")?;
-                out.line_end()?;
-            }
+            let n = rows.len();
+            table_text(out, ui, columns, n, &|i| rows[i].clone())?;
         }
+        Text::Rows(columns, n, row) => table_text(out, ui, columns, n, &row)?,
         Text::Fields(rows) => {
             for fields in rows {
                 for (i, field) in fields.iter().enumerate() {
@@ -135,14 +140,30 @@ fn text(out: &mut Out<impl Write>, ui: Ui, text: Text) -> anyhow::Result<()> {
                 out.line_end()?;
             }
         }
-        Text::Lines(lines) => {
-            for line in lines {
-                writeln!(out.buf, "{line}")?;
-                out.line_end()?;
-            }
-        }
+        Text::Lines(lines) => out.lines(lines)?,
+        Text::Stream(lines) => out.lines(lines)?,
     }
     Ok(())
+}
+
+/// A table of `n` rows; nothing at all when there is none.
+fn table_text(
+    out: &mut Out<impl Write>,
+    ui: Ui,
+    columns: &[Column],
+    n: usize,
+    row: &dyn Fn(usize) -> Vec<Cell>,
+) -> anyhow::Result<()> {
+    if n == 0 {
+        return Ok(());
+    }
+    // Cut to fit on a terminal only; of unknown width, nothing is cut.
+    let width = ui.stdout_tty.then(table::stdout_width).flatten();
+    if width.is_none() && !ui.color {
+        return table::plain(columns, n, row, |line| out.lines([line]));
+    }
+    let rows: Vec<Vec<Cell>> = (0..n).map(row).collect();
+    out.lines(table::render(columns, &rows, width, ui.color))
 }
 
 /// What the JSON printer would refuse in texts that are valid JSON (all the rows' are:
@@ -165,6 +186,15 @@ struct Out<W: Write> {
 const CHUNK: usize = 1 << 20;
 
 impl<W: Write> Out<W> {
+    fn lines<S: AsRef<str>>(&mut self, lines: impl IntoIterator<Item = S>) -> anyhow::Result<()> {
+        for line in lines {
+            self.buf.extend_from_slice(line.as_ref().as_bytes());
+            self.buf.push(b'\n');
+            self.line_end()?;
+        }
+        Ok(())
+    }
+
     /// Called just after a line end: writes what is held once it is a piece's worth.
     fn line_end(&mut self) -> anyhow::Result<()> {
         if self.buf.len() >= CHUNK {
@@ -238,10 +268,10 @@ impl Rows for Plain {
             .map(|j| Cow::Borrowed(j.as_str()))
             .collect()
     }
-    fn table(&mut self) -> Text {
+    fn table(&mut self) -> Text<'_> {
         Text::Lines(std::mem::take(&mut self.lines))
     }
-    fn refs(&mut self) -> Text {
+    fn refs(&mut self) -> Text<'_> {
         Text::Lines(std::mem::take(&mut self.refs))
     }
 }
@@ -299,18 +329,8 @@ impl<'a, 'b> Report<'a, 'b> {
     }
 
     /// One `FIELD value` line each, in the table's columns and order; nothing is cut.
-    fn card(&self) -> Text {
-        let f = &self.exports[0].fields;
-        let values = [
-            &f.id,
-            &f.status,
-            &f.name,
-            &f.project_id,
-            &f.folder_id,
-            &f.created_at,
-            &f.finished_at,
-            &f.src_url,
-        ];
+    fn card(&self) -> Text<'_> {
+        let values = columns(&self.exports[0]);
         let width = EXPORT_COLUMNS
             .iter()
             .map(|c| c.header.len())
@@ -357,61 +377,46 @@ impl Rows for Report<'_, '_> {
         self.exports.iter().map(|e| Cow::Borrowed(e.raw)).collect()
     }
 
-    fn table(&mut self) -> Text {
+    fn table(&mut self) -> Text<'_> {
         if self.card {
             return self.card();
         }
-        let text = |v: &Option<Cow<str>>| v.as_deref().unwrap_or("-").to_string();
-        let rows = self
-            .exports
-            .iter()
-            .map(|e| {
-                let f = &e.fields;
-                let status = Cell::new(text(&f.status));
-                let status = match e.state() {
-                    Some(State::Ready) => status.fg(Color::DarkGreen),
-                    Some(State::Failed) => status.fg(Color::DarkRed),
-                    Some(State::Processing) => status.fg(Color::DarkYellow),
-                    None => status,
-                };
-                vec![
-                    Cell::new(text(&f.id)),
-                    status,
-                    Cell::new(text(&f.name)),
-                    Cell::new(text(&f.project_id)),
-                    Cell::new(text(&f.folder_id)),
-                    Cell::new(text(&f.created_at)),
-                    Cell::new(text(&f.finished_at)),
-                    Cell::new(text(&f.src_url)),
-                ]
-            })
-            .collect();
-        Text::Table(&EXPORT_COLUMNS, rows)
+        let row = |i: usize| {
+            let e: &Export = &self.exports[i];
+            let mut cells = columns(e).map(|v| Cell::new(v.as_deref().unwrap_or("-")));
+            cells[1].color = match e.state() {
+                Some(State::Ready) => Some(Color::DarkGreen),
+                Some(State::Failed) => Some(Color::DarkRed),
+                Some(State::Processing) => Some(Color::DarkYellow),
+                None => None,
+            };
+            cells.into()
+        };
+        Text::Rows(&EXPORT_COLUMNS, self.exports.len(), Box::new(row))
     }
 
-    fn tsv(&mut self) -> Text {
-        // A line a row, as `Text::Fields` prints them, without a String for each field.
-        let lines = (0..self.exports.len())
-            .map(|i| {
-                let f = &self.exports[i].fields;
-                let mut line = sanitize(&self.reference(i)).into_owned();
-                for field in [
-                    &f.status,
-                    &f.name,
-                    &f.created_at,
-                    &f.finished_at,
-                    &f.src_url,
-                ] {
-                    line.push('\t');
-                    line.push_str(&sanitize(field.as_deref().unwrap_or("")));
-                }
-                line
-            })
-            .collect();
-        Text::Lines(lines)
+    fn tsv(&mut self) -> Text<'_> {
+        // A line a row, as `Text::Fields` prints them, made as it is printed.
+        let this = &*self;
+        let line = move |i: usize| {
+            let e: &Export = &this.exports[i];
+            let mut line = sanitize(&this.reference(i)).into_owned();
+            for field in [
+                e.status(),
+                e.name(),
+                e.created_at(),
+                e.finished_at(),
+                e.src_url(),
+            ] {
+                line.push('\t');
+                line.push_str(&sanitize(field.as_deref().unwrap_or("")));
+            }
+            line
+        };
+        Text::Stream(Box::new((0..self.exports.len()).map(line)))
     }
 
-    fn refs(&mut self) -> Text {
+    fn refs(&mut self) -> Text<'_> {
         let refs: Vec<String> = (0..self.exports.len()).map(|i| self.reference(i)).collect();
         // An export whose ID fails the rule has no ref: a blank line would be read as
         // nothing, or worse, by the next command in a pipeline.
@@ -428,6 +433,20 @@ impl Rows for Report<'_, '_> {
                 .collect(),
         )
     }
+}
+
+/// An export's values in the order of [`EXPORT_COLUMNS`].
+fn columns<'a>(e: &Export<'a>) -> [Option<Cow<'a, str>>; 8] {
+    [
+        e.id(),
+        e.status(),
+        e.name(),
+        e.project_id(),
+        e.folder_id(),
+        e.created_at(),
+        e.finished_at(),
+        e.src_url(),
+    ]
 }
 
 #[cfg(test)]
@@ -495,17 +514,17 @@ mod tests {
         let body = body(20_000).replace("\\u202e", "\\t\\n");
         let exports = parse_list(&body).unwrap();
         let report = Report::many(&exports, None);
-        let field = |v: &Option<Cow<str>>| v.as_deref().unwrap_or("").to_string();
+        let field = |v: Option<Cow<str>>| v.as_deref().unwrap_or("").to_string();
         let rows = (0..exports.len())
             .map(|i| {
-                let f = &exports[i].fields;
+                let e = &exports[i];
                 vec![
                     report.reference(i),
-                    field(&f.status),
-                    field(&f.name),
-                    field(&f.created_at),
-                    field(&f.finished_at),
-                    field(&f.src_url),
+                    field(e.status()),
+                    field(e.name()),
+                    field(e.created_at()),
+                    field(e.finished_at()),
+                    field(e.src_url()),
                 ]
             })
             .collect();

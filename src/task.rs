@@ -535,7 +535,7 @@ impl Rows for TaskRows<'_> {
             .collect()
     }
 
-    fn table(&mut self) -> Text {
+    fn table(&mut self) -> Text<'_> {
         let rows = self
             .tasks
             .iter()
@@ -552,7 +552,7 @@ impl Rows for TaskRows<'_> {
         Text::Table(&TASK_COLUMNS, rows)
     }
 
-    fn tsv(&mut self) -> Text {
+    fn tsv(&mut self) -> Text<'_> {
         let rows = self
             .tasks
             .iter()
@@ -569,7 +569,7 @@ impl Rows for TaskRows<'_> {
         Text::Fields(rows)
     }
 
-    fn refs(&mut self) -> Text {
+    fn refs(&mut self) -> Text<'_> {
         Text::Lines(self.tasks.iter().filter_map(|t| (self.quiet)(t)).collect())
     }
 }

@@ -171,11 +171,12 @@ fn file_name(
     };
     let r = e.reference();
     let project = r.as_ref().and_then(|r| r.project.clone());
+    let name = e.name();
     let values = Values {
         id: &t.asked.export,
         project: project.as_ref().map(|p| p.project.as_str()),
         folder: project.as_ref().and_then(|p| p.folder.as_deref()),
-        name: e.fields.name.as_deref(),
+        name: name.as_deref(),
         rank: index + 1,
         score: None,
     };
@@ -309,7 +310,7 @@ fn poll_round(
         let mut by_id: HashMap<String, Vec<&str>> = HashMap::new();
         if let Some(list) = &listed {
             for e in parse_list(list)? {
-                if let Some(id) = e.fields.id {
+                if let Some(id) = e.id() {
                     by_id.entry(id.into_owned()).or_default().push(e.raw);
                 }
             }

@@ -141,8 +141,7 @@ fn body(a: &CreateArgs) -> CreateBody {
 /// ID rule; the API may leave out the project, which we know.
 fn created_ref(text: &str, p: &ProjectRef) -> anyhow::Result<ExportRef> {
     let export = parse_export(text).map_err(|e| may_have_created(p, &e))?;
-    let id = export.fields.id.as_deref().unwrap_or_default();
-    let id = parse_id(id).map_err(|e| {
+    let id = parse_id(&export.id().unwrap_or_default()).map_err(|e| {
         let error = fail(
             Code::Error,
             format!("unexpected response: the created export's id: {e}"),

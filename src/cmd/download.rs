@@ -160,11 +160,12 @@ fn names(
                     .reference()
                     .and_then(|x| x.project)
                     .or(r.project.clone());
+                let name = export.name();
                 let values = Values {
                     id: &r.export,
                     project: project.as_ref().map(|p| p.project.as_str()),
                     folder: project.as_ref().and_then(|p| p.folder.as_deref()),
-                    name: export.fields.name.as_deref(),
+                    name: name.as_deref(),
                     rank: index + 1,
                     score: None,
                 };
@@ -193,7 +194,7 @@ fn ready_url(
             Code::ExportFailed,
             format!(
                 "export {r} failed (status: {})",
-                crate::text::sanitize(export.status().unwrap_or_default())
+                crate::text::sanitize(&export.status().unwrap_or_default())
             ),
         )),
         Some(State::Processing) | None => Err(Fail::new(

@@ -12,7 +12,7 @@ pub fn run(a: &ListArgs, ctx: &Ctx) -> anyhow::Result<()> {
     if !a.status.is_empty() {
         exports.retain(|e| {
             e.status()
-                .is_some_and(|st| a.status.contains(&State::of(st)))
+                .is_some_and(|st| a.status.contains(&State::of(&st)))
         });
     }
     // Newest first, as instants (not as text); missing ones go last.

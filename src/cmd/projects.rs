@@ -169,7 +169,7 @@ impl Rows for ProjectRows<'_, '_> {
         self.projects.iter().map(|p| Cow::Borrowed(p.raw)).collect()
     }
 
-    fn table(&mut self) -> Text {
+    fn table(&mut self) -> Text<'_> {
         let rows = self
             .projects
             .iter()
@@ -191,7 +191,7 @@ impl Rows for ProjectRows<'_, '_> {
         Text::Table(&PROJECT_COLUMNS, rows)
     }
 
-    fn tsv(&mut self) -> Text {
+    fn tsv(&mut self) -> Text<'_> {
         let rows = self
             .projects
             .iter()
@@ -207,7 +207,7 @@ impl Rows for ProjectRows<'_, '_> {
         Text::Fields(rows)
     }
 
-    fn refs(&mut self) -> Text {
+    fn refs(&mut self) -> Text<'_> {
         let rows = self
             .projects
             .iter()

@@ -20,7 +20,7 @@ use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
 use crate::json;
 use crate::manifest::{Clip, ClipStatus, FILE, Manifest, SENT, TaskRecord};
-use crate::model::{MAX_EXPORTS, ProjectRef, State, parse_current, parse_id, parse_list};
+use crate::model::{Export, MAX_EXPORTS, ProjectRef, State, parse_current, parse_id, parse_list};
 use crate::names::{self, Template, Values};
 use crate::output::{self, Rows, Text};
 use crate::progress::{Bytes, Line, Progress};
@@ -515,26 +515,23 @@ impl Run<'_> {
             let mine: Vec<_> = exports
                 .iter()
                 .filter(|e| {
-                    e.fields.project_id.as_deref() == Some(c.project_id.as_str())
+                    e.project_id().as_deref() == Some(c.project_id.as_str())
                         && matches!(e.state(), Some(State::Ready | State::Processing))
-                        && e.fields
-                            .id
-                            .as_deref()
-                            .is_some_and(|id| parse_id(id).is_ok())
+                        && e.id().is_some_and(|id| parse_id(&id).is_ok())
                 })
                 .collect();
             let recorded = mine
                 .iter()
-                .find(|e| e.fields.id.as_deref() == c.export_id.as_deref());
+                .find(|e| e.id().as_deref() == c.export_id.as_deref());
             let alive = recorded.or_else(|| mine.iter().min_by_key(|e| e.created()));
             if let Some(e) = alive {
-                let id = e.fields.id.as_deref().unwrap_or_default().to_string();
+                let id = e.id().as_deref().unwrap_or_default().to_string();
                 let status = clip_status(e.state());
                 if c.export_id.as_deref() != Some(id.as_str()) {
                     self.step(&format!(
                         "reusing {folder}/{}/{id} ({})",
                         c.project_id,
-                        sanitize(e.status().unwrap_or_default())
+                        sanitize(&e.status().unwrap_or_default())
                     ));
                 }
                 self.set_export(c.rank, &id, status)?;
@@ -563,7 +560,7 @@ impl Run<'_> {
                 })
                 .and_then(|text| {
                     let e = crate::model::parse_export(&text)?;
-                    parse_id(e.fields.id.as_deref().unwrap_or_default()).map_err(|why| {
+                    parse_id(e.id().as_deref().unwrap_or_default()).map_err(|why| {
                         fail(
                             Code::Error,
                             format!("unexpected response: the created export's id: {why}"),
@@ -810,14 +807,11 @@ impl Run<'_> {
                     let exports = parse_list(&body)?;
                     // An export missing from its folder's list is asked for on its own
                     // route (a 404 there ends that clip: exit 3), as `wait` does.
-                    let listed: Vec<&str> = exports
-                        .iter()
-                        .filter_map(|e| e.fields.id.as_deref())
-                        .collect();
+                    let listed: Vec<Cow<str>> = exports.iter().filter_map(Export::id).collect();
                     let mut missing = Vec::new();
                     for &i in &pending {
                         let id = clips[i].export_id.as_deref().unwrap_or_default();
-                        if listed.contains(&id) {
+                        if listed.iter().any(|l| l == id) {
                             continue;
                         }
                         let p = ProjectRef {
@@ -848,16 +842,16 @@ impl Run<'_> {
                         .iter()
                         .map(|b| parse_current(b))
                         .collect::<Result<_, _>>()?;
-                    let by_id: HashMap<&str, &crate::model::Export> = exports
+                    let by_id: HashMap<Cow<str>, &Export> = exports
                         .iter()
                         .rev()
                         .chain(&missing)
-                        .filter_map(|e| Some((e.fields.id.as_deref()?, e)))
+                        .filter_map(|e| Some((e.id()?, e)))
                         .collect();
                     for &i in &pending {
                         let id = clips[i].export_id.as_deref().unwrap_or_default();
                         let Some(e) = by_id.get(id) else { continue };
-                        let status = sanitize(e.status().unwrap_or_default()).into_owned();
+                        let status = sanitize(&e.status().unwrap_or_default()).into_owned();
                         if status != shown[i] {
                             lines[i].status(&status);
                             shown[i].clone_from(&status);
@@ -1155,7 +1149,7 @@ impl Run<'_> {
             let alive = exports
                 .iter()
                 .filter(|e| {
-                    e.fields.project_id.as_deref() == Some(c.project_id.as_str())
+                    e.project_id().as_deref() == Some(c.project_id.as_str())
                         && matches!(e.state(), Some(State::Ready | State::Processing))
                 })
                 .min_by_key(|e| e.created());
@@ -1163,8 +1157,8 @@ impl Run<'_> {
                 Some(e) => say!(
                     "klap-export: would reuse {folder}/{}/{} ({})",
                     c.project_id,
-                    sanitize(e.fields.id.as_deref().unwrap_or_default()),
-                    sanitize(e.status().unwrap_or_default())
+                    sanitize(e.id().as_deref().unwrap_or_default()),
+                    sanitize(&e.status().unwrap_or_default())
                 ),
                 None => say!("klap-export: would create {folder}/{}", c.project_id),
             }
@@ -1196,7 +1190,7 @@ impl Rows for ClipRows<'_> {
             .collect()
     }
 
-    fn table(&mut self) -> Text {
+    fn table(&mut self) -> Text<'_> {
         let rows = self
             .clips
             .iter()
@@ -1214,11 +1208,11 @@ impl Rows for ClipRows<'_> {
         Text::Table(&CLIP_COLUMNS, rows)
     }
 
-    fn tsv(&mut self) -> Text {
+    fn tsv(&mut self) -> Text<'_> {
         Text::Fields(self.clips.iter().map(|c| row(c).to_vec()).collect())
     }
 
-    fn refs(&mut self) -> Text {
+    fn refs(&mut self) -> Text<'_> {
         Text::Lines(
             self.clips
                 .iter()

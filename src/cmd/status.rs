@@ -61,7 +61,7 @@ fn with_hint(ctx: &Ctx, r: &ExportRef, err: anyhow::Error) -> anyhow::Error {
             parse_list(&list)
                 .ok()?
                 .iter()
-                .find(|e| e.fields.id.as_deref() == Some(r.export.as_str()))
+                .find(|e| e.id().as_deref() == Some(r.export.as_str()))
                 .and_then(super::super::model::Export::reference)
         })
         .filter(|full| full.project.as_ref().is_some_and(|fp| fp.folder.is_some()));
