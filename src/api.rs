@@ -496,9 +496,14 @@ impl Api {
         if resp.content_length().is_some_and(|n| n > self.max_body) {
             return Err(self.too_large());
         }
-        // The announced length is only a hint: never reserve more than a chunk's worth for it.
-        let hint = resp.content_length().unwrap_or(0).min(1 << 20);
-        let mut body = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
+        // The announced length (at most the cap) is reserved at once: no copy as the body
+        // grows. Pages are only committed as bytes arrive, so a length that lies costs
+        // address space, not memory; where even that cannot be had, the body grows as read.
+        let mut body = Vec::new();
+        let announced = resp.content_length().and_then(|n| usize::try_from(n).ok());
+        if body.try_reserve_exact(announced.unwrap_or(0)).is_err() {
+            body.reserve(1 << 20);
+        }
         let mut chunk = vec![0; 64 * 1024];
         loop {
             if start.elapsed() >= limit {

@@ -1,14 +1,14 @@
-//! The server's JSON text: split into list items (serde_json, as `RawValue` slices,
-//! with an element cap and a depth cap) and re-indented verbatim. Re-indenting the
-//! tokens instead of round-tripping through `serde_json::Value` keeps numbers,
-//! escapes and key order exactly as sent, and is several times faster. Nesting
-//! is tracked on a heap bit stack, not the call stack, so depth has no limit.
+//! The server's JSON text: split into list items (validated, as slices of it, with an
+//! element cap and a depth cap, and the string members a list reads found in the same
+//! pass) and re-indented verbatim. Re-indenting the tokens instead of round-tripping
+//! through `serde_json::Value` keeps numbers, escapes and key order exactly as sent,
+//! and is several times faster. Nesting is tracked on a heap bit stack, not the call
+//! stack, so depth has no limit.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 use std::fmt;
 
-use serde::de::{self, Deserializer as _, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer as _, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::text::is_unsafe;
@@ -30,6 +30,8 @@ enum Reason {
     Trailing,
     TooMany(usize),
     TooDeep,
+    /// A member an object has more than once.
+    Duplicate(Box<str>),
     /// serde_json's own words (its position left out: `at` has it).
     Json(Box<str>),
 }
@@ -45,6 +47,7 @@ impl fmt::Display for Error {
             Reason::Trailing => f.write_str("trailing characters")?,
             Reason::TooMany(max) => write!(f, "more than {max} items")?,
             Reason::TooDeep => write!(f, "nested deeper than {MAX_DEPTH} levels")?,
+            Reason::Duplicate(name) => write!(f, "duplicate field `{name}`")?,
             Reason::Json(why) => f.write_str(why)?,
         }
         write!(f, " at byte {}", self.at)
@@ -137,65 +140,127 @@ pub fn check_depth(raw: &str, depth: usize) -> Result<(), Error> {
 /// us allocate a slice for each, and at an element nested so deep that
 /// [`pretty_array`] would refuse it.
 pub fn array_items(raw: &str, max: usize) -> Result<Vec<&str>, Error> {
-    let start = ws(raw.as_bytes(), 0);
-    if raw.as_bytes().get(start) != Some(&b'[') {
-        return err(missing(raw.as_bytes(), start, "an array"), start);
-    }
-    let stop = Cell::new(None);
-    let items = Items {
-        base: raw,
-        max,
-        stop: &stop,
-    };
-    let mut de = serde_json::Deserializer::from_str(raw);
-    de.deserialize_seq(items)
-        .and_then(|items| de.end().map(|()| items))
-        .map_err(|e| stop.take().unwrap_or_else(|| Error::of_serde(raw, &e)))
+    let items = array_objects(raw, max, &[])?;
+    Ok(items.into_iter().map(|(item, [])| item).collect())
 }
 
-/// Collects the items of a seq as raw slices, up to a cap. Our own errors go to
-/// `stop` (serde's error type cannot carry them).
-struct Items<'s> {
-    base: &'s str,
+/// Where in an object the string values of some of its members are: start and end of
+/// each token, quotes included, from the object's first byte; `(0, 0)` for a member
+/// that is absent or whose value is not a string.
+pub type Spans<const N: usize> = [(u32, u32); N];
+
+/// One pass over a list: the elements of the top-level array, each a validated,
+/// trimmed slice of `raw` as [`array_items`] gives them (the same caps), and for an
+/// element that is an object the [`Spans`] of its members `names` (none for any other
+/// value). A name given twice in one object fails, as serde's derive does.
+pub fn array_objects<'a, const N: usize>(
+    raw: &'a str,
     max: usize,
-    stop: &'s Cell<Option<Error>>,
-}
-
-impl Items<'_> {
-    fn fail<E: de::Error>(&self, reason: Reason, at: usize) -> E {
-        self.stop.set(Some(Error { reason, at }));
-        E::custom("stopped")
+    names: &[&str; N],
+) -> Result<Vec<(&'a str, Spans<N>)>, Error> {
+    let s = raw.as_bytes();
+    let mut i = ws(s, 0);
+    if s.get(i) != Some(&b'[') {
+        return err(missing(s, i, "an array"), i);
     }
-}
-
-impl<'de> Visitor<'de> for Items<'_> {
-    type Value = Vec<&'de str>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an array")
+    let mut items = Vec::new();
+    i = ws(s, i + 1);
+    if s.get(i) == Some(&b']') {
+        end(s, i + 1)?;
+        return Ok(items);
     }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        let mut items = Vec::new();
-        while let Some(item) = seq.next_element::<&'de RawValue>()? {
-            let item = item.get();
-            let at = offset(self.base, item);
-            if items.len() == self.max {
-                return Err(self.fail(Reason::TooMany(self.max), at));
-            }
-            // serde_json does not limit the depth of a raw value; the printer does.
-            if let Some(deep) = too_deep(item.as_bytes(), 1) {
-                return Err(self.fail(Reason::TooDeep, at + deep));
-            }
-            items.push(item);
+    loop {
+        i = ws(s, i);
+        if items.len() == max {
+            return err(Reason::TooMany(max), i);
         }
-        Ok(items)
+        let start = i;
+        let spans;
+        (i, spans) = if s.get(i) == Some(&b'{') {
+            object(s, i, names)?
+        } else {
+            (value::<SKIP>(s, i, &mut Vec::new(), 1)?, [(0, 0); N])
+        };
+        items.push((&raw[start..i], spans));
+        i = ws(s, i);
+        match s.get(i) {
+            Some(b',') => i += 1,
+            Some(b']') => break,
+            Some(_) => return err(Reason::Expected("',' or ']'"), i),
+            None => return err(Reason::End, i),
+        }
     }
+    end(s, i + 1)?;
+    Ok(items)
 }
 
-/// Where `part` (a slice of `whole`) starts in it.
-fn offset(whole: &str, part: &str) -> usize {
-    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+/// The [`Spans`] of the members `names` of one object, validated whole; here they
+/// count from the first byte of `raw`, which may start with whitespace.
+pub fn object_spans<const N: usize>(raw: &str, names: &[&str; N]) -> Result<Spans<N>, Error> {
+    let s = raw.as_bytes();
+    let i = ws(s, 0);
+    if s.get(i) != Some(&b'{') {
+        return err(missing(s, i, "an object"), i);
+    }
+    let (after, spans) = object(s, i, names)?;
+    end(s, after)?;
+    let lead = u32::try_from(i).unwrap_or(0);
+    Ok(spans.map(|(a, b)| if b == 0 { (0, 0) } else { (a + lead, b + lead) }))
+}
+
+/// The object at `start` (on its `{`), nested as a list's element (members at depth 2):
+/// the offset just past it and its spans.
+fn object<const N: usize>(
+    s: &[u8],
+    start: usize,
+    names: &[&str; N],
+) -> Result<(usize, Spans<N>), Error> {
+    let mut spans = [(0, 0); N];
+    let mut seen = [false; N];
+    let mut i = ws(s, start + 1);
+    if s.get(i) == Some(&b'}') {
+        return Ok((i + 1, spans));
+    }
+    let skip = &mut Vec::new();
+    loop {
+        i = ws(s, i);
+        if s.get(i) != Some(&b'"') {
+            return err(missing(s, i, "a string key"), i);
+        }
+        let key = i;
+        i = string::<SKIP>(s, i, skip)?;
+        let name = match s.get(key + 1..i - 1) {
+            Some(k) if !k.contains(&b'\\') => names.iter().position(|n| n.as_bytes() == k),
+            // A key written with escapes is the name it decodes to.
+            _ => std::str::from_utf8(&s[key..i])
+                .ok()
+                .and_then(decode)
+                .and_then(|k| names.iter().position(|n| *n == k)),
+        };
+        i = colon::<SKIP>(s, i, skip)?;
+        i = ws(s, i);
+        let at = i;
+        i = value::<SKIP>(s, i, skip, 2)?;
+        if let Some(n) = name {
+            if std::mem::replace(&mut seen[n], true) {
+                return err(Reason::Duplicate(names[n].into()), key);
+            }
+            // Only a string value is kept; an object's offsets fit in 32 bits (a body's
+            // cap is 256 MiB), else the member counts as absent.
+            if s[at] == b'"'
+                && let (Ok(a), Ok(b)) = (u32::try_from(at - start), u32::try_from(i - start))
+            {
+                spans[n] = (a, b);
+            }
+        }
+        i = ws(s, i);
+        match s.get(i) {
+            Some(b',') => i += 1,
+            Some(b'}') => return Ok((i + 1, spans)),
+            Some(_) => return err(Reason::Expected("',' or '}'"), i),
+            None => return err(Reason::End, i),
+        }
+    }
 }
 
 /// In a valid JSON value printed at nesting `depth`: the offset of the first
@@ -286,9 +351,16 @@ pub fn str_value(raw: &str) -> Option<Cow<'_, str>> {
     }
 }
 
-// What `value` writes: compact or pretty text.
+// What `value` writes: nothing (it only checks and finds the end), compact or pretty text.
+const SKIP: u8 = 0;
 const COMPACT: u8 = 1;
 const PRETTY: u8 = 2;
+
+fn put<const M: u8>(out: &mut Vec<u8>, bytes: &[u8]) {
+    if M != SKIP {
+        out.extend_from_slice(bytes);
+    }
+}
 
 fn document<const M: u8>(raw: &str, out: &mut Vec<u8>, depth: usize) -> Result<(), Error> {
     let s = raw.as_bytes();
@@ -364,7 +436,7 @@ fn value<const M: u8>(
                 i = ws(s, i + 1);
                 if s.get(i) == Some(&close) {
                     i += 1;
-                    out.extend_from_slice(&[open, close]);
+                    put::<M>(out, &[open, close]);
                 } else {
                     // Pretty output grows with the square of the depth: a small body nested
                     // 200,000 deep would need tens of GB. No real export nests past a few.
@@ -372,7 +444,7 @@ fn value<const M: u8>(
                         return err(Reason::TooDeep, i);
                     }
                     stack.push(object);
-                    out.push(open);
+                    put::<M>(out, &[open]);
                     newline::<M>(out, depth + stack.len);
                     if object {
                         i = key::<M>(s, i, out)?;
@@ -398,7 +470,7 @@ fn value<const M: u8>(
             match s.get(i) {
                 Some(b',') => {
                     i += 1;
-                    out.push(b',');
+                    put::<M>(out, b",");
                     newline::<M>(out, depth + stack.len);
                     if object {
                         i = key::<M>(s, i, out)?;
@@ -409,7 +481,7 @@ fn value<const M: u8>(
                     i += 1;
                     stack.len -= 1;
                     newline::<M>(out, depth + stack.len);
-                    out.push(close);
+                    put::<M>(out, &[close]);
                 }
                 Some(_) if object => return err(Reason::Expected("',' or '}'"), i),
                 Some(_) => return err(Reason::Expected("',' or ']'"), i),
@@ -447,11 +519,7 @@ fn colon<const M: u8>(s: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, Er
     if s.get(i) != Some(&b':') {
         return err(missing(s, i, "':'"), i);
     }
-    if M == PRETTY {
-        out.extend_from_slice(b": ");
-    } else {
-        out.push(b':');
-    }
+    put::<M>(out, if M == PRETTY { b": " } else { b":" });
     Ok(i + 1)
 }
 
@@ -504,7 +572,7 @@ fn string<const M: u8>(s: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, E
             None => return err(Reason::End, i),
             Some(b'"') => {
                 i += 1;
-                out.extend_from_slice(&s[copied..i]);
+                put::<M>(out, &s[copied..i]);
                 return Ok(i);
             }
             Some(b'\\') => match s.get(i + 1) {
@@ -520,7 +588,7 @@ fn string<const M: u8>(s: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, E
             },
             Some(0..0x20) => return err(Reason::Control, i),
             Some(_) => match char_at(s, i) {
-                Some(c) if is_unsafe(c) => {
+                Some(c) if M != SKIP && is_unsafe(c) => {
                     out.extend_from_slice(&s[copied..i]);
                     escape(c, out);
                     i += c.len_utf8();
@@ -582,7 +650,7 @@ fn number<const M: u8>(s: &[u8], start: usize, out: &mut Vec<u8>) -> Result<usiz
         }
         i = digits(i)?;
     }
-    out.extend_from_slice(&s[start..i]);
+    put::<M>(out, &s[start..i]);
     Ok(i)
 }
 
@@ -594,7 +662,7 @@ fn literal<const M: u8>(
 ) -> Result<usize, Error> {
     let rest = &s[i..];
     if rest.starts_with(word) {
-        out.extend_from_slice(word);
+        put::<M>(out, word);
         Ok(i + word.len())
     } else if word.starts_with(rest) {
         err(Reason::End, s.len())
@@ -961,6 +1029,34 @@ mod tests {
     }
 
     #[test]
+    fn array_objects_find_the_named_string_members_in_one_pass() {
+        let raw = r#" [{"id":"e1", "n":{"id":"inner"},"status":1,"na\u006de":"x\"y"} ,7,{}] "#;
+        let items = array_objects(raw, 9, &["id", "status", "name"]).unwrap();
+        let (object, spans) = items[0];
+        let at = |(a, b): (u32, u32)| &object[a as usize..b as usize];
+        assert_eq!(object, &raw[2..raw.len() - 8]);
+        assert_eq!(at(spans[0]), r#""e1""#);
+        // Not a string (and not the nested "id"): absent.
+        assert_eq!(spans[1], (0, 0));
+        assert_eq!(at(spans[2]), r#""x\"y""#);
+        assert_eq!(items[1..], [("7", [(0, 0); 3]), ("{}", [(0, 0); 3])]);
+        assert_eq!(
+            array_objects(r#"[{"id":"a","\u0069d":"b"}]"#, 9, &["id"])
+                .unwrap_err()
+                .to_string(),
+            "duplicate field `id` at byte 11"
+        );
+        // Only a name asked for must be once.
+        assert!(array_objects(r#"[{"x":1,"x":2}]"#, 9, &["id"]).is_ok());
+        assert_eq!(
+            object_spans(" {\"id\" : \"a\"} ", &["id"]).unwrap(),
+            [(9, 12)]
+        );
+        assert!(object_spans("{\"id\":\"a\"} x", &["id"]).is_err());
+        assert!(object_spans("[]", &["id"]).is_err());
+    }
+
+    #[test]
     fn array_items_are_trimmed_slices_up_to_a_limit() {
         let raw = " [ {\"a\": [1, 2]} , \"s\" ,3e400, [] ,null,\"\\ud83d\" ] ";
         assert_eq!(
@@ -998,14 +1094,11 @@ mod tests {
             "unexpected end of input at byte 1"
         );
         for (bad, msg) in [
-            ("[1,2", "EOF while parsing a list at byte 3"),
+            ("[1,2", "unexpected end of input at byte 4"),
             ("[1] 2", "trailing characters at byte 4"),
-            ("[1 2]", "expected `,` or `]` at byte 3"),
-            ("[1,\n 2 3]", "expected `,` or `]` at byte 7"),
-            (
-                "[\"\n\"]",
-                "control character (\\u0000-\\u001F) found while parsing a string at byte 1",
-            ),
+            ("[1 2]", "expected ',' or ']' at byte 3"),
+            ("[1,\n 2 3]", "expected ',' or ']' at byte 7"),
+            ("[\"\n\"]", "control character in a string at byte 2"),
         ] {
             assert_eq!(array_items(bad, 9).unwrap_err().to_string(), msg, "{bad:?}");
         }

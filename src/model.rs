@@ -2,11 +2,10 @@
 
 use std::borrow::Cow;
 use std::cmp::Reverse;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use reqwest::Url;
-use serde::de::{self, IgnoredAny, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer as _, Serialize};
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::exit::{Code, fail};
@@ -16,6 +15,11 @@ use crate::text::{sanitize, snippet};
 /// Checks one ID, the user's or the server's: 1-128 characters of `A-Z a-z 0-9 . _ ~ -`,
 /// not `.` or `..`, and no leading `-`, which would read as an option in `wait $(create -q)`.
 pub fn parse_id(s: &str) -> Result<String, String> {
+    check_id(s).map(|()| s.to_string())
+}
+
+/// [`parse_id`] without the copy.
+fn check_id(s: &str) -> Result<(), String> {
     if s.is_empty() {
         return Err("an ID cannot be empty".into());
     }
@@ -34,15 +38,14 @@ pub fn parse_id(s: &str) -> Result<String, String> {
     if s == "." || s == ".." {
         return Err(format!("'{s}' is not an ID"));
     }
-    if let Some(c) = s
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '~' | '-')))
-    {
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'~' | b'-');
+    if let Some(at) = s.bytes().position(|b| !allowed(b)) {
+        let c = s[at..].chars().next().unwrap_or_default();
         return Err(format!(
             "{c:?} is not allowed in an ID (only A-Z a-z 0-9 . _ ~ -)"
         ));
     }
-    Ok(s.to_string())
+    Ok(())
 }
 
 fn split_ids(s: &str, max: usize, forms: &str) -> Result<Vec<String>, String> {
@@ -198,55 +201,17 @@ pub fn text<'de: 'a, 'a, D: serde::Deserializer<'de>>(
 pub struct Export<'a> {
     /// The object's exact JSON text.
     pub raw: &'a str,
-    /// Start and end in `raw` of each field's string token (quotes included); `(0, 0)`
-    /// when absent.
-    at: [(u32, u32); FIELD_NAMES.len()],
-}
-
-/// Reads an object's members, noting where the string values of [`FIELD_NAMES`] are.
-struct Positions<'a>(&'a str);
-
-impl<'de> Visitor<'de> for Positions<'_> {
-    type Value = [(u32, u32); FIELD_NAMES.len()];
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an export object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut at = [(0, 0); FIELD_NAMES.len()];
-        let mut seen = [false; FIELD_NAMES.len()];
-        // Keys and values as raw tokens: serde_json's string decoder refuses a lone
-        // surrogate escape (`"\ud83d"`, what a cut emoji gives), valid JSON shown as U+FFFD.
-        while let Some(key) = map.next_key::<&'de RawValue>()? {
-            let key = json::str_value(key.get()).unwrap_or_default();
-            let Some(i) = FIELD_NAMES.iter().position(|n| *n == key) else {
-                map.next_value::<IgnoredAny>()?;
-                continue;
-            };
-            if std::mem::replace(&mut seen[i], true) {
-                return Err(de::Error::duplicate_field(FIELD_NAMES[i]));
-            }
-            let value = map.next_value::<&'de RawValue>()?.get();
-            if value.starts_with('"') {
-                // An object of 4 GiB or more cannot be in a body (its cap is 256 MiB).
-                let start = value.as_ptr() as usize - self.0.as_ptr() as usize;
-                let span = (u32::try_from(start), u32::try_from(start + value.len()));
-                if let (Ok(start), Ok(end)) = span {
-                    at[i] = (start, end);
-                }
-            }
-        }
-        Ok(at)
-    }
+    /// Where in `raw` each field's string value is.
+    at: json::Spans<{ FIELD_NAMES.len() }>,
 }
 
 impl<'a> Export<'a> {
-    pub fn from_raw(raw: &'a str) -> Result<Self, serde_json::Error> {
-        let mut de = serde_json::Deserializer::from_str(raw);
-        let at = de.deserialize_map(Positions(raw))?;
-        de.end()?;
-        Ok(Export { raw, at })
+    /// The export whose JSON text is `raw`, which must be an object.
+    pub fn from_raw(raw: &'a str) -> Result<Self, json::Error> {
+        Ok(Export {
+            raw,
+            at: json::object_spans(raw, &FIELD_NAMES)?,
+        })
     }
 
     /// A field's text, escapes decoded (borrowed when it has none).
@@ -344,24 +309,31 @@ impl<'a> Export<'a> {
     /// IDs go into paths, file names and printed refs, so each must pass the user's ID rule:
     /// an export without a valid ID has no reference, a bad folder or project ID is left out.
     pub fn reference(&self) -> Option<ExportRef> {
-        let valid = |id: Option<Cow<str>>| id.and_then(|id| parse_id(&id).ok());
-        let folder = self.folder_id();
-        // A folder ID that fails the rule makes the whole project part unknown.
-        let project = match (valid(self.project_id()), folder.is_some()) {
-            (Some(project), false) => Some(ProjectRef {
-                folder: None,
-                project,
-            }),
-            (Some(project), true) => valid(folder).map(|folder| ProjectRef {
-                folder: Some(folder),
-                project,
-            }),
-            (None, _) => None,
-        };
+        let (folder, project, export) = self.ids()?;
         Some(ExportRef {
-            project,
-            export: valid(self.id())?,
+            project: project.map(|project| ProjectRef {
+                folder: folder.map(Cow::into_owned),
+                project: project.into_owned(),
+            }),
+            export: export.into_owned(),
         })
+    }
+
+    /// The valid IDs of [`Export::reference`], not copied: folder, project, export.
+    #[allow(clippy::type_complexity)]
+    fn ids(&self) -> Option<(Option<Cow<'a, str>>, Option<Cow<'a, str>>, Cow<'a, str>)> {
+        let valid = |id: Option<Cow<'a, str>>| id.filter(|id| check_id(id).is_ok());
+        let export = valid(self.id())?;
+        // A folder ID that fails the rule makes the whole project part unknown.
+        let (folder, project) = match (valid(self.project_id()), self.folder_id()) {
+            (Some(project), None) => (None, Some(project)),
+            (Some(project), Some(folder)) => match valid(Some(folder)) {
+                Some(folder) => (Some(folder), Some(project)),
+                None => (None, None),
+            },
+            (None, _) => (None, None),
+        };
+        Some((folder, project, export))
     }
 
     /// When it was created, for "newest first".
@@ -372,11 +344,26 @@ impl<'a> Export<'a> {
     /// The reference to print: the long form when the server gave its parts,
     /// else what the user typed.
     pub fn display_ref(&self, asked: Option<&ExportRef>) -> String {
-        match (self.reference(), asked) {
-            (Some(r), Some(a)) if r.project.is_none() => a.to_string(),
-            (Some(r), _) => r.to_string(),
-            (None, Some(a)) => a.to_string(),
-            (None, None) => String::new(),
+        let mut text = String::new();
+        self.push_ref(asked, &mut text);
+        text
+    }
+
+    /// [`Export::display_ref`], written at the end of `text`.
+    pub fn push_ref(&self, asked: Option<&ExportRef>, text: &mut String) {
+        match (self.ids(), asked) {
+            (Some((_, None, _)) | None, Some(a)) => {
+                // Writing to a String cannot fail.
+                let _ = write!(text, "{a}");
+            }
+            (Some((folder, project, export)), _) => {
+                for id in [folder, project].into_iter().flatten() {
+                    text.push_str(&id);
+                    text.push('/');
+                }
+                text.push_str(&export);
+            }
+            (None, None) => {}
         }
     }
 }
@@ -440,9 +427,13 @@ fn malformed(expected: &str, why: impl fmt::Display, body: &str) -> anyhow::Erro
 fn object<'a>(raw: &'a str, body: &str) -> anyhow::Result<Export<'a>> {
     const EXPECTED: &str = "an export object";
     if !raw.starts_with('{') {
-        return Err(malformed(EXPECTED, "not a JSON object", body));
+        return Err(not_an_object(body));
     }
     Export::from_raw(raw).map_err(|e| malformed(EXPECTED, e, body))
+}
+
+fn not_an_object(raw: &str) -> anyhow::Error {
+    malformed("an export object", "not a JSON object", raw)
 }
 
 /// A timestamp as the server wrote it, ordered newest first as an instant: RFC 3339 in
@@ -517,13 +508,17 @@ pub fn parse_list(body: &str) -> anyhow::Result<Vec<Export<'_>>> {
     } else {
         trimmed
     };
-    let items = json::array_items(array, MAX_EXPORTS).map_err(|e| malformed(EXPECTED, e, body))?;
-    // Sized once: collecting Results grows by doubling (15 moves and 30% slack at 100k).
-    let mut exports = Vec::with_capacity(items.len());
-    for raw in items {
-        exports.push(object(raw, raw)?);
+    // One pass over the body finds the exports and their fields.
+    let items = json::array_objects(array, MAX_EXPORTS, &FIELD_NAMES)
+        .map_err(|e| malformed(EXPECTED, e, body))?;
+    if let Some((raw, _)) = items.iter().find(|(raw, _)| !raw.starts_with('{')) {
+        return Err(not_an_object(raw));
     }
-    Ok(exports)
+    // In place: an element and an export are laid out alike.
+    Ok(items
+        .into_iter()
+        .map(|(raw, at)| Export { raw, at })
+        .collect())
 }
 
 #[cfg(test)]

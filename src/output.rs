@@ -39,9 +39,13 @@ pub enum Text<'a> {
     Fields(Vec<Vec<String>>),
     /// Lines printed as they are.
     Lines(Vec<String>),
-    /// Lines printed as they are, each made when printed.
-    Stream(Box<dyn Iterator<Item = String> + 'a>),
+    /// `n` lines printed as they are, each made when printed: `line(i, text)` writes
+    /// line `i` (without its end) to an empty `text`.
+    Stream(usize, Box<Line<'a>>),
 }
+
+/// Writes line `i` of a [`Text::Stream`] to `text`.
+pub type Line<'a> = dyn Fn(usize, &mut String) + 'a;
 
 /// What a command prints, in each format.
 pub trait Rows {
@@ -141,7 +145,14 @@ fn text(out: &mut Out<impl Write>, ui: Ui, text: Text) -> anyhow::Result<()> {
             }
         }
         Text::Lines(lines) => out.lines(lines)?,
-        Text::Stream(lines) => out.lines(lines)?,
+        Text::Stream(n, line) => {
+            let mut text = String::new();
+            for i in 0..n {
+                text.clear();
+                line(i, &mut text);
+                out.lines([&text])?;
+            }
+        }
     }
     Ok(())
 }
@@ -398,9 +409,10 @@ impl Rows for Report<'_, '_> {
     fn tsv(&mut self) -> Text<'_> {
         // A line a row, as `Text::Fields` prints them, made as it is printed.
         let this = &*self;
-        let line = move |i: usize| {
+        let line = move |i: usize, line: &mut String| {
             let e: &Export = &this.exports[i];
-            let mut line = sanitize(&this.reference(i)).into_owned();
+            // A ref is made of valid IDs only: nothing in it to make safe.
+            e.push_ref(this.asked.and_then(|a| a.get(i)), line);
             for field in [
                 e.status(),
                 e.name(),
@@ -411,9 +423,8 @@ impl Rows for Report<'_, '_> {
                 line.push('\t');
                 line.push_str(&sanitize(field.as_deref().unwrap_or("")));
             }
-            line
         };
-        Text::Stream(Box::new((0..self.exports.len()).map(line)))
+        Text::Stream(self.exports.len(), Box::new(line))
     }
 
     fn refs(&mut self) -> Text<'_> {
