@@ -27,13 +27,13 @@ pub enum Shape {
 pub enum Text<'a> {
     /// A table: its columns and a row of cells each, fitted to a terminal; nothing at all
     /// when there is no row.
-    Table(&'static [Column], Vec<Vec<Cell>>),
+    Table(&'static [Column], Vec<Vec<Cell<'a>>>),
     /// A table of `n` rows, each made when needed by `row(i)` (twice when piped: to
     /// measure, then to print), so that a long list is never held as cells.
     Rows(
         &'static [Column],
         usize,
-        Box<dyn Fn(usize) -> Vec<Cell> + 'a>,
+        Box<dyn Fn(usize) -> Vec<Cell<'a>> + 'a>,
     ),
     /// A line a row, its fields tab-separated; control characters in a field become spaces.
     Fields(Vec<Vec<String>>),
@@ -158,12 +158,12 @@ fn text(out: &mut Out<impl Write>, ui: Ui, text: Text) -> anyhow::Result<()> {
 }
 
 /// A table of `n` rows; nothing at all when there is none.
-fn table_text(
+fn table_text<'a>(
     out: &mut Out<impl Write>,
     ui: Ui,
     columns: &[Column],
     n: usize,
-    row: &dyn Fn(usize) -> Vec<Cell>,
+    row: &dyn Fn(usize) -> Vec<Cell<'a>>,
 ) -> anyhow::Result<()> {
     if n == 0 {
         return Ok(());
@@ -394,7 +394,7 @@ impl Rows for Report<'_, '_> {
         }
         let row = |i: usize| {
             let e: &Export = &self.exports[i];
-            let mut cells = columns(e).map(|v| Cell::new(v.as_deref().unwrap_or("-")));
+            let mut cells = columns(e).map(|v| Cell::new(v.unwrap_or(Cow::Borrowed("-"))));
             cells[1].color = match e.state() {
                 Some(State::Ready) => Some(Color::DarkGreen),
                 Some(State::Failed) => Some(Color::DarkRed),

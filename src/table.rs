@@ -91,15 +91,16 @@ pub fn stdout_width() -> Option<usize> {
         })
 }
 
-/// One value and its colour on a colour terminal.
+/// One value (borrowed where it can be: a list's cells are made twice a row) and its
+/// colour on a colour terminal.
 #[derive(Debug, Clone, Default)]
-pub struct Cell {
-    pub text: String,
+pub struct Cell<'a> {
+    pub text: Cow<'a, str>,
     pub color: Option<Color>,
 }
 
-impl Cell {
-    pub fn new(text: impl Into<String>) -> Cell {
+impl<'a> Cell<'a> {
+    pub fn new(text: impl Into<Cow<'a, str>>) -> Cell<'a> {
         Cell {
             text: text.into(),
             color: None,
@@ -107,7 +108,7 @@ impl Cell {
     }
 
     /// The cell in a foreground colour (used only when colour is on).
-    pub fn fg(self, color: Color) -> Cell {
+    pub fn fg(self, color: Color) -> Cell<'a> {
         Cell {
             color: Some(color),
             ..self
@@ -187,27 +188,29 @@ const BATCH: usize = 1000;
 /// is written here, not by comfy-table (a test holds the two to the same text), because
 /// comfy-table allocates and frees for every cell of every line: 100,000 exports took
 /// 0.6 s there, and holding them as cells for it four times the body's memory.
-pub fn plain<E>(
+pub fn plain<'a, E>(
     columns: &[Column],
     n: usize,
-    row: impl Fn(usize) -> Vec<Cell>,
+    row: impl Fn(usize) -> Vec<Cell<'a>>,
     mut line: impl FnMut(&str) -> Result<(), E>,
 ) -> Result<(), E> {
+    // Sanitised ASCII is printable: a column a byte.
+    let width = |s: &str| if s.is_ascii() { s.len() } else { s.width() };
     let mut natural: Vec<usize> = columns.iter().map(|c| c.header.width()).collect();
     for i in 0..n {
         for (w, cell) in natural.iter_mut().zip(row(i)) {
-            *w = (*w).max(crate::text::sanitize(&cell.text).width());
+            *w = (*w).max(width(&crate::text::sanitize(&cell.text)));
         }
     }
     let mut text = String::new();
     let mut put = |cells: &mut dyn Iterator<Item = Cow<str>>| {
         text.clear();
-        for (i, (cell, width)) in cells.zip(&natural).enumerate() {
+        for (i, (cell, &natural_width)) in cells.zip(&natural).enumerate() {
             if i > 0 {
                 text.push_str("  ");
             }
             text.push_str(&cell);
-            let pad = width.saturating_sub(cell.width());
+            let pad = natural_width.saturating_sub(width(&cell));
             text.extend(std::iter::repeat_n(' ', pad));
         }
         line(text.trim_end_matches(' '))
@@ -386,20 +389,20 @@ mod tests {
 
     const ESC: char = '\u{1b}';
 
-    fn export(id: &str, status: &str, name: &str, url: &str) -> Vec<Cell> {
+    fn export(id: &str, status: &str, name: &str, url: &str) -> Vec<Cell<'static>> {
         vec![
-            Cell::new(id),
-            Cell::new(status),
-            Cell::new(name),
+            Cell::new(id.to_owned()),
+            Cell::new(status.to_owned()),
+            Cell::new(name.to_owned()),
             Cell::new("project_001"),
             Cell::new("folder_001"),
             Cell::new("2023-12-08T05:03:10.91362+00:00"),
             Cell::new("2023-12-08T05:18:44.10001+00:00"),
-            Cell::new(url),
+            Cell::new(url.to_owned()),
         ]
     }
 
-    fn rows() -> Vec<Vec<Cell>> {
+    fn rows() -> Vec<Vec<Cell<'static>>> {
         vec![
             export(
                 "export_001",
