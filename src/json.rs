@@ -145,9 +145,25 @@ pub fn array_items(raw: &str, max: usize) -> Result<Vec<&str>, Error> {
 }
 
 /// Where in an object the string values of some of its members are: start and end of
-/// each token, quotes included, from the object's first byte; `(0, 0)` for a member
-/// that is absent or whose value is not a string.
+/// each token, quotes included, from the object's first byte, the end with [`ESCAPED`]
+/// set when the token has an escape; `(0, 0)` for a member that is absent or whose
+/// value is not a string. See [`span_text`].
 pub type Spans<const N: usize> = [(u32, u32); N];
+
+/// Set in a span's end when its string has an escape (offsets are below 2^31: a body's
+/// cap is 256 MiB).
+const ESCAPED: u32 = 1 << 31;
+
+/// The text of a span's string in `raw` (the text the spans count in), escapes decoded;
+/// `None` for no string.
+pub fn span_text(raw: &str, (start, end): (u32, u32)) -> Option<Cow<'_, str>> {
+    let token = raw.get(start as usize..(end & !ESCAPED) as usize)?;
+    if end & ESCAPED == 0 {
+        token.get(1..token.len().checked_sub(1)?).map(Cow::Borrowed)
+    } else {
+        decode(token)
+    }
+}
 
 /// One pass over a list: the elements of the top-level array, each a validated,
 /// trimmed slice of `raw` as [`array_items`] gives them (the same caps), and for an
@@ -228,29 +244,39 @@ fn object<const N: usize>(
             return err(missing(s, i, "a string key"), i);
         }
         let key = i;
-        i = string::<SKIP>(s, i, skip)?;
-        let name = match s.get(key + 1..i - 1) {
-            Some(k) if !k.contains(&b'\\') => names.iter().position(|n| n.as_bytes() == k),
+        let escaped;
+        (i, escaped) = string::<SKIP>(s, i, skip)?;
+        let name = if escaped {
             // A key written with escapes is the name it decodes to.
-            _ => std::str::from_utf8(&s[key..i])
+            std::str::from_utf8(&s[key..i])
                 .ok()
                 .and_then(decode)
-                .and_then(|k| names.iter().position(|n| *n == k)),
+                .and_then(|k| names.iter().position(|n| *n == k))
+        } else {
+            let k = &s[key + 1..i - 1];
+            names.iter().position(|n| n.as_bytes() == k)
         };
         i = colon::<SKIP>(s, i, skip)?;
         i = ws(s, i);
         let at = i;
-        i = value::<SKIP>(s, i, skip, 2)?;
+        let mut escaped = false;
+        if s.get(i) == Some(&b'"') {
+            (i, escaped) = string::<SKIP>(s, i, skip)?;
+        } else {
+            i = value::<SKIP>(s, i, skip, 2)?;
+        }
         if let Some(n) = name {
             if std::mem::replace(&mut seen[n], true) {
                 return err(Reason::Duplicate(names[n].into()), key);
             }
-            // Only a string value is kept; an object's offsets fit in 32 bits (a body's
-            // cap is 256 MiB), else the member counts as absent.
+            // Only a string value is kept; offsets past 2^31 (not in a body within its
+            // cap) count as absent.
+            let span = (u32::try_from(at - start), u32::try_from(i - start));
             if s[at] == b'"'
-                && let (Ok(a), Ok(b)) = (u32::try_from(at - start), u32::try_from(i - start))
+                && let (Ok(a), Ok(b)) = span
+                && b < ESCAPED
             {
-                spans[n] = (a, b);
+                spans[n] = (a, if escaped { b | ESCAPED } else { b });
             }
         }
         i = ws(s, i);
@@ -452,7 +478,7 @@ fn value<const M: u8>(
                     continue;
                 }
             }
-            Some(b'"') => i = string::<M>(s, i, out)?,
+            Some(b'"') => i = string::<M>(s, i, out)?.0,
             Some(b'-' | b'0'..=b'9') => i = number::<M>(s, i, out)?,
             Some(b't') => i = literal::<M>(s, i, b"true", out)?,
             Some(b'f') => i = literal::<M>(s, i, b"false", out)?,
@@ -510,7 +536,7 @@ fn key<const M: u8>(s: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, Erro
     if s.get(i) != Some(&b'"') {
         return err(missing(s, i, "a string key"), i);
     }
-    let i = string::<M>(s, i, out)?;
+    let i = string::<M>(s, i, out)?.0;
     colon::<M>(s, i, out)
 }
 
@@ -562,10 +588,12 @@ fn plain(s: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// The string token at `i` (on its quote); returns the offset after it.
-fn string<const M: u8>(s: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, Error> {
+/// The string token at `i` (on its quote); returns the offset after it, and whether it
+/// has an escape.
+fn string<const M: u8>(s: &[u8], i: usize, out: &mut Vec<u8>) -> Result<(usize, bool), Error> {
     let mut copied = i; // bytes before this are written
     let mut i = i + 1;
+    let mut escaped = false;
     loop {
         i = plain(s, i);
         match s.get(i) {
@@ -573,19 +601,22 @@ fn string<const M: u8>(s: &[u8], i: usize, out: &mut Vec<u8>) -> Result<usize, E
             Some(b'"') => {
                 i += 1;
                 put::<M>(out, &s[copied..i]);
-                return Ok(i);
+                return Ok((i, escaped));
             }
-            Some(b'\\') => match s.get(i + 1) {
-                Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
-                Some(b'u')
-                    if s.get(i + 2..i + 6)
-                        .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
-                {
-                    i += 6;
+            Some(b'\\') => {
+                escaped = true;
+                match s.get(i + 1) {
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => i += 2,
+                    Some(b'u')
+                        if s.get(i + 2..i + 6)
+                            .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
+                    {
+                        i += 6;
+                    }
+                    Some(_) => return err(Reason::Escape, i),
+                    None => return err(Reason::End, i + 1),
                 }
-                Some(_) => return err(Reason::Escape, i),
-                None => return err(Reason::End, i + 1),
-            },
+            }
             Some(0..0x20) => return err(Reason::Control, i),
             Some(_) => match char_at(s, i) {
                 Some(c) if M != SKIP && is_unsafe(c) => {
@@ -1033,12 +1064,14 @@ mod tests {
         let raw = r#" [{"id":"e1", "n":{"id":"inner"},"status":1,"na\u006de":"x\"y"} ,7,{}] "#;
         let items = array_objects(raw, 9, &["id", "status", "name"]).unwrap();
         let (object, spans) = items[0];
-        let at = |(a, b): (u32, u32)| &object[a as usize..b as usize];
+        let at = |span| span_text(object, span).unwrap();
         assert_eq!(object, &raw[2..raw.len() - 8]);
-        assert_eq!(at(spans[0]), r#""e1""#);
+        assert_eq!(at(spans[0]), "e1");
+        assert!(matches!(at(spans[0]), Cow::Borrowed(_)));
         // Not a string (and not the nested "id"): absent.
         assert_eq!(spans[1], (0, 0));
-        assert_eq!(at(spans[2]), r#""x\"y""#);
+        assert_eq!(span_text(object, spans[1]), None);
+        assert_eq!(at(spans[2]), "x\"y");
         assert_eq!(items[1..], [("7", [(0, 0); 3]), ("{}", [(0, 0); 3])]);
         assert_eq!(
             array_objects(r#"[{"id":"a","\u0069d":"b"}]"#, 9, &["id"])

@@ -216,9 +216,7 @@ impl<'a> Export<'a> {
 
     /// A field's text, escapes decoded (borrowed when it has none).
     fn get(&self, field: Field) -> Option<Cow<'a, str>> {
-        let (start, end) = self.at[field as usize];
-        let token = self.raw.get(start as usize..end as usize)?;
-        json::str_value(token)
+        json::span_text(self.raw, self.at[field as usize])
     }
 
     pub fn id(&self) -> Option<Cow<'a, str>> {

@@ -216,19 +216,10 @@ impl<W: Write> Out<W> {
 
     fn write(&mut self) -> anyhow::Result<()> {
         // A server that echoes the key in a field does not get it printed.
-        let lossy;
-        let text = if let Ok(text) = std::str::from_utf8(&self.buf) {
-            text
-        } else {
-            lossy = String::from_utf8_lossy(&self.buf);
-            &lossy
-        };
-        let hidden = match crate::text::redact(text) {
-            Cow::Owned(hidden) => Some(hidden),
-            Cow::Borrowed(_) => None,
-        };
-        let bytes = hidden.as_ref().map_or(&self.buf[..], |h| h.as_bytes());
-        self.to.write_all(bytes).context("cannot write to stdout")?;
+        let bytes = crate::text::redact_bytes(&self.buf);
+        self.to
+            .write_all(&bytes)
+            .context("cannot write to stdout")?;
         self.buf.clear();
         Ok(())
     }

@@ -29,8 +29,8 @@ pub fn is_unsafe(c: char) -> bool {
 /// Replaces unsafe characters (tabs, newlines, escape sequences, bidi controls)
 /// with spaces, so nothing the server sends can drive the terminal or break a TSV row.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    // Printable ASCII (most server text) is checked a byte at a time, without decoding.
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+    // Printable ASCII (most server text) is checked without decoding.
+    if printable_ascii(s.as_bytes()) {
         return Cow::Borrowed(s);
     }
     if s.chars().any(is_unsafe) {
@@ -42,6 +42,20 @@ pub fn sanitize(s: &str) -> Cow<'_, str> {
     } else {
         Cow::Borrowed(s)
     }
+}
+
+/// Whether every byte is printable ASCII (0x20 to 0x7e), eight bytes at a time.
+fn printable_ascii(s: &[u8]) -> bool {
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    let (words, rest) = s.as_chunks::<8>();
+    words.iter().all(|w| {
+        let x = u64::from_le_bytes(*w);
+        let del = x ^ (ONES * 0x7f);
+        // The high bit of a byte below 0x20, of a DEL, or of a byte of 0x80 and above;
+        // a borrow can only set more after a byte that was one of them.
+        let bad = (x.wrapping_sub(ONES * 0x20) & !x) | (del.wrapping_sub(ONES) & !del) | x;
+        bad & (ONES * 0x80) == 0
+    }) && rest.iter().all(|b| (0x20..0x7f).contains(b))
 }
 
 /// URL text with its userinfo (a password, a token) as `***@`: for text that may not
@@ -81,6 +95,18 @@ pub fn redact(text: &str) -> Cow<'_, str> {
             Cow::Owned(text.replace(secret.as_str(), "***"))
         }
         _ => Cow::Borrowed(text),
+    }
+}
+
+/// [`redact`] for output that is UTF-8 text or nearly (where it is not, the key is looked
+/// for in its lossy text); not even read when no key is to be hidden.
+pub fn redact_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
+    if SECRET.get().is_none() {
+        return Cow::Borrowed(bytes);
+    }
+    match redact(&String::from_utf8_lossy(bytes)) {
+        Cow::Owned(hidden) => Cow::Owned(hidden.into_bytes()),
+        Cow::Borrowed(_) => Cow::Borrowed(bytes),
     }
 }
 
@@ -175,6 +201,21 @@ mod tests {
             assert_eq!(is_unsafe(c), c.is_control(), "{c:?}");
             let want = if c.is_control() { ' ' } else { c };
             assert_eq!(sanitize(&c.to_string()), want.to_string(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_printable_ascii_check_is_exact_at_every_place_in_a_word() {
+        for len in 0..20 {
+            let line = "a~ ".repeat(7)[..len].to_string();
+            assert!(printable_ascii(line.as_bytes()), "{len}");
+            for at in 0..len {
+                for bad in [0u8, 0x1f, 0x7f, 0x80, 0xff] {
+                    let mut bytes = line.clone().into_bytes();
+                    bytes[at] = bad;
+                    assert!(!printable_ascii(&bytes), "{len} {at} {bad:#x}");
+                }
+            }
         }
     }
 
