@@ -253,7 +253,7 @@ impl<'a> Export<'a> {
     /// server's text.
     pub fn status(&self) -> Option<Cow<'a, str>> {
         let s = self.get(Field::Status)?;
-        if !s.chars().any(crate::text::is_unsafe) {
+        if crate::text::is_safe(&s) {
             return Some(s);
         }
         Some(Cow::Owned(
@@ -278,7 +278,8 @@ impl<'a> Export<'a> {
 
     /// Ready means a ready status **and** a file to fetch.
     pub fn state(&self) -> Option<State> {
-        let state = State::of(&self.status()?);
+        // As sent: a status with a hidden character names no state, escaped or not.
+        let state = State::of(&self.get(Field::Status)?);
         if state == State::Ready && self.src_url().is_none() {
             return Some(State::Processing);
         }

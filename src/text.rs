@@ -29,19 +29,21 @@ pub fn is_unsafe(c: char) -> bool {
 /// Replaces unsafe characters (tabs, newlines, escape sequences, bidi controls)
 /// with spaces, so nothing the server sends can drive the terminal or break a TSV row.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    // Printable ASCII (most server text) is checked without decoding.
-    if printable_ascii(s.as_bytes()) {
-        return Cow::Borrowed(s);
-    }
-    if s.chars().any(is_unsafe) {
+    if is_safe(s) {
+        Cow::Borrowed(s)
+    } else {
         Cow::Owned(
             s.chars()
                 .map(|c| if is_unsafe(c) { ' ' } else { c })
                 .collect(),
         )
-    } else {
-        Cow::Borrowed(s)
     }
+}
+
+/// Whether `s` has no unsafe character; printable ASCII (most server text) is checked
+/// without decoding.
+pub fn is_safe(s: &str) -> bool {
+    printable_ascii(s.as_bytes()) || !s.chars().any(is_unsafe)
 }
 
 /// Whether every byte is printable ASCII (0x20 to 0x7e), eight bytes at a time.
