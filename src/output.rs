@@ -178,7 +178,7 @@ fn table_text<'a>(
 }
 
 /// What the JSON printer would refuse in texts that are valid JSON (all the rows' are:
-/// the server's were read by serde_json, ours written by it): nesting too deep.
+/// the server's were validated as read, ours written by serde_json): nesting too deep.
 fn checked(items: &[Cow<'_, str>]) -> io::Result<()> {
     for item in items {
         json::check_depth(item, 1).map_err(|e| invalid(&e))?;
