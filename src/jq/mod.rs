@@ -18,6 +18,7 @@ use jaq_core::{Compiler, Ctx, Vars, compile};
 use jaq_json::Val;
 
 mod natives;
+mod read;
 mod rewrite;
 mod write;
 
@@ -317,28 +318,21 @@ pub enum Input<'a> {
 }
 
 impl Input<'_> {
-    /// The value, read as jaq reads it: numbers keep their text where jaq can, keys
-    /// their order. jaq refuses lone surrogate escapes (valid JSON, what a cut emoji
-    /// gives), so each becomes `\ufffd` first, as the other formats show it.
+    /// The value, read as jaq reads it (see `read`): numbers keep their text where jaq
+    /// can, keys their order, a lone surrogate escape reads as U+FFFD.
     fn read(self) -> Result<Val, String> {
-        let parse = |text: &str| {
-            jaq_json::read::parse_single(crate::json::without_lone_surrogates(text).as_bytes())
-                .map_err(|e| format!("input is not JSON: {e}"))
-        };
+        let not_json = |e| format!("input is not JSON: {e}");
         // A server that echoes the key cannot have it recovered by a transform.
         let hidden = |v: Val| hide_key(&v).unwrap_or(v);
         match self {
-            Input::Text(text) => parse(text).map(hidden),
-            Input::Array(items) => items
-                .iter()
-                .map(|item| {
-                    let v = parse(item)?;
-                    // Without escapes, a string holds the key only where the text does.
-                    let plain = !item.contains('\\')
-                        && matches!(crate::text::redact(item), std::borrow::Cow::Borrowed(_));
-                    Ok(if plain { v } else { hidden(v) })
-                })
-                .collect(),
+            Input::Text(text) => read::text(text).map(|(v, _)| hidden(v)).map_err(not_json),
+            Input::Array(items) => read::array(items, |v, text, escaped| {
+                // Without escapes, a string holds the key only where the text does.
+                let plain =
+                    !escaped && matches!(crate::text::redact(text), std::borrow::Cow::Borrowed(_));
+                if plain { v } else { hidden(v) }
+            })
+            .map_err(not_json),
         }
     }
 }

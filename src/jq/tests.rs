@@ -530,3 +530,182 @@ fn debug_and_stderr_yield_their_input() {
             .contains("exit code 1")
     );
 }
+
+/// JSON texts of every kind `read` meets: escapes (pairs, lone surrogates, upper and
+/// lower case hex), non-ASCII text, numbers of every form, nesting, empty containers,
+/// duplicate keys (also one written with an escape), odd whitespace.
+fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let ws = || prop_oneof![Just(""), Just(" "), Just("\n\t "), Just("\r\n")];
+    let piece = prop_oneof![
+        "[a-z ]{1,4}",
+        "[é€😀\u{202e}\u{7f}]",
+        r#"\\["\\/bfnrt]"#,
+        r"\\u[0-9a-fA-F]{4}",
+        r"\\u[dD][89abAB][0-9a-f]{2}\\u[dD][c-fC-F][0-9a-f]{2}",
+        r"\\u[dD][89a-fA-F][0-9a-f]{2}",
+        Just(String::new()),
+    ];
+    let string = proptest::collection::vec(piece, 0..5).prop_map(|p| format!("\"{}\"", p.concat()));
+    let number = r"-?(0|[1-9][0-9]{0,24})(\.[0-9]{1,20})?([eE][+-]?[0-9]{1,3})?";
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("false".to_string()),
+        number,
+        string.clone(),
+    ];
+    let key = prop_oneof![
+        Just("\"a\"".to_string()),
+        Just("\"\\u0061\"".to_string()),
+        Just("\"b\"".to_string()),
+        string,
+    ];
+    leaf.prop_recursive(5, 64, 6, move |inner| {
+        let sep = (ws(), ws()).prop_map(|(a, b)| format!("{a},{b}"));
+        prop_oneof![
+            (
+                proptest::collection::vec(inner.clone(), 0..6),
+                sep.clone(),
+                ws()
+            )
+                .prop_map(|(items, sep, w)| format!("[{w}{}{w}]", items.join(&sep))),
+            (
+                proptest::collection::vec((key.clone(), ws(), inner), 0..6),
+                sep,
+                ws()
+            )
+                .prop_map(|(pairs, sep, w)| {
+                    let pairs: Vec<String> = pairs
+                        .iter()
+                        .map(|(k, s, v)| format!("{k}{s}:{s}{v}"))
+                        .collect();
+                    format!("{{{w}{}{w}}}", pairs.join(&sep))
+                }),
+        ]
+    })
+}
+
+/// jaq's own reading of `text` with its lone surrogates written as U+FFFD: what `read`
+/// must give. Debug shows key order and how each number is held, which `==` does not.
+fn jaq_reads(text: &str) -> String {
+    let text = crate::json::without_lone_surrogates(text);
+    format!(
+        "{:?}",
+        jaq_json::read::parse_single(text.as_bytes()).unwrap()
+    )
+}
+
+proptest::proptest! {
+    #[test]
+    fn read_gives_what_jaq_gives(text in json_text(), ws in "[ \n]{0,2}") {
+        let text = format!("{ws}{text}{ws}");
+        let (ours, _) = read::text(&text).unwrap();
+        proptest::prop_assert_eq!(format!("{ours:?}"), jaq_reads(&text), "{}", text);
+    }
+
+    #[test]
+    fn read_gives_what_jaq_gives_for_an_array_of_items(items in proptest::collection::vec(json_text(), 0..8)) {
+        let items: Vec<std::borrow::Cow<str>> = items.into_iter().map(Into::into).collect();
+        let ours = read::array(&items, |v, _, _| v).unwrap();
+        proptest::prop_assert_eq!(format!("{ours:?}"), jaq_reads(&format!("[{}]", items.join(","))));
+    }
+}
+
+#[test]
+fn read_cases() {
+    for text in [
+        r#"{"a":1,"b":2,"a":3}"#,
+        r#"{"a":{"x":1},"\u0061":[],"b":{}}"#,
+        r#"["\ud83d\ude00","\uD83D","\udc00x","\ud83d\u0041","\ud83d\ud83d\ude00"]"#,
+        "[0,-0,1.0,1e3,1E+3,-1.5e-300,1e400,12345678901234567890123,9223372036854775807]",
+        "[-9223372036854775808,-9223372036854775809,0.1,100000000000000000000000.5]",
+        r#"["\"\\\/\b\f\n\r\t","é€😀",""]"#,
+        "[[[[]]],{},[{}],\"\"]",
+        " \n\t\r null \n",
+    ] {
+        assert_eq!(
+            format!("{:?}", read::text(text).unwrap().0),
+            jaq_reads(text),
+            "{text}"
+        );
+    }
+    // Keys are shared between items, and each item's keys stay its own.
+    let items: Vec<std::borrow::Cow<str>> = vec![
+        r#"{"id":"1","s":"a"}"#.into(),
+        r#"{"s":"b","id":"2","x":null}"#.into(),
+        r#"{"id":"3"}"#.into(),
+    ];
+    let v = read::array(&items, |v, _, _| v).unwrap();
+    assert_eq!(
+        format!("{v:?}"),
+        jaq_reads(&format!("[{}]", items.join(",")))
+    );
+}
+
+#[test]
+fn read_refuses_what_is_not_json_without_a_panic() {
+    for bad in [
+        "",
+        " ",
+        "[",
+        "[1,]",
+        "{\"a\"}",
+        "{\"a\":}",
+        "{1:2}",
+        "\"abc",
+        "\"\\x\"",
+        "\"\\u12\"",
+        "nul",
+        "tru",
+        "-",
+        "1.",
+        "[1 2]",
+        "{\"a\":1 \"b\":2}",
+        "1 2",
+        "\"\\",
+        "NaN",
+        "#",
+        "\"\\ud83d\\u",
+    ] {
+        assert!(read::text(bad).is_err(), "{bad:?}");
+    }
+    // Deep values are an error, not a crash of the (filter thread's) stack.
+    let deep = |n, open: &str, close: &str| format!("{}1{}", open.repeat(n), close.repeat(n));
+    let outcome = |text: String| on_big_stack(|| read::text(&text).map(|_| ()));
+    let refused = outcome(deep(20_000, "[", "]")).unwrap().unwrap_err();
+    assert!(refused.contains("less deeply nested"), "{refused}");
+    assert!(outcome(deep(20_000, "{\"a\":", "}")).unwrap().is_err());
+    assert!(outcome(deep(10_000, "[", "]")).unwrap().is_ok());
+}
+
+#[test]
+fn a_key_in_an_item_is_hidden_before_the_filter_sees_it() {
+    use std::fmt::Write as _;
+    const KEY: &str = "jq-read-test-key-7f3a";
+    crate::text::hide(KEY);
+    assert_eq!(crate::text::redact(KEY), "***");
+    let escaped = KEY.chars().fold(String::new(), |mut s, c| {
+        let _ = write!(s, "\\u{:04x}", c as u32);
+        s
+    });
+    let items: Vec<std::borrow::Cow<str>> = vec![
+        r#"{"id":"plain","n":1}"#.into(),
+        format!(r#"{{"id":"e1","echo":"Bearer {KEY}","{KEY}":1}}"#).into(),
+        format!(r#"{{"id":"e2","escaped":"{escaped}","nest":[{{"k":"x{escaped}"}}]}}"#).into(),
+        r#"{"id":"\u0065"}"#.into(),
+    ];
+    let filter = Filter::compile("map(tojson) | join(\"\\n\")").unwrap();
+    let mut out = Vec::new();
+    filter
+        .run_on(Input::Array(&items), &mut out, false)
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(
+        out,
+        "{\"id\":\"plain\",\"n\":1}\n{\"id\":\"e1\",\"echo\":\"Bearer ***\",\"***\":1}\n\
+         {\"id\":\"e2\",\"escaped\":\"***\",\"nest\":[{\"k\":\"x***\"}]}\n{\"id\":\"e\"}\n"
+    );
+    let text = format!(r#"{{"a":"{escaped}","b":"{KEY}"}}"#);
+    assert_eq!(ok(".", &text), "{\"a\":\"***\",\"b\":\"***\"}\n");
+}
