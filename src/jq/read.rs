@@ -31,20 +31,29 @@ pub fn text(text: &str) -> Result<(Val, bool), String> {
 }
 
 /// The array of these texts; `each` gets each item's value and text, and whether an
-/// escape was decoded in it, and returns the value to keep.
+/// escape was decoded in it, and returns the value to keep. An item that is a slice of
+/// `body` is read in place (its strings share the body's memory); the others are copied,
+/// a batch at a time, into a buffer their strings share.
 pub fn array(
     items: &[Cow<'_, str>],
+    body: Option<&Bytes>,
     mut each: impl FnMut(Val, &str, bool) -> Val,
 ) -> Result<Val, String> {
+    let within = |item: &str| body.and_then(|b| offset(b, item).map(|at| (b, at)));
     let mut builder = Builder::default();
     let mut out = Vec::with_capacity(items.len());
     let mut rest = items;
-    while !rest.is_empty() {
+    while let Some(item) = rest.first() {
+        if let Some((buf, at)) = within(item) {
+            out.push(builder.item(buf, at, item, &mut each)?);
+            rest = &rest[1..];
+            continue;
+        }
         let mut size = 0;
         let n = rest
             .iter()
             .take_while(|item| {
-                let take = size == 0 || size + item.len() <= BATCH;
+                let take = within(item).is_none() && (size == 0 || size + item.len() <= BATCH);
                 size += item.len();
                 take
             })
@@ -58,13 +67,17 @@ pub fn array(
         let buf = Bytes::from(buf);
         let mut at = 0;
         for item in batch {
-            builder.escaped = false;
-            let v = builder.single(&buf, at, at + item.len())?;
+            out.push(builder.item(&buf, at, item, &mut each)?);
             at += item.len();
-            out.push(each(v, item, builder.escaped));
         }
     }
     Ok(Val::Arr(out.into()))
+}
+
+/// Where `item` starts in `body`, when it is a slice of it.
+fn offset(body: &Bytes, item: &str) -> Option<usize> {
+    let at = (item.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+    (at.checked_add(item.len())? <= body.len()).then_some(at)
 }
 
 #[derive(Default)]
@@ -127,6 +140,19 @@ impl Src<'_> {
 }
 
 impl Builder {
+    /// The item whose text is `buf[at..]`, given to `each`.
+    fn item(
+        &mut self,
+        buf: &Bytes,
+        at: usize,
+        text: &str,
+        each: &mut impl FnMut(Val, &str, bool) -> Val,
+    ) -> Result<Val, String> {
+        self.escaped = false;
+        let v = self.single(buf, at, at + text.len())?;
+        Ok(each(v, text, self.escaped))
+    }
+
     fn single(&mut self, buf: &Bytes, start: usize, end: usize) -> Result<Val, String> {
         let mut src = Src {
             buf,

@@ -607,7 +607,7 @@ proptest::proptest! {
     #[test]
     fn read_gives_what_jaq_gives_for_an_array_of_items(items in proptest::collection::vec(json_text(), 0..8)) {
         let items: Vec<std::borrow::Cow<str>> = items.into_iter().map(Into::into).collect();
-        let ours = read::array(&items, |v, _, _| v).unwrap();
+        let ours = read::array(&items, None, |v, _, _| v).unwrap();
         proptest::prop_assert_eq!(format!("{ours:?}"), jaq_reads(&format!("[{}]", items.join(","))));
     }
 }
@@ -636,7 +636,7 @@ fn read_cases() {
         r#"{"s":"b","id":"2","x":null}"#.into(),
         r#"{"id":"3"}"#.into(),
     ];
-    let v = read::array(&items, |v, _, _| v).unwrap();
+    let v = read::array(&items, None, |v, _, _| v).unwrap();
     assert_eq!(
         format!("{v:?}"),
         jaq_reads(&format!("[{}]", items.join(",")))
@@ -708,4 +708,50 @@ fn a_key_in_an_item_is_hidden_before_the_filter_sees_it() {
     );
     let text = format!(r#"{{"a":"{escaped}","b":"{KEY}"}}"#);
     assert_eq!(ok(".", &text), "{\"a\":\"***\",\"b\":\"***\"}\n");
+}
+
+/// Memory and time of reading a list, not a test: `JQ_BODY=list.json cargo test --release
+/// --bin klap-export jq::tests::read_cost -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a test"]
+fn read_cost() {
+    let rss = || {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kb = status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .unwrap_or("");
+        kb.split_whitespace()
+            .nth(1)
+            .unwrap_or("0")
+            .parse::<f64>()
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    let body = bytes::Bytes::from(std::fs::read(std::env::var("JQ_BODY").unwrap()).unwrap());
+    let text = std::str::from_utf8(&body).unwrap();
+    let items: Vec<std::borrow::Cow<str>> = crate::json::array_items(text, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    for shared in [None, Some(&body)] {
+        let _ = on_big_stack(|| {
+            let before = rss();
+            let t = std::time::Instant::now();
+            let v = read::array(&items, shared, |v, _, _| v).unwrap();
+            let took = t.elapsed();
+            let how = if shared.is_some() {
+                "in place"
+            } else {
+                "copied"
+            };
+            println!(
+                "{} items {how}: {took:?}, {:.1} MiB",
+                items.len(),
+                rss() - before
+            );
+            std::mem::forget(v);
+        });
+    }
 }
