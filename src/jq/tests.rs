@@ -755,3 +755,43 @@ fn read_cost() {
         });
     }
 }
+
+#[test]
+fn items_of_a_shared_body_are_read_in_place() {
+    let body = bytes::Bytes::from(format!(
+        "[{},{{\"id\":\"x\\u0041\"}}]",
+        &LIST[1..LIST.len() - 1]
+    ));
+    let text = std::str::from_utf8(&body).unwrap();
+    let mut items: Vec<std::borrow::Cow<str>> = crate::json::array_items(text, 10)
+        .unwrap()
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    items.insert(1, r#"{"id":"copied"}"#.into());
+    let v = read::array(&items, Some(&body), |v, _, _| v).unwrap();
+    let copied = read::array(&items, None, |v, _, _| v).unwrap();
+    assert_eq!(format!("{v:?}"), format!("{copied:?}"));
+    let id = |i: usize| match &v {
+        Val::Arr(a) => match &a[i] {
+            Val::Obj(o) => match o.get(&Val::from("id".to_string())) {
+                Some(Val::TStr(s)) => s.as_ptr() as usize,
+                _ => 0,
+            },
+            _ => 0,
+        },
+        _ => 0,
+    };
+    let inside =
+        |p: usize| (body.as_ptr() as usize..body.as_ptr() as usize + body.len()).contains(&p);
+    assert!(inside(id(0)) && inside(id(2)) && !inside(id(1)));
+    let filter = Filter::compile("map(.id)").unwrap();
+    let mut out = Vec::new();
+    filter
+        .run_on(Input::ArrayIn(&body, &items), &mut out, false)
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "[\"e1\",\"copied\",\"e2\",\"e3\",\"xA\"]\n"
+    );
+}
