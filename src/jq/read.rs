@@ -43,8 +43,16 @@ pub fn array(
     let mut builder = Builder::default();
     let mut out = Vec::with_capacity(items.len());
     let mut rest = items;
+    // Text read so far, and when room was last made (0: not yet).
+    let mut read = 0;
+    let mut room = 0;
     while let Some(item) = rest.first() {
+        if read >= room + ROOM_EVERY {
+            make_room(room == 0);
+            room = read;
+        }
         if let Some((buf, at)) = within(item) {
+            read += item.len();
             out.push(builder.item(buf, at, item, &mut each)?);
             rest = &rest[1..];
             continue;
@@ -60,7 +68,9 @@ pub fn array(
             .count();
         let (batch, after) = rest.split_at(n);
         rest = after;
-        let mut buf = Vec::with_capacity(batch.iter().map(|i| i.len()).sum());
+        let size = batch.iter().map(|i| i.len()).sum();
+        read += size;
+        let mut buf = Vec::with_capacity(size);
         for item in batch {
             buf.extend_from_slice(item.as_bytes());
         }
@@ -71,7 +81,28 @@ pub fn array(
             at += item.len();
         }
     }
+    if room > 0 {
+        // And for what the filter builds.
+        make_room(false);
+    }
     Ok(Val::Arr(out.into()))
+}
+
+/// Every this much text read, room is made for its values (some five times its size, in
+/// blocks larger than that: a block that fits in what is left makes no call).
+const ROOM_EVERY: usize = 1 << 18;
+
+/// Takes a large block from the allocator and gives it back at once, so that the values
+/// then built fill its room. glibc grows a thread's heap (`--jq` runs on its own thread)
+/// one `mprotect` call at a time as small allocations need it: some 80,000 calls, a tenth
+/// of the run, for a list of 100,000 exports. A block taken and freed leaves its room in
+/// the heap, to be filled with no call (its pages cost memory only once written). The
+/// first block is mapped on its own (too large for the heap), and freeing it raises
+/// glibc's threshold for that: hence two blocks the `first` time. Elsewhere: a malloc and a free.
+fn make_room(first: bool) {
+    for _ in 0..if first { 2 } else { 1 } {
+        drop(std::hint::black_box(Vec::<u8>::with_capacity(8 << 20)));
+    }
 }
 
 /// Where `item` starts in `body`, when it is a slice of it.
