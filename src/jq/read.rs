@@ -3,83 +3,65 @@
 //! The values are what `jaq_json::read::parse_single` gives (numbers through its own
 //! `parse_single_num`, key order kept, a duplicate key's last value at its first place),
 //! built with fewer and smaller allocations, which is most of what `--jq` on a long list
-//! costs: an unescaped string is a slice of one shared copy of the texts, not a copy of
-//! its own; a key that repeats (every export has the same ones) is one shared `Bytes`;
-//! an object's map is made at its exact size. A lone surrogate escape (valid JSON, what
+//! costs: a string's bytes are copied into a shared buffer, not a `Vec` of their own
+//! (or, for an item of a shared body, not copied at all); a key that repeats (every
+//! export has the same ones) is one shared `Bytes`; an object's map is made at its exact
+//! size. A lone surrogate escape (valid JSON, what
 //! a cut emoji gives, and which jaq refuses) reads as U+FFFD, as the other formats show it.
 
 use std::borrow::Cow;
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use jaq_json::{Map, Val};
 
 /// Deeper than this is an error, not a crash: the server's items are capped far below it
 /// (`json::array_items`) and each level takes a little of the filter thread's stack.
 const MAX_DEPTH: usize = 10_000;
-/// How much item text is copied into one shared buffer: one allocation per batch, and a
-/// batch stays alive while any string of it does.
-const BATCH: usize = 1 << 20;
+/// The size of a buffer strings are copied into: one allocation for many strings, alive
+/// while any of them is.
+const ARENA: usize = 1 << 20;
 /// Distinct key texts kept to be shared; keys past these are sliced like other strings.
 const MAX_KEYS: usize = 256;
 
 /// One text, as jaq reads it.
 pub fn text(text: &str) -> Result<(Val, bool), String> {
-    let buf = Bytes::copy_from_slice(text.as_bytes());
-    let mut builder = Builder::default();
-    let v = builder.single(&buf, 0, buf.len())?;
+    let mut builder = Builder {
+        size: text.len(),
+        ..Builder::default()
+    };
+    let v = builder.single(Src::new(text.as_bytes(), None, 0, text.len()))?;
     Ok((v, builder.escaped))
 }
 
 /// The array of these texts; `each` gets each item's value and text, and whether an
 /// escape was decoded in it, and returns the value to keep. An item that is a slice of
-/// `body` is read in place (its strings share the body's memory); the others are copied,
-/// a batch at a time, into a buffer their strings share.
+/// `body` is read in place: its strings share the body's memory.
 pub fn array(
     items: &[Cow<'_, str>],
     body: Option<&Bytes>,
     mut each: impl FnMut(Val, &str, bool) -> Val,
 ) -> Result<Val, String> {
-    let within = |item: &str| body.and_then(|b| offset(b, item).map(|at| (b, at)));
-    let mut builder = Builder::default();
+    let mut builder = Builder {
+        size: items.iter().map(|i| i.len()).sum(),
+        ..Builder::default()
+    };
     let mut out = Vec::with_capacity(items.len());
-    let mut rest = items;
     // Text read so far, and when room was last made (0: not yet).
     let mut read = 0;
     let mut room = 0;
-    while let Some(item) = rest.first() {
+    for item in items {
         if read >= room + ROOM_EVERY {
             make_room(room == 0);
             room = read;
         }
-        if let Some((buf, at)) = within(item) {
-            read += item.len();
-            out.push(builder.item(buf, at, item, &mut each)?);
-            rest = &rest[1..];
-            continue;
-        }
-        let mut size = 0;
-        let n = rest
-            .iter()
-            .take_while(|item| {
-                let take = within(item).is_none() && (size == 0 || size + item.len() <= BATCH);
-                size += item.len();
-                take
-            })
-            .count();
-        let (batch, after) = rest.split_at(n);
-        rest = after;
-        let size = batch.iter().map(|i| i.len()).sum();
-        read += size;
-        let mut buf = Vec::with_capacity(size);
-        for item in batch {
-            buf.extend_from_slice(item.as_bytes());
-        }
-        let buf = Bytes::from(buf);
-        let mut at = 0;
-        for item in batch {
-            out.push(builder.item(&buf, at, item, &mut each)?);
-            at += item.len();
-        }
+        read += item.len();
+        let src = match body.and_then(|b| offset(b, item).map(|at| (b, at))) {
+            Some((b, at)) => Src::new(b, Some(b), at, item.len()),
+            None => Src::new(item.as_bytes(), None, 0, item.len()),
+        };
+        builder.escaped = false;
+        let v = builder.single(src)?;
+        out.push(each(v, item, builder.escaped));
     }
     if room > 0 {
         // And for what the filter builds.
@@ -124,16 +106,32 @@ struct Builder {
     escaped: bool,
     /// Holds the hasher every map is made with (its type is foldhash's, not ours to name).
     hasher: Map,
+    /// Where strings are copied to: each is split off as it is complete.
+    arena: BytesMut,
+    /// The size of the text to read (no arena need be larger).
+    size: usize,
 }
 
-/// Where a value is read from: `buf[pos..end]`.
+/// Where a value is read from: `buf[pos..end]`, and `buf` as shared `Bytes` when it is.
 struct Src<'a> {
-    buf: &'a Bytes,
+    buf: &'a [u8],
+    shared: Option<&'a Bytes>,
+    start: usize,
     end: usize,
     pos: usize,
 }
 
-impl Src<'_> {
+impl<'a> Src<'a> {
+    fn new(buf: &'a [u8], shared: Option<&'a Bytes>, at: usize, len: usize) -> Self {
+        Src {
+            buf,
+            shared,
+            start: at,
+            end: at + len,
+            pos: at,
+        }
+    }
+
     fn peek(&self) -> Option<u8> {
         (self.pos < self.end).then(|| self.buf[self.pos])
     }
@@ -156,7 +154,7 @@ impl Src<'_> {
         };
         Err(format!(
             "expected {what} at byte {}, found {found}",
-            self.pos
+            self.pos - self.start
         ))
     }
 
@@ -171,25 +169,7 @@ impl Src<'_> {
 }
 
 impl Builder {
-    /// The item whose text is `buf[at..]`, given to `each`.
-    fn item(
-        &mut self,
-        buf: &Bytes,
-        at: usize,
-        text: &str,
-        each: &mut impl FnMut(Val, &str, bool) -> Val,
-    ) -> Result<Val, String> {
-        self.escaped = false;
-        let v = self.single(buf, at, at + text.len())?;
-        Ok(each(v, text, self.escaped))
-    }
-
-    fn single(&mut self, buf: &Bytes, start: usize, end: usize) -> Result<Val, String> {
-        let mut src = Src {
-            buf,
-            end,
-            pos: start,
-        };
+    fn single(&mut self, mut src: Src) -> Result<Val, String> {
         let v = self.value(&mut src, 0)?;
         match src.ws() {
             None => Ok(v),
@@ -294,7 +274,7 @@ impl Builder {
             self.next = i + 1;
             return Ok(self.keys[i].clone());
         }
-        let key = src.buf.slice(start..start + len);
+        let key = self.store(src, start, len);
         if self.keys.len() < MAX_KEYS {
             self.keys.push(key.clone());
             self.next = self.keys.len();
@@ -302,16 +282,40 @@ impl Builder {
         Ok(key)
     }
 
-    /// A string (`src` at its opening quote): a slice of the buffer unless it has escapes.
+    /// `src.buf[start..start + len]` as `Bytes`: a slice of it when it is shared, else a
+    /// copy in the arena.
+    fn store(&mut self, src: &Src, start: usize, len: usize) -> Bytes {
+        match src.shared {
+            Some(shared) => shared.slice(start..start + len),
+            None if len == 0 => Bytes::new(),
+            None => {
+                self.reserve(len);
+                self.arena.extend_from_slice(&src.buf[start..start + len]);
+                self.arena.split().freeze()
+            }
+        }
+    }
+
+    /// Room for `n` more bytes in the arena: a new one when it has less (the old one lives
+    /// on in the strings split off it).
+    fn reserve(&mut self, n: usize) {
+        if self.arena.capacity() - self.arena.len() < n {
+            self.arena = BytesMut::with_capacity(n.max(ARENA.min(self.size)));
+        }
+    }
+
+    /// A string (`src` at its opening quote).
     fn string(&mut self, src: &mut Src) -> Result<Bytes, String> {
         let start = src.pos + 1;
         if let Some(len) = plain_len(&src.buf[start..src.end]) {
             src.pos = start + len + 1;
-            return Ok(src.buf.slice(start..start + len));
+            return Ok(self.store(src, start, len));
         }
         self.escaped = true;
         let s = &src.buf[..src.end];
-        let mut out = Vec::new();
+        // Decoded, a text is never longer than it is written.
+        self.reserve(src.end - start);
+        let out = &mut self.arena;
         let mut i = start;
         loop {
             let run = s[i..]
@@ -325,7 +329,7 @@ impl Builder {
             out.extend_from_slice(&s[i..at]);
             if s[at] == b'"' {
                 src.pos = at + 1;
-                return Ok(Bytes::from(out.into_boxed_slice()));
+                return Ok(out.split().freeze());
             }
             let c = match s.get(at + 1) {
                 Some(b'"') => '"',
