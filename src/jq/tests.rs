@@ -605,6 +605,16 @@ proptest::proptest! {
     }
 
     #[test]
+    fn read_takes_anything_without_a_panic(text in r#"[\[\]{}:,"\\u0-9a-fA-F .eE+-ntrl]{0,40}"#) {
+        // Valid or not, it reads as jaq's reader does or is refused.
+        if let Ok((ours, _)) = read::text(&text) {
+            let text = crate::json::without_lone_surrogates(&text);
+            let theirs = jaq_json::read::parse_single(text.as_bytes());
+            proptest::prop_assert_eq!(Some(format!("{ours:?}")), theirs.ok().map(|v| format!("{v:?}")), "{}", text);
+        }
+    }
+
+    #[test]
     fn read_gives_what_jaq_gives_for_an_array_of_items(items in proptest::collection::vec(json_text(), 0..8)) {
         let items: Vec<std::borrow::Cow<str>> = items.into_iter().map(Into::into).collect();
         let ours = read::array(&items, None, |v, _, _| v).unwrap();
