@@ -9,7 +9,6 @@
 //! prints nothing and the caller alone decides what the user sees.
 
 use std::fmt;
-use std::io::Write;
 use std::sync::OnceLock;
 
 use jaq_core::load::parse::Def;
@@ -99,22 +98,26 @@ impl Filter {
         on_big_stack(|| compile_here(expr)).and_then(|r| r)
     }
 
-    /// Runs the filter on `json_text` and writes each result on its own
+    /// Runs the filter on `json_text` and adds each result to `out` on its own
     /// line: strings raw, anything else compact JSON in its key order. For a terminal
     /// (`tty`), strings lose the characters that could drive it, and JSON escapes them.
-    /// A filter error is a [`RunError`] and nothing is written; a write
-    /// error is the `io::Error` itself (so a closed pipe stays recognisable).
+    /// A filter error is a [`RunError`] and nothing is added.
     #[cfg(test)]
-    pub fn run(&self, json_text: &str, out: &mut impl Write, tty: bool) -> anyhow::Result<()> {
+    pub fn run(&self, json_text: &str, out: &mut Vec<u8>, tty: bool) -> anyhow::Result<()> {
         self.run_on(Input::Text(json_text), out, tty)
     }
 
     /// [`Filter::run`] on `input`: an array is read from its items' texts, once each.
-    pub fn run_on(&self, input: Input, out: &mut impl Write, tty: bool) -> anyhow::Result<()> {
+    pub fn run_on(&self, input: Input, out: &mut Vec<u8>, tty: bool) -> anyhow::Result<()> {
         let buf = on_big_stack(|| self.run_here(input, tty))
             .map_err(RunError)?
             .map_err(RunError)?;
-        out.write_all(&buf)?;
+        // Output can be megabytes: moved, not copied, when `out` holds nothing yet.
+        if out.is_empty() {
+            *out = buf;
+        } else {
+            out.extend_from_slice(&buf);
+        }
         Ok(())
     }
 
