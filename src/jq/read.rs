@@ -99,6 +99,8 @@ struct Builder {
     /// last one found was (objects of a list have their keys in the same order).
     keys: Vec<Bytes>,
     next: usize,
+    /// The last string value of each of these keys.
+    last: Vec<Bytes>,
     /// Items of the arrays and objects being read, innermost last.
     vals: Vec<Val>,
     pairs: Vec<(Val, Val)>,
@@ -229,12 +231,15 @@ impl Builder {
                 if src.ws() != Some(b'"') {
                     return src.fail("a string key");
                 }
-                let k = self.key(src)?;
+                let (k, known) = self.key(src)?;
                 if src.ws() != Some(b':') {
                     return src.fail("':'");
                 }
                 src.pos += 1;
-                let v = self.value(src, depth)?;
+                let v = match (known, src.ws()) {
+                    (Some(i), Some(b'"')) if src.shared.is_none() => self.value_of(i, src)?,
+                    _ => self.value(src, depth)?,
+                };
                 self.pairs.push((Val::TStr(Box::new(k)), v));
                 match src.ws() {
                     Some(b',') => src.pos += 1,
@@ -256,11 +261,34 @@ impl Builder {
         Ok(Val::obj(map))
     }
 
-    /// A key: shared with the same key seen before, when it has no escapes.
-    fn key(&mut self, src: &mut Src) -> Result<Bytes, String> {
+    /// A string value of the key `keys[i]`: the same `Bytes` as that key's last one when
+    /// it is the same text (a list's status, author, message), not another copy.
+    fn value_of(&mut self, i: usize, src: &mut Src) -> Result<Val, String> {
+        let start = src.pos + 1;
+        // Only an unescaped text can be compared, as written, with the last one.
+        let Some(len) = plain_len(&src.buf[start..src.end]) else {
+            return Ok(Val::TStr(Box::new(self.string(src)?)));
+        };
+        let text = &src.buf[start..start + len];
+        let s = if let Some(last) = self.last.get(i).filter(|last| **last == text) {
+            last.clone()
+        } else {
+            let s = self.store(src, start, len);
+            if let Some(last) = self.last.get_mut(i) {
+                *last = s.clone();
+            }
+            s
+        };
+        src.pos = start + len + 1;
+        Ok(Val::TStr(Box::new(s)))
+    }
+
+    /// A key, and its place in `keys`: shared with the same key seen before, when it has
+    /// no escapes.
+    fn key(&mut self, src: &mut Src) -> Result<(Bytes, Option<usize>), String> {
         let start = src.pos + 1;
         let Some(len) = plain_len(&src.buf[start..src.end]) else {
-            return self.string(src);
+            return Ok((self.string(src)?, None));
         };
         let text = &src.buf[start..start + len];
         let found = self
@@ -272,14 +300,16 @@ impl Builder {
         src.pos = start + len + 1;
         if let Some(i) = found {
             self.next = i + 1;
-            return Ok(self.keys[i].clone());
+            return Ok((self.keys[i].clone(), Some(i)));
         }
         let key = self.store(src, start, len);
-        if self.keys.len() < MAX_KEYS {
-            self.keys.push(key.clone());
-            self.next = self.keys.len();
+        if self.keys.len() >= MAX_KEYS {
+            return Ok((key, None));
         }
-        Ok(key)
+        self.keys.push(key.clone());
+        self.last.push(Bytes::new());
+        self.next = self.keys.len();
+        Ok((key, Some(self.keys.len() - 1)))
     }
 
     /// `src.buf[start..start + len]` as `Bytes`: a slice of it when it is shared, else a

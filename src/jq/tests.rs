@@ -640,11 +640,16 @@ fn read_cases() {
             "{text}"
         );
     }
-    // Keys are shared between items, and each item's keys stay its own.
+    // Keys, and values that repeat, are shared between items; each item's stay its own.
     let items: Vec<std::borrow::Cow<str>> = vec![
         r#"{"id":"1","s":"a"}"#.into(),
         r#"{"s":"b","id":"2","x":null}"#.into(),
         r#"{"id":"3"}"#.into(),
+        r#"{"id":"3","s":"b"}"#.into(),
+        r#"{"id":"\u0033","s":"a\\b"}"#.into(),
+        r#"{"id":"3","s":"a\b"}"#.into(),
+        r#"{"id":"","s":"a\\b","x":"b"}"#.into(),
+        r#"{"id":"","s":"a\\b","x":"\""}"#.into(),
     ];
     let v = read::array(&items, None, |v, _, _| v).unwrap();
     assert_eq!(
