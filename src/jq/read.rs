@@ -5,9 +5,10 @@
 //! built with fewer and smaller allocations, which is most of what `--jq` on a long list
 //! costs: a string's bytes are copied into a shared buffer, not a `Vec` of their own
 //! (or, for an item of a shared body, not copied at all); a key that repeats (every
-//! export has the same ones) is one shared `Bytes`; an object's map is made at its exact
-//! size. A lone surrogate escape (valid JSON, what
-//! a cut emoji gives, and which jaq refuses) reads as U+FFFD, as the other formats show it.
+//! export has the same ones) is one shared `Bytes`, and so is a value the same as its
+//! key's last one; an object's map is made at its exact size. A lone surrogate escape
+//! (valid JSON, what a cut emoji gives, and which jaq refuses) reads as U+FFFD, as the
+//! other formats show it.
 
 use std::borrow::Cow;
 
@@ -78,11 +79,11 @@ const ROOM_EVERY: usize = 1 << 18;
 /// Takes a large block from the allocator and gives it back at once, so that the values
 /// then built fill its room. glibc grows a thread's heap (`--jq` runs on its own thread)
 /// one `mprotect` call at a time as small allocations need it: 40,000 calls, a tenth of
-/// the run, for a list of 100,000 exports (4,000 with this; `strace -c -f`). A block taken and freed leaves its room in
-/// the heap, to be filled with no call (its pages cost memory only once written). The
-/// first block is mapped on its own (too large for the heap), and freeing it raises
-/// glibc's threshold for that: hence two blocks the `first` time. Other allocators: a
-/// malloc and a free.
+/// the run, for a list of 100,000 exports (4,000 with this; `strace -c -f`). A block
+/// taken and freed leaves its room in the heap, to be filled with no call (its pages cost
+/// memory only once written). The first block is mapped on its own (too large for the
+/// heap), and freeing it raises glibc's threshold for that: hence two blocks the `first`
+/// time. Other allocators: a malloc and a free.
 fn make_room(first: bool) {
     for _ in 0..if first { 2 } else { 1 } {
         // Not to be had (a low `ulimit -v`) is no failure: the values may still fit.
