@@ -79,7 +79,7 @@ const ROOM_EVERY: usize = 1 << 18;
 /// Takes a large block from the allocator and gives it back at once, so that the values
 /// then built fill its room. glibc grows a thread's heap (`--jq` runs on its own thread)
 /// one `mprotect` call at a time as small allocations need it: 40,000 calls, a tenth of
-/// the run, for a list of 100,000 exports (4,000 with this; `strace -c -f`). A block
+/// the run, for a list of 100,000 exports (under 1,000 with this; `strace -c -f`). A block
 /// taken and freed leaves its room in the heap, to be filled with no call (its pages cost
 /// memory only once written). The first block is mapped on its own (too large for the
 /// heap), and freeing it raises glibc's threshold for that: hence two blocks the `first`
