@@ -753,9 +753,10 @@ fn hex4(s: &str) -> Option<(u32, &str)> {
     Some((u32::from_str_radix(digits, 16).ok()?, &s[4..]))
 }
 
-/// Valid JSON `raw` with each lone surrogate escape (`\ud83d` not followed by a low
+/// (Tests only: `--jq` reads them itself now.) Valid JSON `raw` with each lone surrogate escape (`\ud83d` not followed by a low
 /// one, or a low one alone) written `\ufffd`: the same text for readers, such as
 /// jaq's, that refuse them. Borrowed when there is none.
+#[cfg(test)]
 pub fn without_lone_surrogates(raw: &str) -> Cow<'_, str> {
     let s = raw.as_bytes();
     let mut out: Option<String> = None;

@@ -9,7 +9,6 @@
 //! prints nothing and the caller alone decides what the user sees.
 
 use std::fmt;
-use std::io::Write;
 use std::sync::OnceLock;
 
 use jaq_core::load::parse::Def;
@@ -18,6 +17,7 @@ use jaq_core::{Compiler, Ctx, Vars, compile};
 use jaq_json::Val;
 
 mod natives;
+mod read;
 mod rewrite;
 mod write;
 
@@ -98,22 +98,26 @@ impl Filter {
         on_big_stack(|| compile_here(expr)).and_then(|r| r)
     }
 
-    /// Runs the filter on `json_text` and writes each result on its own
+    /// Runs the filter on `json_text` and adds each result to `out` on its own
     /// line: strings raw, anything else compact JSON in its key order. For a terminal
     /// (`tty`), strings lose the characters that could drive it, and JSON escapes them.
-    /// A filter error is a [`RunError`] and nothing is written; a write
-    /// error is the `io::Error` itself (so a closed pipe stays recognisable).
+    /// A filter error is a [`RunError`] and nothing is added.
     #[cfg(test)]
-    pub fn run(&self, json_text: &str, out: &mut impl Write, tty: bool) -> anyhow::Result<()> {
+    pub fn run(&self, json_text: &str, out: &mut Vec<u8>, tty: bool) -> anyhow::Result<()> {
         self.run_on(Input::Text(json_text), out, tty)
     }
 
     /// [`Filter::run`] on `input`: an array is read from its items' texts, once each.
-    pub fn run_on(&self, input: Input, out: &mut impl Write, tty: bool) -> anyhow::Result<()> {
+    pub fn run_on(&self, input: Input, out: &mut Vec<u8>, tty: bool) -> anyhow::Result<()> {
         let buf = on_big_stack(|| self.run_here(input, tty))
             .map_err(RunError)?
             .map_err(RunError)?;
-        out.write_all(&buf)?;
+        // Output can be megabytes: moved, not copied, when `out` holds nothing yet.
+        if out.is_empty() {
+            *out = buf;
+        } else {
+            out.extend_from_slice(&buf);
+        }
         Ok(())
     }
 
@@ -314,31 +318,34 @@ pub enum Input<'a> {
     /// An array of these JSON texts (the server's own, validated): each is read once,
     /// where printing the array and reading that back would read it twice.
     Array(&'a [std::borrow::Cow<'a, str>]),
+    /// [`Input::Array`] of items that are (mostly) slices of this body: those are read
+    /// in place, their strings sharing the body's memory, where the others are copied.
+    #[cfg_attr(
+        not(test),
+        expect(dead_code, reason = "for when a list's body reaches `print` as Bytes")
+    )]
+    ArrayIn(&'a bytes::Bytes, &'a [std::borrow::Cow<'a, str>]),
 }
 
 impl Input<'_> {
-    /// The value, read as jaq reads it: numbers keep their text where jaq can, keys
-    /// their order. jaq refuses lone surrogate escapes (valid JSON, what a cut emoji
-    /// gives), so each becomes `\ufffd` first, as the other formats show it.
+    /// The value, read as jaq reads it (see `read`): numbers keep their text where jaq
+    /// can, keys their order, a lone surrogate escape reads as U+FFFD.
     fn read(self) -> Result<Val, String> {
-        let parse = |text: &str| {
-            jaq_json::read::parse_single(crate::json::without_lone_surrogates(text).as_bytes())
-                .map_err(|e| format!("input is not JSON: {e}"))
-        };
+        let not_json = |e| format!("input is not JSON: {e}");
         // A server that echoes the key cannot have it recovered by a transform.
         let hidden = |v: Val| hide_key(&v).unwrap_or(v);
+        // Without escapes, a string holds the key only where the text does.
+        let unless_plain = |v: Val, text: &str, escaped: bool| {
+            let plain =
+                !escaped && matches!(crate::text::redact(text), std::borrow::Cow::Borrowed(_));
+            if plain { v } else { hidden(v) }
+        };
         match self {
-            Input::Text(text) => parse(text).map(hidden),
-            Input::Array(items) => items
-                .iter()
-                .map(|item| {
-                    let v = parse(item)?;
-                    // Without escapes, a string holds the key only where the text does.
-                    let plain = !item.contains('\\')
-                        && matches!(crate::text::redact(item), std::borrow::Cow::Borrowed(_));
-                    Ok(if plain { v } else { hidden(v) })
-                })
-                .collect(),
+            Input::Text(text) => read::text(text).map(|(v, _)| hidden(v)).map_err(not_json),
+            Input::Array(items) => read::array(items, None, unless_plain).map_err(not_json),
+            Input::ArrayIn(body, items) => {
+                read::array(items, Some(body), unless_plain).map_err(not_json)
+            }
         }
     }
 }

@@ -530,3 +530,283 @@ fn debug_and_stderr_yield_their_input() {
             .contains("exit code 1")
     );
 }
+
+/// JSON texts of every kind `read` meets: escapes (pairs, lone surrogates, upper and
+/// lower case hex), non-ASCII text, numbers of every form, nesting, empty containers,
+/// duplicate keys (also one written with an escape), odd whitespace.
+fn json_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let ws = || prop_oneof![Just(""), Just(" "), Just("\n\t "), Just("\r\n")];
+    let piece = prop_oneof![
+        "[a-z ]{1,4}",
+        "[é€😀\u{202e}\u{7f}]",
+        r#"\\["\\/bfnrt]"#,
+        r"\\u[0-9a-fA-F]{4}",
+        r"\\u[dD][89abAB][0-9a-f]{2}\\u[dD][c-fC-F][0-9a-f]{2}",
+        r"\\u[dD][89a-fA-F][0-9a-f]{2}",
+        Just(String::new()),
+    ];
+    let string = proptest::collection::vec(piece, 0..5).prop_map(|p| format!("\"{}\"", p.concat()));
+    let number = r"-?(0|[1-9][0-9]{0,24})(\.[0-9]{1,20})?([eE][+-]?[0-9]{1,3})?";
+    let leaf = prop_oneof![
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("false".to_string()),
+        number,
+        string.clone(),
+    ];
+    let key = prop_oneof![
+        Just("\"a\"".to_string()),
+        Just("\"\\u0061\"".to_string()),
+        Just("\"b\"".to_string()),
+        string,
+    ];
+    leaf.prop_recursive(5, 64, 6, move |inner| {
+        let sep = (ws(), ws()).prop_map(|(a, b)| format!("{a},{b}"));
+        prop_oneof![
+            (
+                proptest::collection::vec(inner.clone(), 0..6),
+                sep.clone(),
+                ws()
+            )
+                .prop_map(|(items, sep, w)| format!("[{w}{}{w}]", items.join(&sep))),
+            (
+                proptest::collection::vec((key.clone(), ws(), inner), 0..6),
+                sep,
+                ws()
+            )
+                .prop_map(|(pairs, sep, w)| {
+                    let pairs: Vec<String> = pairs
+                        .iter()
+                        .map(|(k, s, v)| format!("{k}{s}:{s}{v}"))
+                        .collect();
+                    format!("{{{w}{}{w}}}", pairs.join(&sep))
+                }),
+        ]
+    })
+}
+
+/// jaq's own reading of `text` with its lone surrogates written as U+FFFD: what `read`
+/// must give. Debug shows key order and how each number is held, which `==` does not.
+fn jaq_reads(text: &str) -> String {
+    let text = crate::json::without_lone_surrogates(text);
+    format!(
+        "{:?}",
+        jaq_json::read::parse_single(text.as_bytes()).unwrap()
+    )
+}
+
+proptest::proptest! {
+    #[test]
+    fn read_gives_what_jaq_gives(text in json_text(), ws in "[ \n]{0,2}") {
+        let text = format!("{ws}{text}{ws}");
+        let (ours, _) = read::text(&text).unwrap();
+        proptest::prop_assert_eq!(format!("{ours:?}"), jaq_reads(&text), "{}", text);
+    }
+
+    #[test]
+    fn read_takes_anything_without_a_panic(text in r#"[\[\]{}:,"\\u0-9a-fA-F .eE+-ntrl]{0,40}"#) {
+        // Valid or not, it reads as jaq's reader does or is refused.
+        if let Ok((ours, _)) = read::text(&text) {
+            let text = crate::json::without_lone_surrogates(&text);
+            let theirs = jaq_json::read::parse_single(text.as_bytes());
+            proptest::prop_assert_eq!(Some(format!("{ours:?}")), theirs.ok().map(|v| format!("{v:?}")), "{}", text);
+        }
+    }
+
+    #[test]
+    fn read_gives_what_jaq_gives_for_an_array_of_items(items in proptest::collection::vec(json_text(), 0..8)) {
+        let items: Vec<std::borrow::Cow<str>> = items.into_iter().map(Into::into).collect();
+        let ours = read::array(&items, None, |v, _, _| v).unwrap();
+        proptest::prop_assert_eq!(format!("{ours:?}"), jaq_reads(&format!("[{}]", items.join(","))));
+    }
+}
+
+#[test]
+fn read_cases() {
+    for text in [
+        r#"{"a":1,"b":2,"a":3}"#,
+        r#"{"a":{"x":1},"\u0061":[],"b":{}}"#,
+        r#"["\ud83d\ude00","\uD83D","\udc00x","\ud83d\u0041","\ud83d\ud83d\ude00"]"#,
+        "[0,-0,1.0,1e3,1E+3,-1.5e-300,1e400,12345678901234567890123,9223372036854775807]",
+        "[-9223372036854775808,-9223372036854775809,0.1,100000000000000000000000.5]",
+        r#"["\"\\\/\b\f\n\r\t","é€😀",""]"#,
+        "[[[[]]],{},[{}],\"\"]",
+        " \n\t\r null \n",
+    ] {
+        assert_eq!(
+            format!("{:?}", read::text(text).unwrap().0),
+            jaq_reads(text),
+            "{text}"
+        );
+    }
+    // Keys, and values that repeat, are shared between items; each item's stay its own.
+    let items: Vec<std::borrow::Cow<str>> = vec![
+        r#"{"id":"1","s":"a"}"#.into(),
+        r#"{"s":"b","id":"2","x":null}"#.into(),
+        r#"{"id":"3"}"#.into(),
+        r#"{"id":"3","s":"b"}"#.into(),
+        r#"{"id":"\u0033","s":"a\\b"}"#.into(),
+        r#"{"id":"3","s":"a\b"}"#.into(),
+        r#"{"id":"","s":"a\\b","x":"b"}"#.into(),
+        r#"{"id":"","s":"a\\b","x":"\""}"#.into(),
+    ];
+    let v = read::array(&items, None, |v, _, _| v).unwrap();
+    assert_eq!(
+        format!("{v:?}"),
+        jaq_reads(&format!("[{}]", items.join(",")))
+    );
+}
+
+#[test]
+fn read_refuses_what_is_not_json_without_a_panic() {
+    for bad in [
+        "",
+        " ",
+        "[",
+        "[1,]",
+        "{\"a\"}",
+        "{\"a\":}",
+        "{1:2}",
+        "\"abc",
+        "\"\\x\"",
+        "\"\\u12\"",
+        "nul",
+        "tru",
+        "-",
+        "1.",
+        "[1 2]",
+        "{\"a\":1 \"b\":2}",
+        "1 2",
+        "\"\\",
+        "NaN",
+        "#",
+        "\"\\ud83d\\u",
+    ] {
+        assert!(read::text(bad).is_err(), "{bad:?}");
+    }
+    // Deep values are an error, not a crash of the (filter thread's) stack.
+    let deep = |n, open: &str, close: &str| format!("{}1{}", open.repeat(n), close.repeat(n));
+    let outcome = |text: String| on_big_stack(|| read::text(&text).map(|_| ()));
+    let refused = outcome(deep(20_000, "[", "]")).unwrap().unwrap_err();
+    assert!(refused.contains("less deeply nested"), "{refused}");
+    assert!(outcome(deep(20_000, "{\"a\":", "}")).unwrap().is_err());
+    assert!(outcome(deep(10_000, "[", "]")).unwrap().is_ok());
+}
+
+#[test]
+fn a_key_in_an_item_is_hidden_before_the_filter_sees_it() {
+    use std::fmt::Write as _;
+    const KEY: &str = "jq-read-test-key-7f3a";
+    crate::text::hide(KEY);
+    assert_eq!(crate::text::redact(KEY), "***");
+    let escaped = KEY.chars().fold(String::new(), |mut s, c| {
+        let _ = write!(s, "\\u{:04x}", c as u32);
+        s
+    });
+    let items: Vec<std::borrow::Cow<str>> = vec![
+        r#"{"id":"plain","n":1}"#.into(),
+        format!(r#"{{"id":"e1","echo":"Bearer {KEY}","{KEY}":1}}"#).into(),
+        format!(r#"{{"id":"e2","escaped":"{escaped}","nest":[{{"k":"x{escaped}"}}]}}"#).into(),
+        r#"{"id":"\u0065"}"#.into(),
+    ];
+    let filter = Filter::compile("map(tojson) | join(\"\\n\")").unwrap();
+    let mut out = Vec::new();
+    filter
+        .run_on(Input::Array(&items), &mut out, false)
+        .unwrap();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(
+        out,
+        "{\"id\":\"plain\",\"n\":1}\n{\"id\":\"e1\",\"echo\":\"Bearer ***\",\"***\":1}\n\
+         {\"id\":\"e2\",\"escaped\":\"***\",\"nest\":[{\"k\":\"x***\"}]}\n{\"id\":\"e\"}\n"
+    );
+    let text = format!(r#"{{"a":"{escaped}","b":"{KEY}"}}"#);
+    assert_eq!(ok(".", &text), "{\"a\":\"***\",\"b\":\"***\"}\n");
+}
+
+/// Memory and time of reading a list, not a test: `JQ_BODY=list.json cargo test --release
+/// --bin klap-export jq::tests::read_cost -- --ignored --nocapture`.
+#[test]
+#[ignore = "a measurement, not a test"]
+fn read_cost() {
+    let rss = || {
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kb = status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .unwrap_or("");
+        kb.split_whitespace()
+            .nth(1)
+            .unwrap_or("0")
+            .parse::<f64>()
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    let body = bytes::Bytes::from(std::fs::read(std::env::var("JQ_BODY").unwrap()).unwrap());
+    let text = std::str::from_utf8(&body).unwrap();
+    let items: Vec<std::borrow::Cow<str>> = crate::json::array_items(text, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    for shared in [None, Some(&body)] {
+        let _ = on_big_stack(|| {
+            let before = rss();
+            let t = std::time::Instant::now();
+            let v = read::array(&items, shared, |v, _, _| v).unwrap();
+            let took = t.elapsed();
+            let how = if shared.is_some() {
+                "in place"
+            } else {
+                "copied"
+            };
+            println!(
+                "{} items {how}: {took:?}, {:.1} MiB",
+                items.len(),
+                rss() - before
+            );
+            std::mem::forget(v);
+        });
+    }
+}
+
+#[test]
+fn items_of_a_shared_body_are_read_in_place() {
+    let body = bytes::Bytes::from(format!(
+        "[{},{{\"id\":\"x\\u0041\"}}]",
+        &LIST[1..LIST.len() - 1]
+    ));
+    let text = std::str::from_utf8(&body).unwrap();
+    let mut items: Vec<std::borrow::Cow<str>> = crate::json::array_items(text, 10)
+        .unwrap()
+        .into_iter()
+        .map(Into::into)
+        .collect();
+    items.insert(1, r#"{"id":"copied"}"#.into());
+    let v = read::array(&items, Some(&body), |v, _, _| v).unwrap();
+    let copied = read::array(&items, None, |v, _, _| v).unwrap();
+    assert_eq!(format!("{v:?}"), format!("{copied:?}"));
+    let id = |i: usize| match &v {
+        Val::Arr(a) => match &a[i] {
+            Val::Obj(o) => match o.get(&Val::from("id".to_string())) {
+                Some(Val::TStr(s)) => s.as_ptr() as usize,
+                _ => 0,
+            },
+            _ => 0,
+        },
+        _ => 0,
+    };
+    let inside =
+        |p: usize| (body.as_ptr() as usize..body.as_ptr() as usize + body.len()).contains(&p);
+    assert!(inside(id(0)) && inside(id(2)) && !inside(id(1)));
+    let filter = Filter::compile("map(.id)").unwrap();
+    let mut out = Vec::new();
+    filter
+        .run_on(Input::ArrayIn(&body, &items), &mut out, false)
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "[\"e1\",\"copied\",\"e2\",\"e3\",\"xA\"]\n"
+    );
+}
