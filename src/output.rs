@@ -125,6 +125,17 @@ fn print_to(ui: Ui, rows: &mut impl Rows, to: impl Write) -> anyhow::Result<()> 
     out.finish()
 }
 
+/// What `--jq` prints of `input`, written as [`print`] writes (the key hidden): for a
+/// command that has the input at hand without rows.
+pub fn print_jq(ui: Ui, filter: &jq::Filter, input: jq::Input) -> anyhow::Result<()> {
+    let mut out = Out {
+        buf: Vec::new(),
+        to: io::stdout().lock(),
+    };
+    filter.run_on(input, &mut out.buf, ui.stdout_tty)?;
+    out.finish()
+}
+
 fn text(out: &mut Out<impl Write>, ui: Ui, text: Text) -> anyhow::Result<()> {
     match text {
         Text::Table(columns, rows) => {

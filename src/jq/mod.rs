@@ -320,10 +320,6 @@ pub enum Input<'a> {
     Array(&'a [std::borrow::Cow<'a, str>]),
     /// [`Input::Array`] of items that are (mostly) slices of this body: those are read
     /// in place, their strings sharing the body's memory, where the others are copied.
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "for when a list's body reaches `print` as Bytes")
-    )]
     ArrayIn(&'a bytes::Bytes, &'a [std::borrow::Cow<'a, str>]),
 }
 
