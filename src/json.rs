@@ -668,6 +668,10 @@ fn number<const M: u8>(s: &[u8], start: usize, out: &mut Vec<u8>) -> Result<usiz
     };
     let mut i = start + usize::from(s.get(start) == Some(&b'-'));
     i = match s.get(i) {
+        // A leading zero is the whole integer part (`01` is not a number).
+        Some(b'0') if matches!(s.get(i + 1), Some(b'0'..=b'9')) => {
+            return err(Reason::Number, i + 1);
+        }
         Some(b'0') => i + 1,
         _ => digits(i)?,
     };
@@ -1024,7 +1028,7 @@ mod tests {
             ("[1,]", "expected a value at byte 3"),
             ("nul", "unexpected end of input at byte 3"),
             ("nulx", "expected a value at byte 0"),
-            ("[01]", "expected ',' or ']' at byte 2"),
+            ("[01]", "invalid number at byte 2"),
             ("1.", "unexpected end of input at byte 2"),
             ("1.e5", "invalid number at byte 2"),
             ("1e+", "unexpected end of input at byte 3"),
@@ -1132,6 +1136,7 @@ mod tests {
             ("[1] 2", "trailing characters at byte 4"),
             ("[1 2]", "expected ',' or ']' at byte 3"),
             ("[1,\n 2 3]", "expected ',' or ']' at byte 7"),
+            ("[-01]", "invalid number at byte 3"),
             ("[\"\n\"]", "control character in a string at byte 2"),
         ] {
             assert_eq!(array_items(bad, 9).unwrap_err().to_string(), msg, "{bad:?}");
