@@ -193,7 +193,7 @@ pub fn array_objects<'a, const N: usize>(
         let start = i;
         let spans;
         (i, spans) = if s.get(i) == Some(&b'{') {
-            object(s, i, names)?
+            object(s, i, start, names)?
         } else {
             (value::<SKIP>(s, i, &mut Vec::new(), 1)?, [(0, 0); N])
         };
@@ -218,17 +218,17 @@ pub fn object_spans<const N: usize>(raw: &str, names: &[&str; N]) -> Result<Span
     if s.get(i) != Some(&b'{') {
         return err(missing(s, i, "an object"), i);
     }
-    let (after, spans) = object(s, i, names)?;
+    let (after, spans) = object(s, i, 0, names)?;
     end(s, after)?;
-    let lead = u32::try_from(i).unwrap_or(0);
-    Ok(spans.map(|(a, b)| if b == 0 { (0, 0) } else { (a + lead, b + lead) }))
+    Ok(spans)
 }
 
 /// The object at `start` (on its `{`), nested as a list's element (members at depth 2):
-/// the offset just past it and its spans.
+/// the offset just past it and its spans, counted from `base`.
 fn object<const N: usize>(
     s: &[u8],
     start: usize,
+    base: usize,
     names: &[&str; N],
 ) -> Result<(usize, Spans<N>), Error> {
     let mut spans = [(0, 0); N];
@@ -271,7 +271,7 @@ fn object<const N: usize>(
             }
             // Only a string value is kept; offsets past 2^31 (not in a body within its
             // cap) count as absent.
-            let span = (u32::try_from(at - start), u32::try_from(i - start));
+            let span = (u32::try_from(at - base), u32::try_from(i - base));
             if s[at] == b'"'
                 && let (Ok(a), Ok(b)) = span
                 && b < ESCAPED

@@ -197,12 +197,19 @@ pub fn text<'de: 'a, 'a, D: serde::Deserializer<'de>>(
 /// a string (a number, an object) counts as absent, so one odd field in one export never
 /// fails a whole list. Only positions are kept (8 bytes a field), and a value is decoded
 /// when asked for: a list of 100,000 exports holds little more than its body.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Export<'a> {
     /// The object's exact JSON text.
     pub raw: &'a str,
     /// Where in `raw` each field's string value is.
     at: json::Spans<{ FIELD_NAMES.len() }>,
+}
+
+/// An export's valid IDs, as [`Export::reference`] takes them.
+struct Ids<'a> {
+    folder: Option<Cow<'a, str>>,
+    project: Option<Cow<'a, str>>,
+    export: Cow<'a, str>,
 }
 
 impl<'a> Export<'a> {
@@ -308,19 +315,18 @@ impl<'a> Export<'a> {
     /// IDs go into paths, file names and printed refs, so each must pass the user's ID rule:
     /// an export without a valid ID has no reference, a bad folder or project ID is left out.
     pub fn reference(&self) -> Option<ExportRef> {
-        let (folder, project, export) = self.ids()?;
+        let ids = self.ids()?;
         Some(ExportRef {
-            project: project.map(|project| ProjectRef {
-                folder: folder.map(Cow::into_owned),
+            project: ids.project.map(|project| ProjectRef {
+                folder: ids.folder.map(Cow::into_owned),
                 project: project.into_owned(),
             }),
-            export: export.into_owned(),
+            export: ids.export.into_owned(),
         })
     }
 
-    /// The valid IDs of [`Export::reference`], not copied: folder, project, export.
-    #[allow(clippy::type_complexity)]
-    fn ids(&self) -> Option<(Option<Cow<'a, str>>, Option<Cow<'a, str>>, Cow<'a, str>)> {
+    /// The valid IDs of [`Export::reference`], not copied.
+    fn ids(&self) -> Option<Ids<'a>> {
         let valid = |id: Option<Cow<'a, str>>| id.filter(|id| check_id(id).is_ok());
         let export = valid(self.id())?;
         // A folder ID that fails the rule makes the whole project part unknown.
@@ -332,7 +338,11 @@ impl<'a> Export<'a> {
             },
             (None, _) => (None, None),
         };
-        Some((folder, project, export))
+        Some(Ids {
+            folder,
+            project,
+            export,
+        })
     }
 
     /// When it was created, for "newest first".
@@ -351,16 +361,16 @@ impl<'a> Export<'a> {
     /// [`Export::display_ref`], written at the end of `text`.
     pub fn push_ref(&self, asked: Option<&ExportRef>, text: &mut String) {
         match (self.ids(), asked) {
-            (Some((_, None, _)) | None, Some(a)) => {
+            (Some(Ids { project: None, .. }) | None, Some(a)) => {
                 // Writing to a String cannot fail.
                 let _ = write!(text, "{a}");
             }
-            (Some((folder, project, export)), _) => {
-                for id in [folder, project].into_iter().flatten() {
+            (Some(ids), _) => {
+                for id in [ids.folder, ids.project].into_iter().flatten() {
                     text.push_str(&id);
                     text.push('/');
                 }
-                text.push_str(&export);
+                text.push_str(&ids.export);
             }
             (None, None) => {}
         }
