@@ -1219,6 +1219,20 @@ mod tests {
         .prop_map(String::from_iter)
     }
 
+    /// A key and how it is written: names a list reads, the same with an escape, others.
+    fn any_key() -> impl Strategy<Value = (String, String)> {
+        fn json(k: String) -> (String, String) {
+            let written = serde_json::to_string(&k).unwrap_or_default();
+            (k, written)
+        }
+        prop_oneof![
+            prop::sample::select(vec!["id", "status", "a", "b"]).prop_map(|k| json(k.to_string())),
+            Just(("id".to_string(), r#""\u0069d""#.to_string())),
+            Just(("a".to_string(), r#""\u0061""#.to_string())),
+            any_text().prop_map(json),
+        ]
+    }
+
     fn any_value() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             Just(Value::Null),
@@ -1259,6 +1273,44 @@ mod tests {
             let serde = serde_json::from_str::<serde::de::IgnoredAny>(&raw).is_ok();
             prop_assert_eq!(ours, serde, "{}", raw);
             prop_assert_eq!(compact_s(&raw).is_ok(), ours);
+        }
+
+        /// Objects whose keys may repeat and may be written with escapes: each named
+        /// member's string is what serde reads, and a name twice is refused.
+        #[test]
+        fn array_objects_read_the_named_strings_as_serde_does(
+            items in prop::collection::vec(prop::collection::vec((any_key(), any_value()), 0..6), 0..5)
+        ) {
+            let object = |members: &Vec<((String, String), Value)>| {
+                let members: Vec<String> =
+                    members.iter().map(|((_, written), v)| format!("{written}:{v}")).collect();
+                format!("{{{}}}", members.join(","))
+            };
+            let text = format!("[{}]", items.iter().map(object).collect::<Vec<_>>().join(" , "));
+            let names = ["id", "status", "a"];
+            let twice = |members: &Vec<((String, String), Value)>, name: &str| {
+                members.iter().filter(|((k, _), _)| k == name).count() > 1
+            };
+            match array_objects(&text, 100, &names) {
+                Ok(got) => {
+                    prop_assert_eq!(got.len(), items.len());
+                    for ((raw, spans), members) in got.iter().zip(&items) {
+                        prop_assert_eq!(*raw, object(members));
+                        for (n, name) in names.iter().enumerate() {
+                            let want = members
+                                .iter()
+                                .find(|((k, _), _)| k == name)
+                                .and_then(|(_, v)| v.as_str());
+                            let got = span_text(raw, spans[n]);
+                            prop_assert_eq!(got.as_deref(), want);
+                        }
+                    }
+                }
+                Err(e) => prop_assert!(
+                    items.iter().any(|m| names.iter().any(|n| twice(m, n))),
+                    "{} on {}", e, text
+                ),
+            }
         }
 
         #[test]
