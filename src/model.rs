@@ -579,6 +579,16 @@ mod tests {
     }
 
     #[test]
+    fn a_key_with_a_lone_surrogate_is_valid_json_and_reads_like_any_other() {
+        // serde's derive refused these ("lone leading surrogate"); values were already read.
+        let list = r#"[{"id":"e1","\ud800":1,"na\udc00me":"x","status":"ready"}]"#;
+        let exports = parse_list(list).unwrap();
+        assert_eq!(exports[0].id().as_deref(), Some("e1"));
+        assert_eq!(exports[0].status().as_deref(), Some("ready"));
+        assert_eq!(exports[0].name(), None);
+    }
+
+    #[test]
     fn a_status_with_hidden_characters_shows_them_escaped_and_is_not_ready() {
         let raw: &RawValue = serde_json::from_str(
             r#"{"id":"e","status":"ready\u0000","src_url":"https://h/e.mp4"}"#,
