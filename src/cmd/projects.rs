@@ -19,22 +19,26 @@ use crate::values::Mode;
 
 /// Read leniently, as exports are: an odd field in one project fails nothing.
 #[derive(Deserialize)]
-struct Fields<'a> {
+pub struct Fields<'a> {
     #[serde(borrow, default, deserialize_with = "text")]
-    id: Option<std::borrow::Cow<'a, str>>,
+    pub id: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "text")]
-    name: Option<std::borrow::Cow<'a, str>>,
+    pub name: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow, default, deserialize_with = "text")]
     created_at: Option<std::borrow::Cow<'a, str>>,
     #[serde(borrow, default)]
-    virality_score: Option<&'a RawValue>,
+    pub virality_score: Option<&'a RawValue>,
+    /// What `shorts` keeps in its manifest.
+    #[serde(borrow, default)]
+    pub publication_captions: Option<&'a RawValue>,
 }
 
-struct Project<'a> {
+pub struct Project<'a> {
     folder: &'a str,
     raw: &'a str,
-    fields: Fields<'a>,
-    score: Option<f64>,
+    pub fields: Fields<'a>,
+    /// `virality_score` as a finite number, as the server wrote it.
+    pub score: Option<f64>,
 }
 
 pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
@@ -72,8 +76,8 @@ pub fn run(a: &ProjectsArgs, ctx: &Ctx) -> anyhow::Result<()> {
 }
 
 /// A folder's projects best first: `virality_score` descending, unknown scores last,
-/// otherwise the API's order; then `min` and `top` applied.
-fn best<'a>(
+/// otherwise the API's order; then `min` and `top` applied (`shorts` chooses with it too).
+pub fn best<'a>(
     folder: &'a str,
     body: &'a str,
     top: Option<usize>,

@@ -3,7 +3,6 @@
 //! where the job stands (no second task, exports reused, saved files kept).
 
 use std::borrow::Cow;
-use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,6 +10,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::api::backoff;
 use crate::cli::ShortsArgs;
@@ -20,14 +20,14 @@ use crate::exit::{Code, Fail, Tally, code_of, fail};
 use crate::interrupt;
 use crate::json;
 use crate::manifest::{Clip, ClipStatus, FILE, Manifest, SENT, TaskRecord};
-use crate::model::{Export, MAX_EXPORTS, ProjectRef, State, parse_current, parse_id, parse_list};
+use crate::model::{Export, ProjectRef, State, parse_current, parse_id, parse_list};
 use crate::names::{self, Template, Values};
 use crate::output::{self, Rows, Text};
 use crate::progress::{Bytes, Line, Progress};
 use crate::say;
 use crate::table::{Cell, Color, Column, Fit};
 use crate::task::{self, Plan, Task};
-use crate::text::{sanitize, snippet};
+use crate::text::sanitize;
 use crate::values::Mode;
 
 /// Tasks and renders take minutes: polling more often only costs requests.
@@ -404,37 +404,10 @@ impl Run<'_> {
 
     /// The best `--top` (as `projects` sorts them), each with its file name.
     fn choose(&self, folder: &str, body: &str) -> anyhow::Result<Vec<Clip>> {
-        let unexpected = |why: String| {
-            fail(
-                Code::Error,
-                format!(
-                    "unexpected response: expected a JSON array of projects ({why}); got: {}",
-                    snippet(body)
-                ),
-            )
-        };
-        let raws =
-            json::array_items(body.trim(), MAX_EXPORTS).map_err(|e| unexpected(e.to_string()))?;
-        let mut projects: Vec<(Option<f64>, serde_json::Map<String, Value>)> = Vec::new();
-        for raw in raws {
-            let Ok(Value::Object(p)) = serde_json::from_str::<Value>(raw) else {
-                return Err(unexpected("an element is not an object".into()));
-            };
-            let score = p
-                .get("virality_score")
-                .and_then(Value::as_f64)
-                .filter(|v| v.is_finite());
-            projects.push((score, p));
-        }
-        projects.sort_by(|x, y| match (x.0, y.0) {
-            (Some(a), Some(b)) => b.partial_cmp(&a).unwrap_or(Ordering::Equal),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        });
+        let mut projects = super::projects::best(folder, body, None, None)?;
         if let Some(min) = self.a.min_virality {
             let listed = projects.len();
-            projects.retain(|(s, _)| s.is_some_and(|s| s >= min));
+            projects.retain(|p| p.score.is_some_and(|s| s >= min));
             if projects.is_empty() && listed > 0 {
                 say!(
                     "klap-export: warning: no project of folder {folder} has a virality score >= {min}"
@@ -443,24 +416,22 @@ impl Run<'_> {
         }
         projects.truncate(self.a.top);
         let mut clips = Vec::new();
-        for (i, (_, p)) in projects.into_iter().enumerate() {
-            let id = p.get("id").and_then(Value::as_str).unwrap_or_default();
-            let id = parse_id(id).map_err(|e| {
+        // The server's JSON of a field, when it is valid (it is: the body was checked).
+        let value = |raw: Option<&RawValue>| raw.and_then(|r| serde_json::from_str(r.get()).ok());
+        for (i, p) in projects.iter().enumerate() {
+            let id = parse_id(p.fields.id.as_deref().unwrap_or_default()).map_err(|e| {
                 fail(
                     Code::Error,
                     format!("unexpected response: a project of {folder} has no usable id ({e})"),
                 )
             })?;
-            let score = p.get("virality_score").filter(|v| v.is_number()).cloned();
             let mut clip = Clip {
                 rank: i + 1,
                 project_id: id,
-                name: p.get("name").and_then(Value::as_str).map(str::to_string),
-                virality_score: score,
-                publication_captions: p
-                    .get("publication_captions")
-                    .filter(|v| !v.is_null())
-                    .cloned(),
+                name: p.fields.name.as_deref().map(str::to_string),
+                virality_score: value(p.fields.virality_score).filter(Value::is_number),
+                publication_captions: value(p.fields.publication_captions)
+                    .filter(|v: &Value| !v.is_null()),
                 export_id: None,
                 file: String::new(),
                 bytes: None,
